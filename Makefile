@@ -1,0 +1,29 @@
+# MindSpace: `make demo` and `make test` are the two set-up commands (see README.md).
+SWIFT ?= swift
+BIN := .build/release/mindspace
+OUT ?= output
+
+.PHONY: deps build release demo test bench clean
+
+deps:
+	@./scripts/ensure-system-packages.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: release
+	$(BIN) inspect --stats datasets/digits.npy
+	$(BIN) pca datasets/digits.npy --components 10 --out $(OUT)/digits-pca --json > $(OUT)/digits-pca.json
+	@echo "wrote $(OUT)/digits-pca/ and $(OUT)/digits-pca.json"
+
+test: deps
+	$(SWIFT) test
+
+bench: release
+	./bench/run.sh
+
+clean:
+	rm -rf .build

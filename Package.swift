@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// MindSpace: intrinsic dimension, PCA and pictures of "mind space" (weights and embeddings).
+// C libraries are wrapped as system-library targets; each is imported by exactly one Swift file
+// of the library (see shared/style.md).
+let package = Package(
+    name: "MindSpace",
+    products: [
+        .library(name: "MindSpace", targets: ["MindSpace"]),
+        .executable(name: "mindspace", targets: ["mindspace"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // LAPACKE + CBLAS from Debian's OpenBLAS. Debian's libopenblas does not export the
+        // LAPACKE symbols, so the module map links both `lapacke` and `openblas`.
+        .systemLibrary(
+            name: "CLinalg",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "MindSpace",
+            dependencies: ["CLinalg", "CPNG", "CZlib"],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .executableTarget(
+            name: "mindspace",
+            dependencies: [
+                "MindSpace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .testTarget(
+            name: "MindSpaceTests",
+            dependencies: ["MindSpace"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+    ]
+)

@@ -1,0 +1,73 @@
+/// A dense, row-major matrix of `Float` or `Double`: `rows` points × `columns` features.
+///
+/// Storage is one contiguous Swift array, so `withUnsafeBufferPointer` hands BLAS/LAPACK a
+/// pointer without copying. A row-major `rows × columns` matrix is the same memory as a
+/// column-major `columns × rows` one: pass it to LAPACK that way instead of transposing.
+public struct Matrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Equatable {
+    public let rows: Int
+    public let columns: Int
+    /// Row-major elements; `storage.count == rows * columns`.
+    public var storage: [Scalar]
+
+    /// A matrix filled with `value`.
+    public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
+        precondition(rows >= 0 && columns >= 0, "negative matrix size")
+        self.rows = rows
+        self.columns = columns
+        self.storage = Array(repeating: value, count: rows * columns)
+    }
+
+    /// A matrix over existing row-major elements.
+    public init(rows: Int, columns: Int, storage: [Scalar]) {
+        precondition(rows >= 0 && columns >= 0 && storage.count == rows * columns,
+                     "storage count \(storage.count) does not match \(rows)×\(columns)")
+        self.rows = rows
+        self.columns = columns
+        self.storage = storage
+    }
+
+    /// A matrix from nested rows (tests and small literals); all rows must have equal length.
+    public init(_ rowArrays: [[Scalar]]) {
+        let columns = rowArrays.first?.count ?? 0
+        precondition(rowArrays.allSatisfy { $0.count == columns }, "ragged rows")
+        self.init(rows: rowArrays.count, columns: columns, storage: rowArrays.flatMap { $0 })
+    }
+
+    public subscript(row: Int, column: Int) -> Scalar {
+        get { storage[row * columns + column] }
+        set { storage[row * columns + column] = newValue }
+    }
+
+    /// The elements of one row.
+    public func row(_ index: Int) -> ArraySlice<Scalar> {
+        storage[(index * columns)..<((index + 1) * columns)]
+    }
+
+    /// The transpose (a copy).
+    public func transposed() -> Matrix {
+        var result = Matrix(rows: columns, columns: rows)
+        storage.withUnsafeBufferPointer { source in
+            result.storage.withUnsafeMutableBufferPointer { target in
+                for r in 0..<rows {
+                    for c in 0..<columns { target[c * rows + r] = source[r * columns + c] }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The same values in another floating-point type.
+    public func converted<Other: BinaryFloatingPoint & Sendable>(to: Other.Type = Other.self) -> Matrix<Other> {
+        Matrix<Other>(rows: rows, columns: columns, storage: storage.map { Other($0) })
+    }
+
+    /// The position (row, column) of the first NaN or ±Inf, scanning in row-major order.
+    public func firstNonFinite() -> (row: Int, column: Int)? {
+        storage.withUnsafeBufferPointer { buffer in
+            for index in 0..<buffer.count where !buffer[index].isFinite {
+                return (index / max(columns, 1), index % max(columns, 1))
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import MindSpace
+
+/// `mindspace`: the command-line front end. Each subcommand lives in its own file and only
+/// parses arguments, calls the library and writes results (shared/cli.md is the contract).
+@main
+struct MindSpaceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mindspace",
+        abstract: "Measure the intrinsic dimension and shape of model weights and embeddings.",
+        version: MindSpaceVersion.string,
+        subcommands: []
+    )
+
+    /// Runs the parsed command; library errors become one line on stderr and their sysexits code.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as MindSpaceError {
+            FileHandle.standardError.write(Data("mindspace: \(error.description)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
