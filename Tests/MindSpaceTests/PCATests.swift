@@ -102,13 +102,29 @@ import Testing
         let top = viaCovariance.explainedVariance[0]
         expectClose(viaGram.explainedVariance, viaCovariance.explainedVariance, absolute: 1e-10 * top)
         expectClose(viaGram.explainedVarianceRatio, viaCovariance.explainedVarianceRatio, absolute: 1e-10)
-        expectClose(viaGram.mean, viaCovariance.mean, absolute: 0)
+        // Means: plain column sums (Gram) vs shifted sums (covariance); both ~N·ε·|x| ≈ 1e-13 here.
+        expectClose(viaGram.mean, viaCovariance.mean, absolute: 1e-12)
         #expect(abs(viaGram.totalVariance - viaCovariance.totalVariance) <= 1e-10 * viaCovariance.totalVariance)
         let nonzero = min(n - 1, d)
         expectClose(Array(viaGram.components.storage.prefix(nonzero * d)),
                     Array(viaCovariance.components.storage.prefix(nonzero * d)), absolute: 1e-10)
         Self.expectOrthonormal(viaGram.components, tolerance: 1e-10)
         Self.expectOrthonormal(viaCovariance.components, tolerance: 1e-10)
+    }
+
+    /// Centring before the products: points near 1e8 with spread ~1 must give the same PCA as the
+    /// same points moved to the origin (x − 1e8 is exact for these values, Sterbenz's lemma, so
+    /// both inputs hold the same geometry). The uncentred formula XᵀX/N − x̄x̄ᵀ would lose all
+    /// digits here (ε·1e16 ≈ 2 against variances ≈ 1); the one-pass shifted sums lose none: both
+    /// fits agree to round-off, 1e-10 relative to λ_max and for unit axes.
+    @Test func largeOffsetDoesNotCancel() throws {
+        let centred = Self.sample(rows: 400, columns: 8, seed: 17, offset: 0)
+        let far = Matrix(rows: 400, columns: 8, storage: centred.storage.map { $0 + 1e8 })
+        let near = Matrix(rows: 400, columns: 8, storage: far.storage.map { $0 - 1e8 })
+        let a = try PCA().fit(far), b = try PCA().fit(near)
+        expectClose(a.explainedVariance, b.explainedVariance, absolute: 1e-10 * b.explainedVariance[0])
+        expectClose(a.components.storage, b.components.storage, absolute: 1e-10)
+        expectClose(a.mean.map { $0 - 1e8 }, b.mean, absolute: 1e-7)  // ulp(1e8) ≈ 1.5e-8
     }
 
     /// K leading axes equal the first K rows of the full result (one tridiagonalisation either way,

@@ -112,6 +112,9 @@ public struct CovarianceAccumulator: Sendable {
         }
     }
 
+    /// False when a NaN/±Inf reached the sums (a non-finite input value, or an overflow).
+    public var sumsAreFinite: Bool { shiftedSums.allSatisfy { $0.isFinite } }
+
     /// The mean x̄ = s + Σ(x − s)/n (length D); zeros before any row was added.
     public var mean: [Double] {
         guard count > 0, let s = shift else { return [Double](repeating: 0, count: dimension) }
