@@ -334,7 +334,7 @@ import Testing
 }
 
 /// Element-wise |actual − expected| ≤ absolute, with equal lengths.
-func expectClose(_ actual: [Double], _ expected: [Double], absolute: Double,
+private func expectClose(_ actual: [Double], _ expected: [Double], absolute: Double,
                  sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(actual.count == expected.count, "lengths differ", sourceLocation: sourceLocation)
     for (index, (a, e)) in zip(actual, expected).enumerated() where !(abs(a - e) <= absolute) {
@@ -344,7 +344,7 @@ func expectClose(_ actual: [Double], _ expected: [Double], absolute: Double,
 }
 
 /// One case of `Fixtures/pca/cases.json` and its raw little-endian float64 arrays.
-struct PCAFixture: Decodable {
+private struct PCAFixture: Decodable {
     let name: String
     let n: Int
     let d: Int
