@@ -45,5 +45,8 @@ import Testing
         // Σx² = 2e400 overflows Double; the rescaled second pass gives √2·1e200.
         let stats = try TensorStatistics.compute(tensor([1e200, -1e200]))
         #expect(abs(stats.l2 / (2.0.squareRoot() * 1e200) - 1) < 1e-15)
+        // Population std of ±1e200 is 1e200; the squared deviations (1e400) overflow on the
+        // first pass, so this exercises the rescaled second pass (a few ulps of rounding).
+        #expect(abs(stats.std! / 1e200 - 1) < 1e-15)
     }
 }

@@ -9,8 +9,8 @@
 ///   `mean` = sum / finite count.
 /// - `std` is the population standard deviation (NumPy's default `ddof = 0`), from per-chunk
 ///   two-pass moments merged with Chan, Golub & LeVeque's (1979) pairwise update.
-/// - `l2` = √(Σ x²); if Σ x² overflows `Double` a second pass rescales by max |x|. (`std` of
-///   values beyond ~1e154 can still overflow to +Inf; weights never come near.)
+/// - `l2` = √(Σ x²); if Σ x² (or, for `std`, the squared deviations) overflow `Double`, a second
+///   pass rescales by max |x|.
 /// - With no finite element, `min`, `max`, `mean`, `std` are `nil`, `sum` and `l2` are 0.
 public struct TensorStatistics: Codable, Equatable, Sendable {
     public var count: Int
@@ -38,6 +38,18 @@ public struct TensorStatistics: Codable, Equatable, Sendable {
                 }
             }
             result.l2 = maxAbs * scaled.value.squareRoot()
+        }
+        if let std = result.std, !std.isFinite, let mean = result.mean, let maxAbs = accumulator.maxAbs,
+           maxAbs.isFinite, maxAbs > 0 {
+            // Squared deviations overflowed: a second pass on deviations scaled by max |x|.
+            var scaled = NeumaierSum()
+            try tensor.forEachChunk(as: Double.self, chunkElements: chunkElements) { chunk, _ in
+                for value in chunk where value.isFinite {
+                    let ratio = (value / maxAbs) - (mean / maxAbs)
+                    scaled.add(ratio * ratio)
+                }
+            }
+            result.std = maxAbs * (scaled.value / Double(result.count - result.nonFinite)).squareRoot()
         }
         return result
     }
@@ -84,9 +96,14 @@ public struct TensorStatistics: Codable, Equatable, Sendable {
                 chunkM2 += deviation * deviation
             }
             let total = finite + chunkFinite
-            let delta = chunkMean - mean
-            mean += delta * Double(chunkFinite) / Double(total)
-            m2 += chunkM2 + delta * delta * Double(finite) * Double(chunkFinite) / Double(total)
+            if finite == 0 {
+                mean = chunkMean
+                m2 = chunkM2
+            } else {
+                let delta = chunkMean - mean
+                mean += delta * Double(chunkFinite) / Double(total)
+                m2 += chunkM2 + delta * delta * (Double(finite) * Double(chunkFinite) / Double(total))
+            }
             finite = total
         }
 
