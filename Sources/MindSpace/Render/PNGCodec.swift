@@ -115,6 +115,7 @@ public enum PNGCodec {
         descriptor.width = png_uint_32(image.width)
         descriptor.height = png_uint_32(image.height)
         descriptor.format = png_uint_32(image.channels == 4 ? PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA : PNG_FORMAT_FLAG_COLOR)
+        descriptor.flags = png_uint_32(PNG_IMAGE_FLAG_FAST)
         // An upper bound on the stream size, after libpng's PNG_IMAGE_PNG_SIZE_MAX: the zlib
         // bound of the filtered data plus chunk overheads (one IDAT per 8 KiB buffer).
         let filtered = image.height * (1 + image.width * image.channels)
