@@ -132,7 +132,7 @@ public struct Figure: Sendable {
         var bottom = bounds.maxY - (frame + tick + labelGap + tickText)
         if !d.x.label.isEmpty { bottom -= pad + labelText }
         let dataHeight = max(bottom - top, 1)
-        let yTicks = d.y.ticks(targetCount: min(max(Int(dataHeight / (tickText * 3.2)), 3), 8))
+        let yTicks = d.y.ticks(targetCount: min(max(Int(dataHeight / (tickText * 4.5)), 3), 7))
         let widestY = yTicks.labels.map { s.textWidth($0, points: s.tickLabelPoints) }.max() ?? 0
         var left = bounds.minX + widestY + labelGap + tick + frame
         if !d.y.label.isEmpty { left += labelText + pad }
@@ -145,16 +145,7 @@ public struct Figure: Sendable {
             rightReserve = max(rightReserve, bar.width(height: dataHeight * 0.8, style: s) + pad * 3)
         }
         // Leave room for half of the last x tick label.
-        var xTicks = d.x.ticks(targetCount: 7)
-        var right = bounds.maxX - rightReserve
-        for target in stride(from: 7, through: 2, by: -1) {
-            xTicks = d.x.ticks(targetCount: target)
-            let lastHalf = (xTicks.labels.last.map { s.textWidth($0, points: s.tickLabelPoints) } ?? 0) / 2
-            right = bounds.maxX - max(rightReserve, lastHalf + pad)
-            let widths = xTicks.labels.map { s.textWidth($0, points: s.tickLabelPoints) }
-            let needed = widths.reduce(0, +) + Double(max(widths.count - 1, 0)) * tickText * 1.5
-            if needed <= (right - left) || target == 2 { break }
-        }
+        let (xTicks, right) = fittedXTicks(d.x, left: left, boundsRight: bounds.maxX, rightReserve: rightReserve, style: s)
         let dataRect = PixelRect(minX: left.rounded(), minY: top.rounded(), maxX: max(right, left + 1).rounded(), maxY: bottom.rounded())
         let axes = Axes(dataRect: dataRect, x: d.x, y: d.y, xTicks: xTicks, yTicks: yTicks)
         var legendOrigin: PixelPoint? = nil
@@ -165,6 +156,33 @@ public struct Figure: Sendable {
             barOrigin = PixelPoint(x: dataRect.maxX + pad * 2, y: dataRect.minY + dataRect.height * 0.1)
         }
         return Layout.Panel(description: d, axes: axes, bounds: bounds, legendOrigin: legendOrigin, colorBarOrigin: barOrigin)
+    }
+
+    /// X ticks whose labels fit side by side: start from about one tick per 5 label heights of
+    /// axis length, prefer at least 3 ticks, fewer when the labels would touch. Also returns the
+    /// data area's right edge, which leaves room for half of the last label.
+    static func fittedXTicks(_ axis: AxisSpec, left: Double, boundsRight: Double, rightReserve: Double,
+                             style s: PlotStyle) -> (NiceTicks, Double) {
+        let pad = s.pixels(s.paddingPoints)
+        let tickText = s.pixels(s.tickLabelPoints)
+        let first = min(max(Int((boundsRight - rightReserve - left) / (tickText * 5)), 3), 9)
+        func attempt(_ target: Int) -> (ticks: NiceTicks, right: Double, fits: Bool) {
+            let ticks = axis.ticks(targetCount: target)
+            let widths = ticks.labels.map { s.textWidth($0, points: s.tickLabelPoints) }
+            let right = boundsRight - max(rightReserve, (widths.last ?? 0) / 2 + pad)
+            let needed = widths.reduce(0, +) + Double(max(widths.count - 1, 0)) * tickText * 1.5
+            return (ticks, right, needed <= right - left)
+        }
+        for target in first...(first + 4) {
+            let a = attempt(target)
+            if a.ticks.values.count >= 3 && a.fits { return (a.ticks, a.right) }
+        }
+        for target in stride(from: first, through: 2, by: -1) {
+            let a = attempt(target)
+            if a.fits || target == 2 { return (a.ticks, a.right) }
+        }
+        let a = attempt(2)
+        return (a.ticks, a.right)
     }
 
     /// Draws the figure. Throws a usage error for an invalid size or resolution.

@@ -10,9 +10,10 @@ public struct NiceTicks: Sendable, Equatable {
     /// Text for each tick, in the same order as `values`.
     public let labels: [String]
 
-    /// About `targetCount` ticks (at least 2 when the range allows) covering
-    /// [`lower`, `upper`]: range r = nice(upper − lower), step d = nice(r / (targetCount − 1),
-    /// rounded), ticks k·d inside the range. Labels carry as many decimals as d needs
+    /// About `targetCount` ticks covering [`lower`, `upper`]: step d = nice((upper − lower) /
+    /// (targetCount − 1), rounded), ticks k·d inside the range. (Heckbert first rounds the range
+    /// itself up to a nice number; skipping that step keeps him from halving the tick count on
+    /// ranges such as 0…1.05, where the axis limits are fixed and only ticks inside matter.) Labels carry as many decimals as d needs
     /// (max(−⌊log₁₀ d⌋, 0)) and switch to scientific notation below 10⁻³ or from 10⁵ up. A
     /// degenerate or non-finite range gives one tick at `lower` (or none).
     public init(lower: Double, upper: Double, targetCount: Int = 6) {
@@ -23,8 +24,7 @@ public struct NiceTicks: Sendable, Equatable {
             return
         }
         let count = max(targetCount, 2)
-        let range = NiceTicks.niceNumber(upper - lower, rounded: false)
-        let d = NiceTicks.niceNumber(range / Double(count - 1), rounded: true)
+        let d = NiceTicks.niceNumber((upper - lower) / Double(count - 1), rounded: true)
         let tolerance = d * 1e-9
         var ticks: [Double] = []
         var k = (lower / d).rounded(.up)
@@ -86,9 +86,10 @@ public struct NiceTicks: Sendable, Equatable {
     /// `value` with the decimals that `step` needs, or in scientific notation when very large or
     /// small; negative numbers use the minus sign (U+2212).
     public static func format(_ value: Double, step: Double) -> String {
-        if value == 0 { return "0" }
         let magnitude = abs(value)
-        if magnitude >= 1e5 || magnitude < 1e-3 {
+        // Zero among scientific-notation neighbours is plain "0".
+        if value == 0 && (step < 1e-3 || step >= 1e5) { return "0" }
+        if magnitude >= 1e5 || (magnitude < 1e-3 && magnitude > 0) {
             let exponent = log10(magnitude).rounded(.down)
             let stepDigits = step > 0 ? Int(max(exponent - log10(step).rounded(.down), 0)) : 2
             return scientific(value, mantissaDigits: min(stepDigits, 6))
