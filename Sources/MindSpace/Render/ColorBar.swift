@@ -55,7 +55,8 @@ public struct ColorBar: Sendable, Equatable {
         let rows = Int(bottom - top)
         guard rows > 0 else { return }
         for row in 0..<rows {
-            let t = 1 - (Double(row) + 0.5) / Double(rows)
+            // Top row is the top of the map, bottom row its bottom, so both end colours show.
+            let t = rows > 1 ? 1 - Double(row) / Double(rows - 1) : 0.5
             canvas.fillRect(PixelRect(minX: origin.x, minY: top + Double(row), maxX: origin.x + barWidth, maxY: top + Double(row + 1)),
                             color: Palette.viridis(at: t).linear())
         }
