@@ -327,8 +327,15 @@ import Testing
         #expect(layout.panels.count == 2 && layout.panels[0].axes.dataRect.maxX < layout.panels[1].axes.dataRect.minX)
     }
 
-    @Test func invalidSizesAreUsageErrors() {
+    @Test func invalidSizesAreUsageErrors() throws {
         let figure = Figure(ScatterPlot(x: [0], y: [0]), width: 10, height: 100_000)
         #expect(throws: MindSpaceError.self) { try figure.render() }
+        // The smallest accepted size still renders, with awkward data (non-finite, huge, tiny spread).
+        let awkward = ScatterPlot(x: [.nan, 1e16, 1e16 + 2, .infinity], y: [0, 1e-300, -1e-300, 5],
+                                  coloring: .groups(["a", "b", "a", "b"]), title: "t", xLabel: "x", yLabel: "y")
+        let canvas = try Figure(awkward, footer: "f", width: Figure.minimumSide, height: Figure.minimumSide).render()
+        #expect(canvas.width == Figure.minimumSide)
+        let ticks = NiceTicks(lower: 1e16, upper: 1e16 + 2)
+        #expect(ticks.values == [1e16, 1e16 + 2])
     }
 }

@@ -50,6 +50,8 @@ public struct Figure: Sendable {
             public var colorBarOrigin: PixelPoint?
         }
         public var panels: [Panel]
+        /// The title drawn above the panels (the figure's, or a lone panel's).
+        public var title: String?
         public var titleBaseline: Double?
         public var footerLines: [String]
         public var footerTop: Double
@@ -114,7 +116,7 @@ public struct Figure: Sendable {
         if sharedLegend != nil, let first = placed.first {
             sharedOrigin = PixelPoint(x: right + pad * 2, y: first.axes.dataRect.minY)
         }
-        return Layout(panels: placed, titleBaseline: titleBaseline, footerLines: footerLines,
+        return Layout(panels: placed, title: figureTitle, titleBaseline: titleBaseline, footerLines: footerLines,
                       footerTop: bottom + pad * 0.5, sharedLegend: sharedLegend, sharedLegendOrigin: sharedOrigin)
     }
 
@@ -227,7 +229,7 @@ public struct Figure: Sendable {
         if let legend = layout.sharedLegend, let origin = layout.sharedLegendOrigin, let first = layout.panels.first {
             legend.draw(on: &canvas, at: origin, style: s, availableHeight: first.axes.dataRect.height)
         }
-        if let baseline = layout.titleBaseline, let figureTitle = title ?? layout.panels.first.flatMap({ _ in panels[0].panelDescription().title }) {
+        if let baseline = layout.titleBaseline, let figureTitle = layout.title {
             let fitted = s.truncated(figureTitle, points: s.titlePoints, maxWidth: Double(width) - 2 * pad)
             canvas.drawText(fitted, at: PixelPoint(x: Double(width) / 2, y: baseline), pixelSize: s.pixels(s.titlePoints),
                             color: text, alignment: .center, anchor: .baseline)
@@ -249,12 +251,11 @@ public struct Figure: Sendable {
     /// The figure as a PNG with a `pHYs` chunk for the style's resolution, a `Title` entry when
     /// there is a title, and the provenance entries.
     public func pngData(provenance: ImageProvenance = ImageProvenance()) throws -> Data {
+        let image = try rasterImage()
         var text: [PNGTextEntry] = []
-        if let title = title ?? (panels.count == 1 ? panels[0].panelDescription().title : nil) {
-            text.append(PNGTextEntry(keyword: "Title", text: title))
-        }
+        if let title = layout().title { text.append(PNGTextEntry(keyword: "Title", text: title)) }
         text += provenance.textEntries
-        return try PNGCodec.encode(try rasterImage(), density: PNGPixelDensity(dotsPerInch: style.dotsPerInch), text: text)
+        return try PNGCodec.encode(image, density: PNGPixelDensity(dotsPerInch: style.dotsPerInch), text: text)
     }
 
     /// Writes the PNG to `path` atomically (temporary name, then rename).

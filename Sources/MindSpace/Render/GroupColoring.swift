@@ -15,7 +15,10 @@ struct GroupColoring: Sendable {
         var names: [String] = []
         var raw = [Int32](repeating: 0, count: labels.count)
         for (i, label) in labels.enumerated() {
-            if let k = indexOf[label] {
+            // With few groups a linear scan beats hashing (labels are usually short inline strings).
+            if names.count <= 8, let k = names.firstIndex(of: label) {
+                raw[i] = Int32(k)
+            } else if let k = indexOf[label] {
                 raw[i] = k
             } else {
                 let k = Int32(names.count)
@@ -24,10 +27,10 @@ struct GroupColoring: Sendable {
                 raw[i] = k
             }
         }
-        let numeric = names.map { Int($0) }
+        let numeric = names.compactMap { Int($0) }
         let sortedOrder: [Int]
-        if numeric.allSatisfy({ $0 != nil }) {
-            sortedOrder = names.indices.sorted { numeric[$0]! < numeric[$1]! }
+        if numeric.count == names.count {
+            sortedOrder = names.indices.sorted { numeric[$0] < numeric[$1] }
         } else {
             sortedOrder = names.indices.sorted { names[$0] < names[$1] }
         }

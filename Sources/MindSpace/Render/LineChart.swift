@@ -145,7 +145,14 @@ public struct LineChart: PanelContent {
                 canvas.strokeDashedLine(from: PixelPoint(x: r.minX, y: y), to: PixelPoint(x: r.maxX, y: y), width: referenceWidth,
                                         dash: pad * 1.6, gap: pad, color: color)
                 if let label = line.label {
-                    canvas.drawText(label, at: PixelPoint(x: r.minX + pad, y: y - pad * 0.5), pixelSize: textSize,
+                    // A translucent backing keeps the label legible over grid lines and curves.
+                    let width = style.textWidth(label, points: style.tickLabelPoints)
+                    let baseline = y - pad * 0.5
+                    let ascent = Canvas.anchorOffset(.baseline, pixelSize: textSize)
+                    canvas.fillRect(PixelRect(minX: r.minX + pad * 0.6, minY: baseline - ascent * 0.85,
+                                              maxX: r.minX + pad * 1.4 + width, maxY: baseline + pad * 0.3),
+                                    color: style.background.linear(opacity: 0.8))
+                    canvas.drawText(label, at: PixelPoint(x: r.minX + pad, y: baseline), pixelSize: textSize,
                                     color: style.secondaryTextColor.linear(), alignment: .leading, anchor: .baseline)
                 }
             case .vertical:

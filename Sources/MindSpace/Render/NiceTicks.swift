@@ -13,18 +13,26 @@ public struct NiceTicks: Sendable, Equatable {
     /// About `targetCount` ticks covering [`lower`, `upper`]: step d = nice((upper − lower) /
     /// (targetCount − 1), rounded), ticks k·d inside the range. (Heckbert first rounds the range
     /// itself up to a nice number; skipping that step keeps him from halving the tick count on
-    /// ranges such as 0…1.05, where the axis limits are fixed and only ticks inside matter.) Labels carry as many decimals as d needs
-    /// (max(−⌊log₁₀ d⌋, 0)) and switch to scientific notation below 10⁻³ or from 10⁵ up. A
-    /// degenerate or non-finite range gives one tick at `lower` (or none).
+    /// ranges such as 0…1.05, where the axis limits are fixed and only ticks inside matter.)
+    /// Labels carry as many decimals as d needs (max(−⌊log₁₀ d⌋, 0)) and switch to scientific
+    /// notation below 10⁻³ or from 10⁵ up. A degenerate or non-finite range gives one tick at
+    /// `lower` (or none); a range too narrow for its magnitude to hold distinct multiples of d
+    /// gives its two ends.
     public init(lower: Double, upper: Double, targetCount: Int = 6) {
         guard lower.isFinite, upper.isFinite, upper > lower else {
-            step = 1
-            values = lower.isFinite ? [lower] : []
-            labels = values.map { NiceTicks.format($0, step: 1) }
+            let single = lower.isFinite ? [lower] : []
+            self.init(values: single, step: 1, labels: single.map { NiceTicks.format($0, step: 1) })
             return
         }
         let count = max(targetCount, 2)
         let d = NiceTicks.niceNumber((upper - lower) / Double(count - 1), rounded: true)
+        // When the range is tiny next to its magnitude (1e16…1e16 + 2), multiples of the step
+        // are not representable: label just the two ends.
+        guard abs(lower / d) < 1e15, abs(upper / d) < 1e15 else {
+            self.init(values: [lower, upper], step: upper - lower,
+                      labels: [lower, upper].map { NiceTicks.scientific($0, mantissaDigits: 6) })
+            return
+        }
         let tolerance = d * 1e-9
         var ticks: [Double] = []
         var k = (lower / d).rounded(.up)
@@ -33,9 +41,7 @@ public struct NiceTicks: Sendable, Equatable {
             ticks.append(abs(v) < tolerance ? 0 : v)
             k += 1
         }
-        step = d
-        values = ticks
-        labels = ticks.map { NiceTicks.format($0, step: d) }
+        self.init(values: ticks, step: d, labels: ticks.map { NiceTicks.format($0, step: d) })
     }
 
     /// Ticks at powers of ten for a logarithmic axis over [`lower`, `upper`] (both > 0); when

@@ -43,7 +43,7 @@ public struct ScatterPlot: PanelContent {
     public var mode: Mode = .automatic
     /// Seed of the drawing order in points mode.
     public var seed: UInt64 = 0
-    /// Disc radius in pixels; `nil` chooses from N and the resolution (at least 1.5 px).
+    /// Disc radius in pixels, kept within 1.5–100; `nil` chooses from N and the resolution.
     public var pointRadius: Double?
     /// Opacity of each disc in points mode; `nil` chooses from N.
     public var opacity: Double?
@@ -162,7 +162,9 @@ public struct ScatterPlot: PanelContent {
             return
         }
         let alpha = Float(opacity ?? ScatterPlot.defaultOpacity(count: n))
-        let radius = max(pointRadius ?? ScatterPlot.defaultRadius(count: n, dotsPerInch: style.dotsPerInch), 1.5)
+        // At least 1.5 px so single points stay visible; at most 100 px (stamps grow as r²).
+        let requested = pointRadius ?? ScatterPlot.defaultRadius(count: n, dotsPerInch: style.dotsPerInch)
+        let radius = requested.isFinite ? min(max(requested, 1.5), 100) : 1.5
         let stamps = DiscStampSet(radius: radius)
         var generator = SeededGenerator(seed: seed)
         var order = Array(0..<n)

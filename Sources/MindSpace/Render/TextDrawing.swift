@@ -24,6 +24,9 @@ extension Canvas {
     public mutating func drawText(_ text: String, at point: PixelPoint, pixelSize: Double, color: LinearColor,
                                   alignment: TextAlignment = .leading, anchor: TextBaselineAnchor = .baseline,
                                   rotated: Bool = false, font: BitmapFont = .standard) -> PixelRect {
+        guard point.x.isFinite, point.y.isFinite, pixelSize.isFinite, pixelSize > 0, pixelSize < 4096 else {
+            return PixelRect(minX: 0, minY: 0, maxX: 0, maxY: 0)
+        }
         var mask = font.mask(for: text, pixelSize: pixelSize)
         guard mask.width > 0, mask.height > 0 else { return PixelRect(minX: point.x, minY: point.y, maxX: point.x, maxY: point.y) }
         let length = Double(mask.width)
