@@ -118,3 +118,66 @@ public enum LAPACK {
         return (u, s, vt)
     }
 }
+
+extension LAPACK {
+    /// All eigenvalues and the eigenvectors of the `vectorCount` largest eigenvalues of a
+    /// symmetric n×n matrix, with ONE Householder tridiagonalisation: `dsytrd` (A = Q·T·Qᵀ),
+    /// `dsterf` on a copy of T (all eigenvalues, root-free QL/QR, O(n²)), `dstemr` on T for the
+    /// top index range (MRRR; Dhillon & Parlett 2004) and `dormtr` (back-transform, 2·n²·k flops).
+    /// This is what `dsyevr` does inside, but `dsyevr` cannot return all eigenvalues together with a
+    /// subset of vectors, so calling it twice would tridiagonalise twice (the dominant 4n³/3 cost).
+    ///
+    /// `matrix` holds the symmetric matrix in its **upper** triangle, row-major (the same memory is
+    /// the lower triangle column-major, which is what is passed: no transposed copy); it is
+    /// destroyed. Returns `values`: all n eigenvalues ascending; `vectors`: row-major
+    /// `vectorCount`×n, row j the unit eigenvector of `values[n − vectorCount + j]` (ascending, like
+    /// the values). Throws if LAPACK reports a failure (`info ≠ 0`).
+    public static func symmetricSpectrumAndLeadingVectors(
+        _ matrix: inout [Double], n: Int, vectorCount: Int
+    ) throws -> (values: [Double], vectors: [Double]) {
+        precondition(matrix.count == n * n && vectorCount >= 0 && vectorCount <= n)
+        guard n > 0 else { return ([], []) }
+        precondition(n <= maximumDimension)
+        let size = Int32(n)
+        var diagonal = [Double](repeating: 0, count: n)
+        var offDiagonal = [Double](repeating: 0, count: n)  // n−1 used; dstemr wants n
+        var reflectors = [Double](repeating: 0, count: max(1, n - 1))
+        let reduced = matrix.withUnsafeMutableBufferPointer { a in
+            LAPACKE_dsytrd(LAPACK_COL_MAJOR, 76 /* L */, size, a.baseAddress, size,
+                           &diagonal, &offDiagonal, &reflectors)
+        }
+        guard reduced == 0 else {
+            throw MindSpaceError(.malformedData, "the tridiagonal reduction (dsytrd) failed with info \(reduced)")
+        }
+        var values = diagonal, scratch = offDiagonal
+        let solved = LAPACKE_dsterf(size, &values, &scratch)
+        guard solved == 0 else {
+            throw MindSpaceError(.malformedData, "the eigenvalue solver (dsterf) failed with info \(solved)")
+        }
+        guard vectorCount > 0 else { return (values, []) }
+        var found: Int32 = 0
+        var selectedValues = [Double](repeating: 0, count: n)
+        var vectors = [Double](repeating: 0, count: n * vectorCount)
+        var support = [Int32](repeating: 0, count: 2 * vectorCount)
+        var tryRelativeAccuracy: Int32 = 1
+        let computed = LAPACKE_dstemr(LAPACK_COL_MAJOR, 86 /* V */, 73 /* I */, size,
+                                      &diagonal, &offDiagonal, 0, 0,
+                                      Int32(n - vectorCount + 1), size, &found, &selectedValues,
+                                      &vectors, size, Int32(vectorCount), &support,
+                                      &tryRelativeAccuracy)
+        guard computed == 0, Int(found) == vectorCount else {
+            throw MindSpaceError(.malformedData,
+                                 "the eigenvector solver (dstemr) failed with info \(computed), found \(found) of \(vectorCount)")
+        }
+        let transformed = matrix.withUnsafeBufferPointer { a in
+            vectors.withUnsafeMutableBufferPointer { z in
+                LAPACKE_dormtr(LAPACK_COL_MAJOR, 76 /* L: Q·Z */, 76 /* L */, 78 /* N */, size,
+                               Int32(vectorCount), a.baseAddress, size, reflectors, z.baseAddress, size)
+            }
+        }
+        guard transformed == 0 else {
+            throw MindSpaceError(.malformedData, "the back-transformation (dormtr) failed with info \(transformed)")
+        }
+        return (values, vectors)
+    }
+}

@@ -1,0 +1,338 @@
+"""Benchmark driver: runs every registered workload and writes BENCHMARKS.md.
+
+Usage (normally through bench/run.sh, which provides the venv with the peers):
+  bench/run.sh [--workloads pca,...] [--runs 5] [--seed 0] [--mindspace PATH]
+               [--output BENCHMARKS.md] [--peers-only]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import harness  # noqa: E402
+from workloads import ALL  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workloads", default=",".join(w.name for w in ALL),
+                        help="comma-separated names (default: all: %(default)s)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per tool (default 5)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated inputs")
+    parser.add_argument("--mindspace", default=str(ROOT / ".build" / "release" / "mindspace"))
+    parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--peers-only", action="store_true",
+                        help="run only the peers (to test the harness before mindspace has a command)")
+    args = parser.parse_args()
+
+    chosen = [w for w in ALL if w.name in args.workloads.split(",")]
+    unknown = set(args.workloads.split(",")) - {w.name for w in ALL}
+    if unknown:
+        print(f"bench: unknown workload(s) {sorted(unknown)}; known: {[w.name for w in ALL]}", file=sys.stderr)
+        return 64
+    mindspace = pathlib.Path(args.mindspace).resolve()
+    if not args.peers_only:
+        problem = mindspace_problem(mindspace, chosen)
+        if problem:
+            print(f"bench: {problem}", file=sys.stderr)
+            print("bench: nothing measured; BENCHMARKS.md left as it was "
+                  "(use --peers-only to time the peers alone)", file=sys.stderr)
+            return 2
+
+    work = HERE / "work"
+    work.mkdir(exist_ok=True)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    machine = machine_info(mindspace)
+    for warning in machine["warnings"]:
+        print(f"bench: WARNING: {warning}", file=sys.stderr)
+    load_before = os.getloadavg()
+    sections = []
+    for workload in chosen:
+        print(f"bench: {workload.name}: preparing inputs (seed {args.seed})", file=sys.stderr)
+        inputs = workload.prepare(work, args.seed)
+        tools = [t for t in workload.tools if not (args.peers_only and t.is_mindspace)]
+        sections.append(run_workload(workload, tools, inputs, work, mindspace, args.runs))
+    load_after = os.getloadavg()
+    text = render(machine, sections, started, load_before, load_after, args)
+    pathlib.Path(args.output).write_text(text)
+    print(f"bench: wrote {args.output}", file=sys.stderr)
+    return 0 if all(s["ok"] for s in sections) else 1
+
+
+def mindspace_problem(mindspace: pathlib.Path, workloads) -> str | None:
+    """Why mindspace cannot be benchmarked, or None."""
+    if not mindspace.exists():
+        return (f"mindspace binary not found at {mindspace}: build it with `make bench` "
+                f"(runs `swift build -c release`) or pass --mindspace PATH")
+    for command in sorted({w.mindspace_command for w in workloads if w.mindspace_command}):
+        # ArgumentParser answers `--help` after an unknown subcommand with the root help (exit 0),
+        # so the subcommand's own USAGE line is what proves that it exists.
+        probe = subprocess.run([str(mindspace), command, "--help"], capture_output=True, text=True)
+        if probe.returncode != 0 or f"mindspace {command}" not in probe.stdout:
+            return (f"{mindspace} has no `{command}` command yet (`mindspace {command} --help` "
+                    f"exited {probe.returncode} without a `mindspace {command}` usage line): "
+                    f"merge the branch that adds it, rebuild with `make bench`, and rerun")
+    return None
+
+
+def run_workload(workload, tools, inputs, work, mindspace, runs) -> dict:
+    """Runs the tools interleaved `runs` times; returns the section's data."""
+    results = {t.name: [] for t in tools}
+    failures = {}
+    outputs = {}
+    commands = {}
+    for run in range(runs):
+        for tool in tools:
+            if tool.name in failures:
+                continue
+            out = work / "out" / workload.name / slug(tool.name) / f"run{run}"
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir(parents=True)
+            ctx = harness.RunContext(ROOT, work, mindspace, sys.executable, inputs, run, out)
+            argv = [str(a) for a in tool.command(ctx)]
+            commands[tool.name] = argv
+            m = harness.measure(argv, harness.tool_environment(tool), ROOT)
+            if m.returncode != 0:
+                tail = (m.stderr.strip().splitlines() or ["no stderr"])[-1]
+                failures[tool.name] = f"exit {m.returncode}: {tail}"
+                print(f"bench: {workload.name}: {tool.name} FAILED ({failures[tool.name]})", file=sys.stderr)
+                continue
+            m.reported = harness.last_json_line(m.stdout)
+            if tool.timing == "reported":
+                if not m.reported or "seconds" not in m.reported:
+                    failures[tool.name] = "did not report its time as JSON"
+                    continue
+                m.seconds = float(m.reported["seconds"])
+            results[tool.name].append(m)
+            outputs[tool.name] = m.reported
+            print(f"bench: {workload.name}: run {run + 1}/{runs} {tool.name}: {m.seconds:.3f} s, "
+                  f"{m.peak_rss_kb / 1024:.0f} MB", file=sys.stderr)
+    check = workload.check(outputs) if workload.check else ""
+    return {"workload": workload, "tools": tools, "inputs": inputs, "results": results,
+            "failures": failures, "commands": commands, "check": check, "ok": not failures}
+
+
+def slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name).strip("-").lower()
+
+
+def machine_info(mindspace: pathlib.Path) -> dict:
+    info = {
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model(),
+        "memory_gb": memory_gb(),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "openblas_env": {k: os.environ.get(k) for k in harness.OPENBLAS_TUNING},
+        "rss_method": harness.rss_method(),
+    }
+    info["git"] = git_describe()
+    if mindspace.exists():
+        version = subprocess.run([str(mindspace), "--version"], capture_output=True, text=True)
+        info["mindspace_version"] = (version.stdout or version.stderr).strip()
+    info["mindspace_blas"] = system_openblas_info(mindspace)
+    info["warnings"] = blas_warnings(info["mindspace_blas"])
+    info["peer_versions"] = peer_versions()
+    return info
+
+
+def cpu_model() -> str:
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def memory_gb() -> float:
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def git_describe() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return head + (" (with uncommitted changes)" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def system_openblas_info(mindspace: pathlib.Path) -> list:
+    """threadpoolctl's view of the OpenBLAS that mindspace links (Debian's), loaded in a child
+    with mindspace's environment (OPENBLAS_* variables as they are)."""
+    library = "libopenblas.so.0"
+    if mindspace.exists():
+        ldd = subprocess.run(["ldd", str(mindspace)], capture_output=True, text=True).stdout
+        for line in ldd.splitlines():
+            if "libopenblas" in line and "=>" in line:
+                library = line.split("=>")[1].split("(")[0].strip()
+    probe = ("import ctypes, json, threadpoolctl; ctypes.CDLL(%r); "
+             "print(json.dumps(threadpoolctl.threadpool_info()))" % library)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    try:
+        return json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return []
+
+
+def blas_warnings(entries: list) -> list:
+    """Debian's OpenBLAS 0.3.21 does not recognise some virtualised AVX-512 CPUs and falls back
+    to its generic `Prescott` (SSE3) kernels unless OPENBLAS_CORETYPE names the core: several
+    times slower BLAS. Say so rather than publish such numbers silently."""
+    try:
+        flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "").split()
+    except OSError:
+        flags = []
+    vector = "avx512f" if "avx512f" in flags else ("avx2" if "avx2" in flags else None)
+    warnings = []
+    for e in entries:
+        if e.get("internal_api") == "openblas" and e.get("architecture") == "Prescott" and vector:
+            warnings.append(
+                f"mindspace's OpenBLAS ({e.get('version')}) uses its generic Prescott kernels on a CPU "
+                f"with {vector}: set OPENBLAS_CORETYPE (e.g. SkylakeX or Cooperlake) in the environment "
+                f"of `make bench` to measure it with vector kernels")
+    return warnings
+
+
+def peer_versions() -> dict:
+    from importlib import metadata
+    names = ["numpy", "scipy", "scikit-learn", "scikit-dimension", "dadapy", "faiss-cpu", "umap-learn",
+             "matplotlib", "safetensors", "threadpoolctl"]
+    found = {}
+    for name in names:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def describe_blas(entries: list) -> str:
+    parts = []
+    for e in entries:
+        if e.get("user_api") != "blas":
+            continue
+        path = e.get("filepath", "")
+        owner = ("NumPy's " if "numpy" in path else "SciPy's " if "scipy" in path else "")
+        parts.append(f"{owner}{e.get('internal_api')} {e.get('version')} ({e.get('threading_layer')} threads), "
+                     f"kernel `{e.get('architecture')}`, {e.get('num_threads')} threads, "
+                     f"`{pathlib.Path(e.get('filepath', '')).name}`")
+    return "; ".join(parts) or "not detected"
+
+
+def render(machine, sections, started, load_before, load_after, args) -> str:
+    peer_blas = "not measured"
+    for s in sections:
+        for name, runs in s["results"].items():
+            if runs and runs[-1].reported and "threadpool" in runs[-1].reported:
+                peer_blas = describe_blas(runs[-1].reported["threadpool"])
+    env = ", ".join(f"{k}={v}" if v is not None else f"{k} unset" for k, v in machine["openblas_env"].items())
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` (`./bench/run.sh`) on {started.strftime('%Y-%m-%d %H:%M UTC')}; "
+        "rerun it rather than editing this file.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| CPU | {machine['cpu']}, {machine['nproc']} logical CPUs (`nproc`) |",
+        f"| memory | {machine['memory_gb']} GiB |",
+        f"| kernel, Python | Linux {machine['kernel']}, Python {machine['python']} |",
+        f"| load average (1 min) at start / end | {load_before[0]:.2f} / {load_after[0]:.2f} |",
+        f"| repository | commit {machine['git']} |",
+        f"| mindspace | {machine.get('mindspace_version', 'not run')} |",
+        f"| BLAS of mindspace | {describe_blas(machine['mindspace_blas'])}; environment: {env} |",
+        f"| BLAS of the Python peers | {peer_blas}. The wheels bundle their own OpenBLAS: NumPy's "
+        f"serves `X.T @ X` and `numpy.linalg.eigh` (scikit-learn's covariance_eigh), SciPy's serves "
+        f"`scipy.linalg.svd` (full); {' and '.join(harness.OPENBLAS_TUNING)} are unset for the peer "
+        f"processes, so each library picks its kernel itself |",
+        *[f"| **warning** | {w} |" for w in machine["warnings"]],
+        f"| peers | " + ", ".join(f"{k} {v}" for k, v in machine["peer_versions"].items()) + " |",
+        "",
+        "## How it is measured",
+        "",
+        f"- Command: `make bench` (= `swift build -c release`, then `./bench/run.sh"
+        f"{(' ' + ' '.join(sys.argv[1:])) if sys.argv[1:] else ''}`).",
+        f"- {args.runs} runs per tool on the same input, interleaved (every tool's run 1, then every "
+        "tool's run 2, ...) so that load from other processes hits all tools alike; the table shows "
+        "the median time and the largest peak RSS over the runs.",
+        "- `mindspace`: wall time of the whole process, measured around it by the driver: process "
+        "start, reading the input file, the computation and writing every output.",
+        "- Python peers: time measured inside the peer process around loading the input and the "
+        "computation; interpreter start and imports are excluded (which favours the peers). Their peak "
+        "RSS is the whole Python process, including the interpreter and imported libraries.",
+        "- Peak RSS: " + ("GNU `/usr/bin/time -f %M` (maximum resident set size of the process)."
+                          if machine["rss_method"] == "time" else
+                          "`getrusage(RUSAGE_CHILDREN)` of a fresh wrapper process per run."),
+        "- Ratio: the tool's median time divided by the reference peer's median time (below 1: faster).",
+        "",
+    ]
+    for s in sections:
+        w = s["workload"]
+        lines += [f"## {w.name}: {w.title}", "", w.description, "",
+                  f"Input: `{pathlib.Path(s['inputs']['input']).relative_to(ROOT)}` "
+                  f"({s['inputs']['size_mb']:.0f} MB), seed {args.seed}.", ""]
+        reference = s["results"].get(w.reference) or []
+        reference_median = statistics.median(m.seconds for m in reference) if reference else None
+        lines += [f"| tool | median s | peak RSS MB | ratio vs {w.reference} |", "|---|---:|---:|---:|"]
+        for tool in s["tools"]:
+            runs = s["results"].get(tool.name) or []
+            if not runs:
+                why = s["failures"].get(tool.name, "not run")
+                lines.append(f"| {tool.name} | — | — | — ({why}) |")
+                continue
+            median = statistics.median(m.seconds for m in runs)
+            rss = max(m.peak_rss_kb for m in runs) / 1024
+            ratio = f"{median / reference_median:.2f}" if reference_median else "—"
+            lines.append(f"| {tool.name} | {median:.3f} | {rss:.0f} | {ratio} |")
+        lines += ["", "Per tool: what is timed, every run's seconds, and the command line:", ""]
+        for tool in s["tools"]:
+            runs = s["results"].get(tool.name) or []
+            times = ", ".join(f"{m.seconds:.3f}" for m in runs) or "—"
+            extra = ""
+            if runs and runs[0].reported and "load_seconds" in runs[0].reported:
+                loads = statistics.median(m.reported["load_seconds"] for m in runs)
+                fits = statistics.median(m.reported["fit_seconds"] for m in runs)
+                extra = f" (median load {loads:.3f} s + compute {fits:.3f} s)"
+            command = " ".join(short(a) for a in s["commands"].get(tool.name, []))
+            lines.append(f"- {tool.name}: {tool.note}. Runs: {times}{extra}. `{command}`")
+        if s["check"]:
+            lines += ["", f"Check: {s['check']}."]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def short(arg: str) -> str:
+    """Paths relative to the repository root, so the command lines read as typed there."""
+    try:
+        return str(pathlib.Path(arg).resolve().relative_to(ROOT)) if "/" in arg else arg
+    except ValueError:
+        return "python" if arg == sys.executable else arg
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""The registered workloads, in the order BENCHMARKS.md shows them.
+
+To add one (kNN/TwoNN, MLE, rendering, UMAP, checkpoints...): write `workloads/NAME.py` defining
+`WORKLOAD = harness.Workload(...)` (seeded inputs, a `mindspace` tool and its peers, the reference
+peer for ratios) and append it to ALL below; peer scripts go in bench/peers/.
+"""
+from workloads import pca
+
+ALL = [pca.WORKLOAD]
