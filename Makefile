@@ -16,8 +16,7 @@ release: deps
 
 demo: release
 	$(BIN) inspect --stats datasets/digits.npy
-	$(BIN) pca datasets/digits.npy --components 10 --out $(OUT)/digits-pca --json > $(OUT)/digits-pca.json
-	@echo "wrote $(OUT)/digits-pca/ and $(OUT)/digits-pca.json"
+	$(BIN) pca datasets/digits.npy --components 10 --out $(OUT)/digits-pca
 
 test: deps
 	$(SWIFT) test

@@ -10,7 +10,7 @@ struct MindSpaceCommand: ParsableCommand {
         commandName: "mindspace",
         abstract: "Measure the intrinsic dimension and shape of model weights and embeddings.",
         version: MindSpaceVersion.string,
-        subcommands: []
+        subcommands: [InspectCommand.self, PCACommand.self]
     )
 
     /// Runs the parsed command; library errors become one line on stderr and their sysexits code.
@@ -22,7 +22,14 @@ struct MindSpaceCommand: ParsableCommand {
             FileHandle.standardError.write(Data("mindspace: \(error.description)\n".utf8))
             Foundation.exit(error.exitCode)
         } catch {
-            exit(withError: error)
+            // Help and version requests print in full; usage errors become the promised one line.
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
+            let message = fullMessage(for: error)
+                .split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+            let cleaned = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+            FileHandle.standardError.write(Data("mindspace: \(cleaned) (see 'mindspace help')\n".utf8))
+            Foundation.exit(code.rawValue)
         }
     }
 }

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import MindSpace
+
+/// `mindspace inspect FILE...`: what arrays/tensors a file holds, optionally with statistics.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "List the arrays or tensors in data files, with dtype and shape.",
+        discussion: "Reads .npy, .npz, .safetensors (and sharded *.safetensors.index.json), .tsv and .csv.")
+
+    @Argument(help: "Files to inspect.")
+    var files: [String]
+
+    @Flag(name: .long, help: "Add count, non-finite count, min, max, mean, std, sum and L2 norm per tensor (in Double).")
+    var stats = false
+
+    @Flag(name: .long, help: "Print one JSON report on stdout.")
+    var json = false
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one file") }
+    }
+
+    func run() throws {
+        let report = try FileInventory.inspect(files, statistics: stats)
+        if json {
+            writeStandardOutput(try ReportEncoding.json(report))
+        } else {
+            print(report.textTable(), terminator: "")
+        }
+    }
+}

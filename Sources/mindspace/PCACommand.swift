@@ -1,0 +1,39 @@
+import ArgumentParser
+import MindSpace
+
+/// `mindspace pca DATA`: spectrum, explained variance and components.
+struct PCACommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pca",
+        abstract: "Principal component analysis: spectrum, explained variance, components and scores.",
+        discussion: """
+            Writes components.npy (K×D), scores.npy (N×K), mean.npy and pca.json into --out.
+            The whole spectrum is always reported; ratios are against the total variance.
+            """)
+
+    @Argument(help: "Points × features: .npy, .npz, .safetensors, .tsv or .csv.")
+    var data: String
+
+    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors) to use.")
+    var array: String?
+
+    @Option(name: .long, help: "Number of components to keep (clamped to min(N, D)).")
+    var components: Int = 10
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if components < 1 { throw ValidationError("--components must be at least 1") }
+    }
+
+    func run() throws {
+        common.applyThreads()
+        let report = try PCAJob(dataPath: data, arrayName: array, components: components,
+                                outputFolder: common.out, commandLine: commandLine).run()
+        if common.json {
+            writeStandardOutput(try ReportEncoding.json(report))
+        } else {
+            print(report.text(), terminator: "")
+        }
+    }
+}
