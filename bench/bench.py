@@ -42,7 +42,7 @@ def main() -> int:
     if unknown:
         print(f"bench: unknown workload(s) {sorted(unknown)}; known: {[w.name for w in ALL]}", file=sys.stderr)
         return 64
-    mindspace = pathlib.Path(args.mindspace).resolve()
+    mindspace = pathlib.Path(args.mindspace).absolute()
     if not args.peers_only:
         problem = mindspace_problem(mindspace, chosen)
         if problem:
@@ -109,7 +109,7 @@ def run_workload(workload, tools, inputs, work, mindspace, runs) -> dict:
                 failures[tool.name] = f"exit {m.returncode}: {tail}"
                 print(f"bench: {workload.name}: {tool.name} FAILED ({failures[tool.name]})", file=sys.stderr)
                 continue
-            m.reported = harness.last_json_line(m.stdout)
+            m.reported = harness.json_report(m.stdout)
             if tool.timing == "reported":
                 if not m.reported or "seconds" not in m.reported:
                     failures[tool.name] = "did not report its time as JSON"
@@ -329,7 +329,7 @@ def render(machine, sections, started, load_before, load_after, args) -> str:
 def short(arg: str) -> str:
     """Paths relative to the repository root, so the command lines read as typed there."""
     try:
-        return str(pathlib.Path(arg).resolve().relative_to(ROOT)) if "/" in arg else arg
+        return str(pathlib.Path(arg).absolute().relative_to(ROOT)) if "/" in arg else arg
     except ValueError:
         return "python" if arg == sys.executable else arg
 

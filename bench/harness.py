@@ -115,8 +115,15 @@ def measure(argv: list, env: dict, cwd: pathlib.Path) -> Measurement:
     return Measurement(seconds, rss, code, done.stdout, done.stderr)
 
 
-def last_json_line(text: str) -> Optional[dict]:
-    """The last line of `text` that parses as a JSON object, or None."""
+def json_report(text: str) -> Optional[dict]:
+    """The JSON object a tool printed: the whole of stdout (mindspace --json pretty-prints one
+    object), else its last line that parses as an object (peers print logs before it), else None."""
+    try:
+        whole = json.loads(text)
+        if isinstance(whole, dict):
+            return whole
+    except json.JSONDecodeError:
+        pass
     for line in reversed(text.strip().splitlines()):
         line = line.strip()
         if line.startswith("{"):

@@ -66,7 +66,7 @@ WORKLOAD = Workload(
     prepare=prepare,
     tools=[
         Tool("mindspace", mindspace_command, timing="process", is_mindspace=True,
-             note="whole process: start, read .npy, PCA, write components/scores/plot and JSON"),
+             note="whole process: start, read .npy, PCA and scores, write components/scores/mean .npy and pca.json, JSON report on stdout"),
         Tool('scikit-learn PCA(svd_solver="covariance_eigh")', sklearn_command("covariance_eigh"),
              timing="reported", env_unset=OPENBLAS_TUNING,
              note="np.load + fit_transform, timed inside Python (no interpreter start, no imports)"),
