@@ -7,4 +7,5 @@
 // CBLAS header is selected by Debian's alternatives).
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
+char *openblas_get_corename(void);
 #endif

@@ -15,6 +15,8 @@ struct MindSpaceCommand: ParsableCommand {
 
     /// Runs the parsed command; library errors become one line on stderr and their sysexits code.
     static func main() {
+        // OpenBLAS picks slow generic kernels on processors newer than itself; fix that first.
+        OpenBLASCoreSelection.relaunchIfBeneficial()
         do {
             var command = try parseAsRoot()
             try command.run()

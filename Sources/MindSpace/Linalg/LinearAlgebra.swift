@@ -16,6 +16,13 @@ public enum BLAS {
     /// The number of threads OpenBLAS currently uses.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
+    /// The kernel family OpenBLAS chose when it loaded (`SkylakeX`, `Cooperlake`, `Haswell`, or
+    /// `Prescott` when it did not recognise the processor); see `OpenBLASCoreSelection`.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     /// C ← α·op(A)·op(B) + β·C with row-major A (m×k, or k×m if `transposeA`), B (k×n, or n×k if
     /// `transposeB`) and C (m×n). Leading dimensions are row strides in elements.
     public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,

@@ -26,6 +26,13 @@ public enum ReportEncoding {
         public var command: String
         public var seed: UInt64?
         public var inputs: [InputRecord]
+        /// The OpenBLAS kernel family used (results can differ in the last bits between kernels).
+        public var blasCore: String
+
+        enum CodingKeys: String, CodingKey {
+            case software, version, command, seed, inputs
+            case blasCore = "blas_core"
+        }
 
         public init(command: [String], seed: UInt64?, inputs: [InputRecord]) {
             software = "mindspace"
@@ -33,6 +40,7 @@ public enum ReportEncoding {
             self.command = command.joined(separator: " ")
             self.seed = seed
             self.inputs = inputs
+            blasCore = BLAS.coreName
         }
     }
 }
