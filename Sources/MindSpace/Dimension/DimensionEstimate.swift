@@ -1,0 +1,161 @@
+/// The one result type of every intrinsic-dimension estimator.
+///
+/// JSON (via `Codable`), as `shared/cli.md` promises scripts: `estimator`, `dimension`,
+/// `ci` as `[low, high]`, `ci_level`, `ci_method`, `ci_detail`, `parameters`, `diagnostics`,
+/// `notes`. Per-point values are **not** part of the JSON (they can be N long; the CLI writes them
+/// to a separate array with `--pointwise`), so they do not survive an encode/decode round trip.
+public struct DimensionEstimate: Sendable, Equatable {
+    /// Stable short name: `twonn`, `twonn-mle`, `mle`, ….
+    public var estimator: String
+    /// The estimated intrinsic dimension (finite).
+    public var dimension: Double
+    /// The confidence interval around `dimension`.
+    public var ci: ConfidenceInterval
+    /// One value per input row where the estimator defines local values (e.g. Levina–Bickel's
+    /// local estimates), `nil` otherwise. Rows the estimator could not use hold NaN.
+    public var pointwise: [Double]?
+    /// The settings that produced the estimate (k, discard fraction, pooling, …).
+    public var parameters: [String: ParameterValue]
+    /// Counts and facts about the run: points used, duplicates removed, ties, ….
+    public var diagnostics: [String: ParameterValue]
+    /// Human-readable remarks (what was dropped and why, known biases that apply).
+    public var notes: [String]
+
+    /// An estimate; estimators fill `parameters` with their settings and `diagnostics` with
+    /// counts (the neighbour-based extension adds the duplicate bookkeeping).
+    public init(estimator: String, dimension: Double, ci: ConfidenceInterval, pointwise: [Double]? = nil,
+                parameters: [String: ParameterValue] = [:], diagnostics: [String: ParameterValue] = [:],
+                notes: [String] = []) {
+        self.estimator = estimator
+        self.dimension = dimension
+        self.ci = ci
+        self.pointwise = pointwise
+        self.parameters = parameters
+        self.diagnostics = diagnostics
+        self.notes = notes
+    }
+}
+
+/// A confidence interval [low, high] at `level` (e.g. 0.95), and how it was obtained.
+public struct ConfidenceInterval: Sendable, Equatable {
+    /// How the interval was computed.
+    public enum Method: String, Codable, Sendable {
+        /// From the estimator's exact or asymptotic sampling distribution.
+        case analytic
+        /// Percentile interval of a seeded bootstrap (`Bootstrap`).
+        case bootstrap
+    }
+
+    /// Lower bound (same units as the dimension).
+    public var low: Double
+    /// Upper bound.
+    public var high: Double
+    /// Nominal coverage in (0, 1).
+    public var level: Double
+    /// Analytic or bootstrap.
+    public var method: Method
+    /// One line on the method: the pivot used, or the number of resamples and the seed.
+    public var detail: String
+
+    /// An interval [low, high] at `level` obtained by `method`.
+    public init(low: Double, high: Double, level: Double, method: Method, detail: String) {
+        self.low = low
+        self.high = high
+        self.level = level
+        self.method = method
+        self.detail = detail
+    }
+}
+
+/// A JSON scalar used for an estimate's parameters and diagnostics; it encodes as the bare
+/// value (`20`, `0.1`, `"mle"`, `true`), not as a tagged object.
+///
+/// JSON does not distinguish `0` from `0.0`, so decoding reads integral numbers as `.int`;
+/// equality is therefore numeric across `.int` and `.double` (`.int(0) == .double(0)`), which
+/// makes encode/decode round trips compare equal.
+public enum ParameterValue: Codable, Sendable, Equatable, CustomStringConvertible {
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case bool(Bool)
+
+    /// Numeric equality across `.int`/`.double`; otherwise same case and value.
+    public static func == (lhs: ParameterValue, rhs: ParameterValue) -> Bool {
+        switch (lhs, rhs) {
+        case let (.int(a), .int(b)): return a == b
+        case let (.double(a), .double(b)): return a == b
+        case let (.int(a), .double(b)), let (.double(b), .int(a)): return Double(a) == b
+        case let (.string(a), .string(b)): return a == b
+        case let (.bool(a), .bool(b)): return a == b
+        default: return false
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Int.self) { self = .int(value) }
+        else if let value = try? container.decode(Double.self) { self = .double(value) }
+        else { self = .string(try container.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        }
+    }
+
+    /// The bare value as text (for the CLI's human-readable output).
+    public var description: String {
+        switch self {
+        case .int(let value): return String(value)
+        case .double(let value): return String(value)
+        case .string(let value): return value
+        case .bool(let value): return String(value)
+        }
+    }
+}
+
+extension DimensionEstimate: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case estimator, dimension, ci
+        case ciLevel = "ci_level", ciMethod = "ci_method", ciDetail = "ci_detail"
+        case parameters, diagnostics, notes
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let bounds = try container.decode([Double].self, forKey: .ci)
+        guard bounds.count == 2 else {
+            throw DecodingError.dataCorruptedError(forKey: .ci, in: container,
+                                                   debugDescription: "ci must be [low, high]")
+        }
+        self.init(estimator: try container.decode(String.self, forKey: .estimator),
+                  dimension: try container.decode(Double.self, forKey: .dimension),
+                  ci: ConfidenceInterval(low: bounds[0], high: bounds[1],
+                                         level: try container.decode(Double.self, forKey: .ciLevel),
+                                         method: try container.decode(ConfidenceInterval.Method.self, forKey: .ciMethod),
+                                         detail: try container.decode(String.self, forKey: .ciDetail)),
+                  pointwise: nil,
+                  parameters: try container.decode([String: ParameterValue].self, forKey: .parameters),
+                  diagnostics: try container.decode([String: ParameterValue].self, forKey: .diagnostics),
+                  notes: try container.decode([String].self, forKey: .notes))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(estimator, forKey: .estimator)
+        try container.encode(dimension, forKey: .dimension)
+        try container.encode([ci.low, ci.high], forKey: .ci)
+        try container.encode(ci.level, forKey: .ciLevel)
+        try container.encode(ci.method, forKey: .ciMethod)
+        try container.encode(ci.detail, forKey: .ciDetail)
+        try container.encode(parameters, forKey: .parameters)
+        try container.encode(diagnostics, forKey: .diagnostics)
+        try container.encode(notes, forKey: .notes)
+    }
+}
