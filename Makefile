@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/release/mindspace
 OUT ?= output
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps build release demo test bench verify-checkpoint clean
 
 deps:
 	@./scripts/ensure-system-packages.sh
@@ -23,6 +23,10 @@ test: deps
 
 bench: release
 	./bench/run.sh
+
+# inspect --stats on a real Hugging Face checkpoint, checked against numpy + safetensors.
+verify-checkpoint: release
+	./bench/run.sh --verify-checkpoint
 
 clean:
 	rm -rf .build

