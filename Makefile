@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/release/mindspace
 OUT ?= output
 
-.PHONY: deps build release demo test bench verify-checkpoint clean
+.PHONY: deps build release demo gallery test bench verify-checkpoint clean
 
 deps:
 	@./scripts/ensure-system-packages.sh
@@ -30,3 +30,16 @@ verify-checkpoint: release
 
 clean:
 	rm -rf .build
+
+# The README's pictures, made by the tool from datasets/ (see docs/gallery/README.md).
+GALLERY := docs/gallery
+gallery: release
+	$(BIN) project datasets/digits.npy --groups datasets/digits-labels.tsv --method pca \
+		--title "Handwritten digits (1797 images of 8×8 pixels) — PCA" --out $(OUT)/gallery/digits-pca
+	$(BIN) project datasets/digits.npy --groups datasets/digits-labels.tsv --method random --seed 0 \
+		--title "Handwritten digits (1797 images of 8×8 pixels) — random projection" --out $(OUT)/gallery/digits-random
+	$(BIN) pca datasets/digits.npy --out $(OUT)/gallery/digits-scree
+	mkdir -p $(GALLERY)
+	cp $(OUT)/gallery/digits-pca/projection.png $(GALLERY)/digits-pca.png
+	cp $(OUT)/gallery/digits-random/projection.png $(GALLERY)/digits-random.png
+	cp $(OUT)/gallery/digits-scree/scree.png $(GALLERY)/digits-scree.png

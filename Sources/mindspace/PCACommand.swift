@@ -7,7 +7,7 @@ struct PCACommand: ParsableCommand {
         commandName: "pca",
         abstract: "Principal component analysis: spectrum, explained variance, components and scores.",
         discussion: """
-            Writes components.npy (K×D), scores.npy (N×K), mean.npy and pca.json into --out.
+            Writes components.npy (K×D), scores.npy (N×K), mean.npy, scree.png and pca.json into --out.
             The whole spectrum is always reported; ratios are against the total variance.
             """)
 

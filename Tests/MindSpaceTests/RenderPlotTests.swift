@@ -156,13 +156,13 @@ import Testing
     @Test func provenanceChunksArePresent() throws {
         let figure = Figure(ScatterPlot(x: [0, 1], y: [1, 0]), title: "PCA", width: 200, height: 150, style: PlotStyle(dotsPerInch: 150))
         let provenance = ImageProvenance(commandLine: "mindspace pca données.npy --seed 42",
-                                         inputs: [.init(path: "données.npy", sha256: String(repeating: "ab", count: 32))],
+                                         inputs: [.init(path: "données.npy", xxh64: String(repeating: "ab", count: 8))],
                                          seed: 42, method: "PCA", parameters: ["components=2", "standardise=false"])
         let image = try decoded(figure, provenance: provenance)
         #expect(image.text(forKeyword: "Title") == "PCA")
         #expect(image.text(forKeyword: "Software") == "MindSpace \(MindSpaceVersion.string)")
         #expect(image.text(forKeyword: "mindspace:command") == "mindspace pca données.npy --seed 42")
-        #expect(image.text(forKeyword: "mindspace:inputs") == String(repeating: "ab", count: 32) + "  données.npy")
+        #expect(image.text(forKeyword: "mindspace:inputs") == String(repeating: "ab", count: 8) + "  données.npy")
         #expect(image.text(forKeyword: "mindspace:seed") == "42")
         #expect(image.text(forKeyword: "mindspace:method") == "PCA")
         #expect(image.text(forKeyword: "mindspace:parameters") == "components=2\nstandardise=false")

@@ -134,7 +134,7 @@ public struct Figure: Sendable {
         var bottom = bounds.maxY - (frame + tick + labelGap + tickText)
         if !d.x.label.isEmpty { bottom -= pad + labelText }
         let dataHeight = max(bottom - top, 1)
-        let yTicks = d.y.ticks(targetCount: min(max(Int(dataHeight / (tickText * 4.5)), 3), 7))
+        let yTicks = fittedYTicks(d.y, dataHeight: dataHeight, style: s)
         let widestY = yTicks.labels.map { s.textWidth($0, points: s.tickLabelPoints) }.max() ?? 0
         var left = bounds.minX + widestY + labelGap + tick + frame
         if !d.y.label.isEmpty { left += labelText + pad }
@@ -158,6 +158,25 @@ public struct Figure: Sendable {
             barOrigin = PixelPoint(x: dataRect.maxX + pad * 2, y: dataRect.minY + dataRect.height * 0.1)
         }
         return Layout.Panel(description: d, axes: axes, bounds: bounds, legendOrigin: legendOrigin, colorBarOrigin: barOrigin)
+    }
+
+    /// Y ticks: about one per 4.5 label heights of axis length (3–7), and at least 3 where the
+    /// rounding to nice steps leaves fewer (a ±33 range asked for 3 ticks gets a step of 50 and a
+    /// lone "0"), as long as neighbouring labels stay two label heights apart.
+    static func fittedYTicks(_ axis: AxisSpec, dataHeight: Double, style s: PlotStyle) -> NiceTicks {
+        let tickText = s.pixels(s.tickLabelPoints)
+        let first = min(max(Int(dataHeight / (tickText * 4.5)), 3), 7)
+        var ticks = axis.ticks(targetCount: first)
+        let span = axis.range.upperBound - axis.range.lowerBound
+        guard axis.scale == .linear, span > 0, span.isFinite else { return ticks }
+        var target = first
+        while ticks.values.count < 3 && target < first + 4 {
+            target += 1
+            let candidate = axis.ticks(targetCount: target)
+            guard candidate.step / span * dataHeight >= tickText * 2 else { break }
+            ticks = candidate
+        }
+        return ticks
     }
 
     /// X ticks whose labels fit side by side: start from about one tick per 5 label heights of

@@ -75,10 +75,54 @@ import Testing
             }
             outputs.append(files)
         }
-        #expect(Set(outputs[0].keys) == ["components.npy", "scores.npy", "mean.npy", "pca.json"])
-        // pca.json records the --out folder, which differs between the two runs; compare the rest.
+        #expect(Set(outputs[0].keys) == ["components.npy", "scores.npy", "mean.npy", "scree.png", "pca.json"])
+        // pca.json and the PNG's command-line chunk record the --out folder, which differs
+        // between the two runs; compare the rest, and the PNG's pixels.
         for name in ["components.npy", "scores.npy", "mean.npy"] { #expect(outputs[0][name] == outputs[1][name], "\(name)") }
+        let pixels = try outputs.map { try PNGCodec.decode(try #require($0["scree.png"])).rgba }
+        #expect(pixels[0] == pixels[1])
         #expect(try ContentHash.of(FileByteSource(path: Self.digits)) == before)
+    }
+
+    @Test func screePlotIsWrittenWithProvenance() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let arguments = ["pca", Self.digits, "--components", "5", "--json", "--out", folder.path]
+        let result = try CommandRunner.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(result.json)
+        let image = try #require(json["image"] as? String)
+        #expect(image == folder.appendingPathComponent("scree.png").path)
+        let png = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: image)))
+        #expect(png.width == 1600 && png.height == 1200)
+        #expect(png.density == PNGPixelDensity(dotsPerInch: 200))
+        #expect(png.text(forKeyword: "Title") == "digits.npy \u{2014} PCA explained variance")
+        #expect(png.text(forKeyword: "Software") == "MindSpace \(MindSpaceVersion.string)")
+        #expect(png.text(forKeyword: "mindspace:command") == (["mindspace"] + arguments).joined(separator: " "))
+        let hash = try ContentHash.of(FileByteSource(path: Self.digits))
+        #expect(png.text(forKeyword: "mindspace:inputs") == "\(hash)  \(Self.digits)")
+        #expect(png.text(forKeyword: "mindspace:method") == "pca")
+        // The curves are drawn: the Okabe–Ito blue (per component) and vermillion (cumulative)
+        // of the series, at full strength somewhere in the image.
+        for hex: UInt32 in [0x0072B2, 0xD55E00] {
+            let found = containsColor(png, hex)
+            #expect(found, "no #\(String(hex, radix: 16)) pixels")
+        }
+        // The text report names the image among the files written.
+        let text = try CommandRunner.run(["pca", Self.digits, "--out", folder.path])
+        #expect(text.stdout.contains("scree.png"), "\(text.stdout)")
+    }
+
+    /// Whether some pixel has the colour `hex` (±1 per channel for the sRGB round trip).
+    private func containsColor(_ image: DecodedPNG, _ hex: UInt32) -> Bool {
+        let red = Int(hex >> 16), green = Int((hex >> 8) & 0xFF), blue = Int(hex & 0xFF)
+        for y in 0..<image.height {
+            for x in 0..<image.width {
+                let p = image.pixel(x: x, y: y)
+                if abs(Int(p.red) - red) <= 1 && abs(Int(p.green) - green) <= 1 && abs(Int(p.blue) - blue) <= 1 { return true }
+            }
+        }
+        return false
     }
 
     @Test func nonFiniteDataIsRefusedWithItsPositionAndNothingIsWritten() throws {

@@ -1,0 +1,233 @@
+import Foundation
+
+/// The `project` command as a library call: read one data file (and optionally one group label
+/// per point), place the points in the plane with a `ProjectionMethod`, draw them as a scatter
+/// plot coloured by group, and write `projection.png`, `coordinates.npy` (N×2 float64) and
+/// `project.json` into a folder. All files are staged and committed together, so a failure
+/// leaves no file; the input is only read.
+///
+/// The PNG carries its provenance in `tEXt` chunks (`ImageProvenance`: command line, XXH64 of
+/// every input, seed, method, parameters); the footer repeats method, parameters, N, D and seed.
+///
+/// Precision: float32/float16/bfloat16 data are held as `Float` and every sum is accumulated in
+/// `Double`; float64 and integer data are held as `Double`. Memory: the data matrix + N×2, plus
+/// the method's own (D×D or N×N for PCA) and the image (width × height × 16 bytes).
+///
+/// Errors: NaN/±Inf → `.malformedData` naming the file, row and column; a group file whose
+/// label count differs from N → `.malformedData` naming the group file; a figure size outside
+/// `ProjectJob.sideRange`/`dotsPerInchRange`, or too small in inches for its text → `.usage`.
+public struct ProjectJob: Sendable {
+    public var dataPath: String
+    /// The array or tensor to use (`--array` / `--tensor`); `nil` picks the only 2-D one.
+    public var arrayName: String?
+    /// A label file with one group label per point (TensorBoard `metadata.tsv`), or `nil`.
+    public var groupsPath: String?
+    /// The header column of a multi-column label file; `nil` takes the first.
+    public var groupColumn: String?
+    public var method: ProjectionMethod
+    /// Seeds the random projection's directions and the scatter plot's drawing order.
+    public var seed: UInt64
+    /// Image size in pixels and its resolution (the sizes of text and points follow the
+    /// resolution: a point is dpi/72 pixels).
+    public var width: Int
+    public var height: Int
+    public var dotsPerInch: Double
+    /// The figure's title; `nil` for "<file name> — <method>".
+    public var title: String?
+    /// The folder the files go into.
+    public var outputFolder: String
+    /// The command line, recorded in the report and the PNG.
+    public var commandLine: [String]
+
+    /// Accepted image sides in pixels.
+    public static let sideRange = 200...10000
+    /// Accepted resolutions in dots per inch.
+    public static let dotsPerInchRange = 50.0...1200.0
+    /// The smallest figure, in inches (width, height), whose title, tick labels, axis labels,
+    /// legend and footer fit without overlapping at the style's point sizes.
+    public static let minimumInches = (width: 4.0, height: 3.0)
+
+    public init(dataPath: String, arrayName: String? = nil, groupsPath: String? = nil, groupColumn: String? = nil,
+                method: ProjectionMethod = .pca, seed: UInt64 = 0, width: Int = 1600, height: Int = 1200,
+                dotsPerInch: Double = 200, title: String? = nil, outputFolder: String, commandLine: [String] = []) {
+        self.dataPath = dataPath
+        self.arrayName = arrayName
+        self.groupsPath = groupsPath
+        self.groupColumn = groupColumn
+        self.method = method
+        self.seed = seed
+        self.width = width
+        self.height = height
+        self.dotsPerInch = dotsPerInch
+        self.title = title
+        self.outputFolder = outputFolder
+        self.commandLine = commandLine
+    }
+
+    /// Checks the figure size: each side in `sideRange`, the resolution in `dotsPerInchRange`,
+    /// and at least `minimumInches` so the text fits. Throws `.usage` (exit 64) saying what to
+    /// change.
+    public static func validateFigureSize(width: Int, height: Int, dotsPerInch: Double) throws {
+        for (name, value) in [("--width", width), ("--height", height)] where !sideRange.contains(value) {
+            throw MindSpaceError(.usage, "\(name) must be \(sideRange.lowerBound)…\(sideRange.upperBound) pixels, got \(value)")
+        }
+        guard dotsPerInch.isFinite, dotsPerInchRange.contains(dotsPerInch) else {
+            throw MindSpaceError(.usage, "--dpi must be \(Int(dotsPerInchRange.lowerBound))…\(Int(dotsPerInchRange.upperBound)), got \(TextTable.number(dotsPerInch))")
+        }
+        let inches = (width: Double(width) / dotsPerInch, height: Double(height) / dotsPerInch)
+        guard inches.width >= minimumInches.width - 1e-9, inches.height >= minimumInches.height - 1e-9 else {
+            let needed = (width: Int((minimumInches.width * dotsPerInch).rounded(.up)),
+                          height: Int((minimumInches.height * dotsPerInch).rounded(.up)))
+            throw MindSpaceError(.usage,
+                "a \(width)×\(height) image at \(TextTable.number(dotsPerInch)) dpi is "
+                + "\(String(format: "%.2f×%.2f", inches.width, inches.height)) inches, too small for its text; "
+                + "use at least \(needed.width)×\(needed.height) pixels at this --dpi, or a lower --dpi")
+        }
+    }
+
+    /// Runs the job and writes its files; returns the report (also written as `project.json`).
+    public func run() throws -> ProjectReport {
+        try Self.validateFigureSize(width: width, height: height, dotsPerInch: dotsPerInch)
+        let file = try DataFile.open(dataPath)
+        let tensor = try file.dataArray(
+            named: arrayName, option: file.format == .safetensors || file.format == .shardedSafetensors ? "--tensor" : "--array")
+        var inputs = [InputRecord(path: dataPath, format: file.format.rawValue, array: tensor.name,
+                                  dtype: tensor.dtype.rawValue, shape: tensor.shape, bytes: file.byteCount,
+                                  xxh64: try ContentHash.of(FileByteSource(path: dataPath)))]
+        // Labels are checked before the data are read, so a wrong label file fails fast.
+        var labels: [String]? = nil
+        if let groupsPath, tensor.shape.count == 2 {
+            let read = try GroupLabelsReader.read(path: groupsPath, column: groupColumn)
+            try GroupLabelsReader.checkCount(read, points: tensor.shape[0], path: groupsPath)
+            labels = read
+            let source = try FileByteSource(path: groupsPath)
+            inputs.append(InputRecord(path: groupsPath, format: "labels", array: groupColumn, dtype: nil,
+                                      shape: [read.count], bytes: source.byteCount, xxh64: try ContentHash.of(source)))
+        }
+        let projection: Projection2D
+        let d: Int
+        switch tensor.dtype {
+        case .float32, .float16, .bfloat16:
+            let points = try finitePoints(tensor, as: Float.self)
+            d = points.columns
+            projection = try project(points)
+        default:
+            let points = try finitePoints(tensor, as: Double.self)
+            d = points.columns
+            projection = try project(points)
+        }
+
+        let folder = URL(fileURLWithPath: outputFolder)
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).relativePath }
+        let figureTitle = title ?? "\(URL(fileURLWithPath: dataPath).lastPathComponent) \u{2014} \(method.displayName)"
+        let groupCount = labels.map { Set($0).count }
+        let report = ProjectReport(
+            method: method.rawValue, title: figureTitle, n: projection.count, d: d,
+            axes: [projection.xLabel, projection.yLabel], axisVarianceRatio: projection.axisVarianceRatio,
+            parameters: Dictionary(projection.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
+            groups: groupCount, width: width, height: height, dpi: dotsPerInch,
+            image: path("projection.png"), coordinates: path("coordinates.npy"), report: path("project.json"),
+            provenance: ReportEncoding.Provenance(command: commandLine, seed: seed, inputs: inputs))
+
+        let figure = makeFigure(projection, labels: labels, title: figureTitle, d: d)
+        let provenance = ImageProvenance(
+            commandLine: commandLine.isEmpty ? nil : commandLine.joined(separator: " "),
+            inputs: inputs.map(ImageProvenance.InputFile.init), seed: seed, method: method.rawValue,
+            parameters: projection.parameters.map { "\($0.name)=\($0.value)" })
+        let transaction = OutputTransaction()
+        try transaction.stage(try figure.pngData(provenance: provenance), at: report.image)
+        try transaction.stage(NpyWriter.encode(projection.coordinates), at: report.coordinates)
+        try transaction.stage(ReportEncoding.json(report), at: report.report)
+        try transaction.commit()
+        return report
+    }
+
+    /// The tensor as a matrix, refusing NaN/±Inf with the first one's position.
+    private func finitePoints<Scalar: BinaryFloatingPoint & Sendable>(_ tensor: StoredTensor, as type: Scalar.Type) throws -> Matrix<Scalar> {
+        let points: Matrix<Scalar> = try tensor.matrix(as: Scalar.self)
+        if let position = points.firstNonFinite() {
+            let value = Double(points[position.row, position.column])
+            throw MindSpaceError.malformed(dataPath,
+                "non-finite value \(value) at row \(position.row), column \(position.column) of '\(tensor.name)' "
+                + "(counting from 0); a projection needs finite values")
+        }
+        return points
+    }
+
+    private func project<Scalar: BinaryFloatingPoint & Sendable>(_ points: Matrix<Scalar>) throws -> Projection2D {
+        do {
+            switch method {
+            case .pca: return try PCAProjection().project(points)
+            case .random: return try RandomProjection(seed: seed).project(points)
+            }
+        } catch let error as MindSpaceError {
+            throw error.located(in: dataPath)
+        }
+    }
+
+    /// The scatter plot with its title, axis labels, legend (one row per group) and footer.
+    private func makeFigure(_ projection: Projection2D, labels: [String]?, title: String, d: Int) -> Figure {
+        var plot = ScatterPlot(points: projection.coordinates,
+                               coloring: labels.map { .groups($0) } ?? .uniform(Palette.okabeIto[0]),
+                               xLabel: projection.xLabel, yLabel: projection.yLabel)
+        plot.seed = seed
+        plot.legendTitle = groupColumn
+        var footer = projection.method.displayName
+        // The seed is listed once, at the end (it also sets the drawing order).
+        let shown = projection.parameters.filter { $0.name != "seed" }
+        if !shown.isEmpty {
+            footer += " (" + shown.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + ")"
+        }
+        footer += " \u{00B7} N = \(projection.count) points, D = \(d)"
+        if let labels, let groupsPath {
+            footer += " \u{00B7} \(Set(labels).count) groups from \(URL(fileURLWithPath: groupsPath).lastPathComponent)"
+        }
+        footer += " \u{00B7} seed \(seed) \u{00B7} MindSpace \(MindSpaceVersion.string)"
+        return Figure(plot, title: title, footer: footer, width: width, height: height,
+                      style: PlotStyle(dotsPerInch: dotsPerInch))
+    }
+}
+
+/// The JSON report of `mindspace project` (keys per shared/cli.md: `method`, `image`,
+/// `coordinates`), plus the sizes, axes, parameters, the report's own path and provenance.
+public struct ProjectReport: Codable, Equatable, Sendable {
+    /// `pca` or `random`.
+    public var method: String
+    public var title: String
+    public var n: Int
+    public var d: Int
+    /// The horizontal and vertical axis labels, as drawn.
+    public var axes: [String]
+    /// Fraction of the total variance along each axis (linear methods).
+    public var axisVarianceRatio: [Double]?
+    /// The method's parameters as text (`route` for PCA; `seed`, `entries` for random).
+    public var parameters: [String: String]
+    /// The number of distinct groups when `--groups` was given.
+    public var groups: Int?
+    public var width: Int
+    public var height: Int
+    public var dpi: Double
+    /// The PNG written.
+    public var image: String
+    /// The N×2 float64 `.npy` of the coordinates.
+    public var coordinates: String
+    /// The path of this report as written.
+    public var report: String
+    public var provenance: ReportEncoding.Provenance
+
+    enum CodingKeys: String, CodingKey {
+        case method, title, n, d, axes, parameters, groups, width, height, dpi, image, coordinates, report, provenance
+        case axisVarianceRatio = "axis_variance_ratio"
+    }
+
+    /// The human-readable summary the CLI prints without `--json`.
+    public func text() -> String {
+        let input = provenance.inputs.first
+        var text = "\(ProjectionMethod(rawValue: method)?.displayName ?? method) of \(input?.path ?? "data") "
+            + "(\(input?.array ?? ""), \(n) × \(d), \(input?.dtype ?? ""))"
+        if let groups, provenance.inputs.count > 1 { text += ", \(groups) groups from \(provenance.inputs[1].path)" }
+        text += "\naxes: \(axes.joined(separator: ", "))\n"
+        text += "wrote \(image), \(coordinates), \(report)\n"
+        return text
+    }
+}
