@@ -16,6 +16,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+from typing import Optional
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -55,8 +56,6 @@ def main() -> int:
     work.mkdir(exist_ok=True)
     started = datetime.datetime.now(datetime.timezone.utc)
     machine = machine_info(mindspace)
-    for warning in machine["warnings"]:
-        print(f"bench: WARNING: {warning}", file=sys.stderr)
     load_before = os.getloadavg()
     sections = []
     for workload in chosen:
@@ -65,6 +64,9 @@ def main() -> int:
         tools = [t for t in workload.tools if not (args.peers_only and t.is_mindspace)]
         sections.append(run_workload(workload, tools, inputs, work, mindspace, args.runs))
     load_after = os.getloadavg()
+    machine["warnings"] = blas_warnings(MINDSPACE_CORES)
+    for warning in machine["warnings"]:
+        print(f"bench: WARNING: {warning}", file=sys.stderr)
     text = render(machine, sections, started, load_before, load_after, args)
     pathlib.Path(args.output).write_text(text)
     print(f"bench: wrote {args.output}", file=sys.stderr)
@@ -110,6 +112,10 @@ def run_workload(workload, tools, inputs, work, mindspace, runs) -> dict:
                 print(f"bench: {workload.name}: {tool.name} FAILED ({failures[tool.name]})", file=sys.stderr)
                 continue
             m.reported = harness.json_report(m.stdout)
+            if tool.is_mindspace and m.reported:
+                core = (m.reported.get("provenance") or {}).get("blas_core")
+                if core:
+                    MINDSPACE_CORES.add(core)
             if tool.timing == "reported":
                 if not m.reported or "seconds" not in m.reported:
                     failures[tool.name] = "did not report its time as JSON"
@@ -122,6 +128,10 @@ def run_workload(workload, tools, inputs, work, mindspace, runs) -> dict:
     check = workload.check(outputs) if workload.check else ""
     return {"workload": workload, "tools": tools, "inputs": inputs, "results": results,
             "failures": failures, "commands": commands, "check": check, "ok": not failures}
+
+
+# The OpenBLAS kernel families mindspace reported in its JSON (provenance.blas_core).
+MINDSPACE_CORES: set = set()
 
 
 def slug(name: str) -> str:
@@ -143,7 +153,6 @@ def machine_info(mindspace: pathlib.Path) -> dict:
         version = subprocess.run([str(mindspace), "--version"], capture_output=True, text=True)
         info["mindspace_version"] = (version.stdout or version.stderr).strip()
     info["mindspace_blas"] = system_openblas_info(mindspace)
-    info["warnings"] = blas_warnings(info["mindspace_blas"])
     info["peer_versions"] = peer_versions()
     return info
 
@@ -197,23 +206,14 @@ def system_openblas_info(mindspace: pathlib.Path) -> list:
         return []
 
 
-def blas_warnings(entries: list) -> list:
-    """Debian's OpenBLAS 0.3.21 does not recognise some virtualised AVX-512 CPUs and falls back
-    to its generic `Prescott` (SSE3) kernels unless OPENBLAS_CORETYPE names the core: several
-    times slower BLAS. Say so rather than publish such numbers silently."""
-    try:
-        flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "").split()
-    except OSError:
-        flags = []
-    vector = "avx512f" if "avx512f" in flags else ("avx2" if "avx2" in flags else None)
-    warnings = []
-    for e in entries:
-        if e.get("internal_api") == "openblas" and e.get("architecture") == "Prescott" and vector:
-            warnings.append(
-                f"mindspace's OpenBLAS ({e.get('version')}) uses its generic Prescott kernels on a CPU "
-                f"with {vector}: set OPENBLAS_CORETYPE (e.g. SkylakeX or Cooperlake) in the environment "
-                f"of `make bench` to measure it with vector kernels")
-    return warnings
+def blas_warnings(cores: set) -> list:
+    """mindspace re-launches itself with OPENBLAS_CORETYPE when Debian's OpenBLAS 0.3.21 falls back
+    to its generic `Prescott` (SSE3) kernels on a CPU it does not recognise. If a run still
+    reports Prescott on a CPU with vector units, say so rather than publish such numbers silently."""
+    best = harness.best_openblas_core()
+    if best and any(c.lower() == "prescott" for c in cores):
+        return [f"mindspace ran with OpenBLAS's generic Prescott kernels although this CPU supports {best}"]
+    return []
 
 
 def peer_versions() -> dict:
@@ -229,7 +229,9 @@ def peer_versions() -> dict:
     return found
 
 
-def describe_blas(entries: list) -> str:
+def describe_blas(entries: list, kernel: Optional[str] = None) -> str:
+    """`kernel` overrides the architecture a library reports when loaded in the bench process
+    (mindspace's own choice, from its JSON, is what its runs used)."""
     parts = []
     for e in entries:
         if e.get("user_api") != "blas":
@@ -237,7 +239,7 @@ def describe_blas(entries: list) -> str:
         path = e.get("filepath", "")
         owner = ("NumPy's " if "numpy" in path else "SciPy's " if "scipy" in path else "")
         parts.append(f"{owner}{e.get('internal_api')} {e.get('version')} ({e.get('threading_layer')} threads), "
-                     f"kernel `{e.get('architecture')}`, {e.get('num_threads')} threads, "
+                     f"kernel `{kernel or e.get('architecture')}`, {e.get('num_threads')} threads, "
                      f"`{pathlib.Path(e.get('filepath', '')).name}`")
     return "; ".join(parts) or "not detected"
 
@@ -265,11 +267,13 @@ def render(machine, sections, started, load_before, load_after, args) -> str:
         f"| load average (1 min) at start / end | {load_before[0]:.2f} / {load_after[0]:.2f} |",
         f"| repository | commit {machine['git']} |",
         f"| mindspace | {machine.get('mindspace_version', 'not run')} |",
-        f"| BLAS of mindspace | {describe_blas(machine['mindspace_blas'])}; environment: {env} |",
+        f"| BLAS of mindspace | {describe_blas(machine['mindspace_blas'], kernel=', '.join(sorted(MINDSPACE_CORES)) or None)}; "
+        f"environment of the bench: {env} (mindspace chooses its kernel itself and reports it in its JSON) |",
         f"| BLAS of the Python peers | {peer_blas}. The wheels bundle their own OpenBLAS: NumPy's "
         f"serves `X.T @ X` and `numpy.linalg.eigh` (scikit-learn's covariance_eigh), SciPy's serves "
-        f"`scipy.linalg.svd` (full); {' and '.join(harness.OPENBLAS_TUNING)} are unset for the peer "
-        f"processes, so each library picks its kernel itself |",
+        f"`scipy.linalg.svd` (full). Machine-wide {' and '.join(harness.OPENBLAS_TUNING)} are removed for "
+        f"the peer processes and OPENBLAS_CORETYPE={harness.best_openblas_core()} is set, the best "
+        f"kernel family this CPU supports, so every peer runs with vector kernels |",
         *[f"| **warning** | {w} |" for w in machine["warnings"]],
         f"| peers | " + ", ".join(f"{k} {v}" for k, v in machine["peer_versions"].items()) + " |",
         "",

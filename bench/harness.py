@@ -134,8 +134,36 @@ def json_report(text: str) -> Optional[dict]:
     return None
 
 
+def best_openblas_core() -> Optional[str]:
+    """The fastest OpenBLAS kernel family whose instructions this CPU has (the same rule as
+    MindSpace's `OpenBLASCoreSelection.bestCore`): Cooperlake, SkylakeX, Haswell, SandyBridge."""
+    try:
+        flags = set(next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "").split())
+    except OSError:
+        return None
+    avx512 = {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"} <= flags
+    if avx512 and "avx512_bf16" in flags:
+        return "Cooperlake"
+    if avx512:
+        return "SkylakeX"
+    if {"avx2", "fma"} <= flags:
+        return "Haswell"
+    if "avx" in flags:
+        return "SandyBridge"
+    return None
+
+
 def tool_environment(tool: Tool) -> dict:
+    """The peers run with the best kernels their OpenBLAS has for this CPU: machine-wide
+    OPENBLAS_* settings are removed and OPENBLAS_CORETYPE names the best core family (NumPy's
+    bundled OpenBLAS 0.3.23 does not recognise some newer CPUs and would otherwise fall back to
+    its generic SSE3 kernels). mindspace runs in the environment as it is (it picks its kernels
+    itself and reports them)."""
     env = dict(os.environ)
     for name in tool.env_unset:
         env.pop(name, None)
+    if tool.env_unset:
+        best = best_openblas_core()
+        if best:
+            env["OPENBLAS_CORETYPE"] = best
     return env
