@@ -10,7 +10,12 @@ struct MindSpaceCommand: ParsableCommand {
         commandName: "mindspace",
         abstract: "Measure the intrinsic dimension and shape of model weights and embeddings.",
         version: MindSpaceVersion.string,
-        subcommands: [InspectCommand.self, PCACommand.self, ProjectCommand.self]
+        subcommands: [
+            InspectCommand.self,
+            PCACommand.self,
+            ProjectCommand.self,
+            GenerateCommand.self,
+        ]
     )
 
     /// Runs the parsed command; library errors become one line on stderr and their sysexits code.
