@@ -34,43 +34,37 @@ public struct PCAJob: Sendable {
         guard components >= 1 else {
             throw MindSpaceError(.usage, "--components must be at least 1, got \(components)")
         }
-        let file = try DataFile.open(dataPath)
-        let tensor = try file.dataArray(
-            named: arrayName, option: file.format == .safetensors || file.format == .shardedSafetensors ? "--tensor" : "--array")
+        let input = try AnalysisInput.open(dataPath, arrayName: arrayName)
         let pca = PCA(components: components)
         let result: PCAResult
         let scores: Matrix<Double>
         do {
-            switch tensor.dtype {
-            case .float32, .float16, .bfloat16:
-                let points = try tensor.matrix(as: Float.self)
+            // PCA refuses NaN/Inf itself, with the position; the file is added below.
+            switch try input.points(requireFinite: false) {
+            case .single(let points):
                 result = try pca.fit(points)
                 scores = try result.scores(of: points)
-            default:
-                let points = try tensor.matrix(as: Double.self)
+            case .double(let points):
                 result = try pca.fit(points)
                 scores = try result.scores(of: points)
             }
         } catch let error as MindSpaceError {
             throw error.located(in: dataPath)
         }
-        let input = InputRecord(path: dataPath, format: file.format.rawValue, array: tensor.name,
-                                dtype: tensor.dtype.rawValue, shape: tensor.shape, bytes: file.byteCount,
-                                xxh64: try ContentHash.of(FileByteSource(path: dataPath)))
         let folder = URL(fileURLWithPath: outputFolder)
         func path(_ name: String) -> String { folder.appendingPathComponent(name).relativePath }
         let report = PCAReport(
             result: result, requestedComponents: components,
             files: .init(components: path("components.npy"), scores: path("scores.npy"), mean: path("mean.npy")),
             image: path("scree.png"), report: path("pca.json"),
-            provenance: ReportEncoding.Provenance(command: commandLine, seed: nil, inputs: [input]))
+            provenance: ReportEncoding.Provenance(command: commandLine, seed: nil, inputs: [input.record]))
         let transaction = OutputTransaction()
         try transaction.stage(NpyWriter.encode(result.components), at: report.files.components)
         try transaction.stage(NpyWriter.encode(scores), at: report.files.scores)
         try transaction.stage(NpyWriter.encode(vector: result.mean), at: report.files.mean)
         try transaction.stage(screeFigure(result).pngData(provenance: ImageProvenance(
             commandLine: commandLine.isEmpty ? nil : commandLine.joined(separator: " "),
-            inputs: [ImageProvenance.InputFile(input)], method: "pca",
+            inputs: [ImageProvenance.InputFile(input.record)], method: "pca",
             parameters: ["route=\(result.method.rawValue)", "components=\(result.componentCount)"])), at: report.image)
         try transaction.stage(ReportEncoding.json(report), at: report.report)
         try transaction.commit()

@@ -88,31 +88,22 @@ public struct ProjectJob: Sendable {
     /// Runs the job and writes its files; returns the report (also written as `project.json`).
     public func run() throws -> ProjectReport {
         try Self.validateFigureSize(width: width, height: height, dotsPerInch: dotsPerInch)
-        let file = try DataFile.open(dataPath)
-        let tensor = try file.dataArray(
-            named: arrayName, option: file.format == .safetensors || file.format == .shardedSafetensors ? "--tensor" : "--array")
-        var inputs = [InputRecord(path: dataPath, format: file.format.rawValue, array: tensor.name,
-                                  dtype: tensor.dtype.rawValue, shape: tensor.shape, bytes: file.byteCount,
-                                  xxh64: try ContentHash.of(FileByteSource(path: dataPath)))]
+        let input = try AnalysisInput.open(dataPath, arrayName: arrayName)
+        var inputs = [input.record]
         // Labels are checked before the data are read, so a wrong label file fails fast.
         var labels: [String]? = nil
-        if let groupsPath, tensor.shape.count == 2 {
-            let read = try GroupLabelsReader.read(path: groupsPath, column: groupColumn)
-            try GroupLabelsReader.checkCount(read, points: tensor.shape[0], path: groupsPath)
-            labels = read
-            let source = try FileByteSource(path: groupsPath)
-            inputs.append(InputRecord(path: groupsPath, format: "labels", array: groupColumn, dtype: nil,
-                                      shape: [read.count], bytes: source.byteCount, xxh64: try ContentHash.of(source)))
+        if let groupsPath, input.tensor.shape.count == 2 {
+            let read = try AnalysisInput.labels(path: groupsPath, column: groupColumn, points: input.tensor.shape[0])
+            labels = read.labels
+            inputs.append(read.record)
         }
         let projection: Projection2D
         let d: Int
-        switch tensor.dtype {
-        case .float32, .float16, .bfloat16:
-            let points = try finitePoints(tensor, as: Float.self)
+        switch try input.points(purpose: "a projection needs finite values") {
+        case .single(let points):
             d = points.columns
             projection = try project(points)
-        default:
-            let points = try finitePoints(tensor, as: Double.self)
+        case .double(let points):
             d = points.columns
             projection = try project(points)
         }
@@ -140,18 +131,6 @@ public struct ProjectJob: Sendable {
         try transaction.stage(ReportEncoding.json(report), at: report.report)
         try transaction.commit()
         return report
-    }
-
-    /// The tensor as a matrix, refusing NaN/±Inf with the first one's position.
-    private func finitePoints<Scalar: BinaryFloatingPoint & Sendable>(_ tensor: StoredTensor, as type: Scalar.Type) throws -> Matrix<Scalar> {
-        let points: Matrix<Scalar> = try tensor.matrix(as: Scalar.self)
-        if let position = points.firstNonFinite() {
-            let value = Double(points[position.row, position.column])
-            throw MindSpaceError.malformed(dataPath,
-                "non-finite value \(value) at row \(position.row), column \(position.column) of '\(tensor.name)' "
-                + "(counting from 0); a projection needs finite values")
-        }
-        return points
     }
 
     private func project<Scalar: BinaryFloatingPoint & Sendable>(_ points: Matrix<Scalar>) throws -> Projection2D {

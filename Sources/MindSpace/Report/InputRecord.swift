@@ -1,21 +1,3 @@
-/// Points to analyse: an N × D matrix, optional group labels (one per point), and where they came
-/// from. Analyses take a `Dataset` (or its matrix); they never see files.
-public struct Dataset<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
-    /// N points × D features.
-    public var points: Matrix<Scalar>
-    /// One label per point (for colours and legends), or `nil`.
-    public var groups: [String]?
-    /// The input files, for reports.
-    public var inputs: [InputRecord]
-
-    public init(points: Matrix<Scalar>, groups: [String]? = nil, inputs: [InputRecord] = []) {
-        precondition(groups == nil || groups?.count == points.rows, "one group label per point")
-        self.points = points
-        self.groups = groups
-        self.inputs = inputs
-    }
-}
-
 /// Provenance of one input file as reports record it.
 public struct InputRecord: Codable, Equatable, Sendable {
     /// The path as the user gave it.
