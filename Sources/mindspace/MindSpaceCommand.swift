@@ -15,6 +15,7 @@ struct MindSpaceCommand: ParsableCommand {
             PCACommand.self,
             ProjectCommand.self,
             GenerateCommand.self,
+            IDCommand.self,
         ]
     )
 

@@ -14,7 +14,7 @@ public enum TextTable {
             for index in 0..<columns {
                 let cell = index < row.count ? row[index] : ""
                 let padding = String(repeating: " ", count: widths[index] - cell.count)
-                let numeric = rowIndex > 0 && index > 0 && (cell.first.map { $0.isNumber || $0 == "-" } ?? false)
+                let numeric = rowIndex > 0 && index > 0 && Double(cell) != nil
                 cells.append(numeric ? padding + cell : cell + padding)
             }
             text += indent + cells.joined(separator: "  ").replacingTrailingSpaces() + "\n"

@@ -1,0 +1,45 @@
+/// The intrinsic-dimension estimators `mindspace id --estimator NAME` knows, by the names they
+/// report. Adding an estimator to the CLI is one entry here.
+public enum EstimatorCatalog {
+    /// One estimator: its reported name, a one-line description, and how to build it for a
+    /// requested neighbourhood size (`--k`; `nil` keeps the estimator's default).
+    public struct Entry: Sendable {
+        public let name: String
+        public let summary: String
+        public let make: @Sendable (_ k: Int?) -> any DimensionEstimator
+    }
+
+    /// Every estimator, in the order `all` runs them.
+    public static let entries: [Entry] = [
+        Entry(name: "twonn", summary: "TwoNN, least-squares fit, 10% largest ratios discarded (Facco et al. 2017)") { _ in
+            TwoNNEstimator()
+        },
+        Entry(name: "twonn-mle", summary: "TwoNN, closed-form maximum likelihood with an exact interval (Denti et al. 2022)") { _ in
+            TwoNNEstimator(fit: .maximumLikelihood)
+        },
+        Entry(name: "mle", summary: "Levina–Bickel MLE on k neighbours, MacKay–Ghahramani pooling (default k = 20)") { k in
+            MLEEstimator(k: k ?? 20)
+        },
+    ]
+
+    /// The names accepted by `--estimator` besides the entries: `all`.
+    public static var names: [String] { entries.map(\.name) }
+
+    /// The estimators for `requested` names (case-insensitive; `all` expands to every entry;
+    /// repeated names run once). Throws `.usage` naming the unknown name and listing the valid ones.
+    public static func estimators(named requested: [String], k: Int?) throws -> [any DimensionEstimator] {
+        var chosen: [Entry] = []
+        for raw in requested {
+            let name = raw.lowercased()
+            if name == "all" {
+                for entry in entries where !chosen.contains(where: { $0.name == entry.name }) { chosen.append(entry) }
+                continue
+            }
+            guard let entry = entries.first(where: { $0.name == name }) else {
+                throw MindSpaceError(.usage, "unknown estimator '\(raw)'; choose from: \((names + ["all"]).joined(separator: ", "))")
+            }
+            if !chosen.contains(where: { $0.name == entry.name }) { chosen.append(entry) }
+        }
+        return chosen.map { $0.make(k) }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import MindSpace
+
+/// `mindspace id DATA`: intrinsic dimension with confidence intervals.
+struct IDCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "id",
+        abstract: "Intrinsic dimension of a point set, with a confidence interval for every estimate.",
+        discussion: "Estimators: \(EstimatorCatalog.entries.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")); all runs every one.")
+
+    @Argument(help: "Points × features: .npy, .npz, .safetensors, .tsv or .csv.")
+    var data: String
+
+    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors) to use.")
+    var array: String?
+
+    @Option(name: .long, help: "Estimator to run (repeatable), or all.")
+    var estimator: [String] = []
+
+    @Option(name: .long, help: "Neighbourhood size for the estimators that take one (default: each one's own).")
+    var k: Int?
+
+    @Option(name: .long, help: "Confidence level of the intervals.")
+    var level: Double = 0.95
+
+    @Option(name: .long, help: "Bootstrap resamples where an interval is bootstrapped.")
+    var bootstrap: Int = 200
+
+    @Flag(name: .long, help: "Keep repeated rows (default: estimate on the distinct rows).")
+    var keepDuplicates = false
+
+    @Flag(name: .long, help: "Write each estimator's per-point values as pointwise-<estimator>.npy.")
+    var pointwise = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if let k, k < 1 { throw ValidationError("--k must be at least 1") }
+        if !(level > 0 && level < 1) { throw ValidationError("--level must be between 0 and 1") }
+        if bootstrap < 10 { throw ValidationError("--bootstrap must be at least 10") }
+    }
+
+    func run() throws {
+        common.applyThreads()
+        let options = EstimationOptions(duplicates: keepDuplicates ? .keep : .remove, confidenceLevel: level,
+                                        bootstrapResamples: bootstrap, seed: common.seed, threads: common.threads)
+        let report = try IDJob(dataPath: data, arrayName: array,
+                               estimatorNames: estimator.isEmpty ? ["twonn"] : estimator, k: k,
+                               options: options, pointwise: pointwise,
+                               outputFolder: common.out, commandLine: commandLine).run()
+        if common.json {
+            writeStandardOutput(try ReportEncoding.json(report))
+        } else {
+            print(report.text(), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+@testable import MindSpace
+
+/// `mindspace id` end to end: estimates with intervals on data of known dimension, refusals with
+/// their exit codes, determinism, per-point output.
+@Suite struct IDCommandTests {
+    /// N points of a uniform d-cube, written as .npy into `folder`.
+    private func cube(n: Int, d: Int, seed: UInt64, in folder: URL) throws -> String {
+        var generator = SeededGenerator(seed: seed)
+        var points = Matrix<Double>(rows: n, columns: d)
+        for i in 0..<points.storage.count { points.storage[i] = generator.nextUnitDouble() }
+        let url = folder.appendingPathComponent("cube\(d).npy")
+        try NpyWriter.encode(points).write(to: url)
+        return url.path
+    }
+
+    private func write(_ rows: [[Double]], named name: String, in folder: URL) throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try NpyWriter.encode(Matrix(rows)).write(to: url)
+        return url.path
+    }
+
+    @Test func estimatesAUniformCubeWithIntervals() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try cube(n: 2000, d: 5, seed: 1, in: folder)
+        let result = try CommandRunner.run(["id", data, "--estimator", "all", "--json", "--out", folder.appendingPathComponent("out").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(result.json)
+        #expect(json["n"] as? Int == 2000 && json["d"] as? Int == 5)
+        let estimates = try #require(json["estimates"] as? [[String: Any]])
+        #expect(estimates.compactMap { $0["estimator"] as? String } == ["twonn", "twonn-mle", "mle"])
+        for estimate in estimates {
+            let dimension = try #require(estimate["dimension"] as? Double)
+            let ci = try #require(estimate["ci"] as? [Double])
+            #expect(ci.count == 2 && ci[0] <= dimension && dimension <= ci[1], "\(estimate)")
+            // Boundary effects bias every estimator down on a cube (≈ 4.5–4.9 at d = 5,
+            // N = 2000: see TwoNNTests/MLETests, which pin the values against scikit-dimension);
+            // a wrong estimator would be off by whole dimensions.
+            #expect(dimension > 4.2 && dimension < 5.6, "\(estimate)")
+            #expect(estimate["parameters"] is [String: Any])
+        }
+        let image = try #require(json["image"] as? String)
+        let png = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: image)), file: image)
+        #expect(png.width == 1600 && png.height == 1200)
+    }
+
+    @Test func sameCommandGivesIdenticalReportsAndPointwiseValues() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try cube(n: 500, d: 3, seed: 2, in: folder)
+        let out = folder.appendingPathComponent("out").path
+        var reports: [Data] = []
+        for _ in 0..<2 {
+            let result = try CommandRunner.run(["id", data, "--estimator", "mle", "--estimator", "twonn", "--pointwise", "--seed", "7", "--out", out])
+            #expect(result.status == 0, "\(result.stderr)")
+            reports.append(try Data(contentsOf: URL(fileURLWithPath: out).appendingPathComponent("id.json")))
+        }
+        #expect(reports[0] == reports[1])
+        let pointwise = try NpyReader.read(path: URL(fileURLWithPath: out).appendingPathComponent("pointwise-mle.npy").path)
+        #expect(pointwise.shape == [500])
+    }
+
+    @Test func duplicatesAreRemovedAndReported() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var generator = SeededGenerator(seed: 3)
+        var rows = (0..<400).map { _ in (0..<3).map { _ in generator.nextUnitDouble() } }
+        rows += rows.prefix(40)   // 10% repeated rows
+        let data = try write(rows, named: "dup.npy", in: folder)
+        let result = try CommandRunner.run(["id", data, "--estimator", "twonn-mle", "--json", "--out", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.json?["distinct_points"] as? Int == 400)
+        let dimension = ((result.json?["estimates"] as? [[String: Any]])?.first?["dimension"] as? Double) ?? .nan
+        #expect(dimension.isFinite)
+    }
+
+    @Test func estimatorsThatCannotRunAreSkippedWithAReason() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var generator = SeededGenerator(seed: 4)
+        let data = try write((0..<15).map { _ in [generator.nextUnitDouble(), generator.nextUnitDouble()] }, named: "few.npy", in: folder)
+        let all = try CommandRunner.run(["id", data, "--estimator", "all", "--json", "--out", folder.path])
+        #expect(all.status == 0, "\(all.stderr)")
+        let skipped = try #require(all.json?["skipped"] as? [[String: Any]])
+        #expect(skipped.count == 1 && skipped[0]["estimator"] as? String == "mle")
+        #expect((skipped[0]["reason"] as? String)?.isEmpty == false)
+        let alone = try CommandRunner.run(["id", data, "--estimator", "mle", "--out", folder.appendingPathComponent("alone").path])
+        #expect(alone.status == 65 && alone.stderr.contains("few.npy"), "\(alone.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("alone").path))
+    }
+
+    @Test(arguments: ["two", "identical", "nan", "unknown"])
+    func refusals(kind: String) throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var arguments: [String]
+        var expected: Int32 = 65
+        var mention: String
+        switch kind {
+        case "two":
+            arguments = [try write([[0, 0], [1, 1]], named: "two.npy", in: folder)]
+            mention = "two.npy"
+        case "identical":
+            arguments = [try write(Array(repeating: [1, 2, 3], count: 50), named: "same.npy", in: folder)]
+            mention = "identical"
+        case "nan":
+            var rows = (0..<30).map { [Double($0), Double($0 * $0 % 7)] }
+            rows[12][1] = .nan
+            arguments = [try write(rows, named: "nan.npy", in: folder)]
+            mention = "row 12, column 1"
+        default:
+            arguments = [try write([[0, 0], [1, 1], [2, 0]], named: "ok.npy", in: folder), "--estimator", "bogus"]
+            expected = 64
+            mention = "bogus"
+        }
+        let out = folder.appendingPathComponent("out")
+        let result = try CommandRunner.run(["id"] + arguments + ["--out", out.path])
+        #expect(result.status == expected, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(mention), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+}
