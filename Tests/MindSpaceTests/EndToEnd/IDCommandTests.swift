@@ -30,7 +30,7 @@ import Testing
         let json = try #require(result.json)
         #expect(json["n"] as? Int == 2000 && json["d"] as? Int == 5)
         let estimates = try #require(json["estimates"] as? [[String: Any]])
-        #expect(estimates.compactMap { $0["estimator"] as? String } == ["twonn", "twonn-mle", "mle"])
+        #expect(estimates.compactMap { $0["estimator"] as? String } == ["auto", "twonn", "twonn-mle", "mle"])
         for estimate in estimates {
             let dimension = try #require(estimate["dimension"] as? Double)
             let ci = try #require(estimate["ci"] as? [Double])
