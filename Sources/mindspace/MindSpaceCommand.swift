@@ -16,6 +16,7 @@ struct MindSpaceCommand: ParsableCommand {
             ProjectCommand.self,
             GenerateCommand.self,
             IDCommand.self,
+            ContrastCommand.self,
         ]
     )
 
