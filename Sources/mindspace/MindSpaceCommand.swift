@@ -10,7 +10,7 @@ struct MindSpaceCommand: ParsableCommand {
         commandName: "mindspace",
         abstract: "Measure the intrinsic dimension and shape of model weights and embeddings.",
         version: MindSpaceVersion.string,
-        subcommands: [InspectCommand.self, PCACommand.self]
+        subcommands: [InspectCommand.self, PCACommand.self, TrajectoryCommand.self]
     )
 
     /// Runs the parsed command; library errors become one line on stderr and their sysexits code.
