@@ -17,6 +17,7 @@ struct MindSpaceCommand: ParsableCommand {
             GenerateCommand.self,
             IDCommand.self,
             ContrastCommand.self,
+            TrajectoryCommand.self,
         ]
     )
 
