@@ -15,10 +15,8 @@ release: deps
 	$(SWIFT) build -c release
 
 demo: release
-	$(BIN) inspect --stats datasets/digits.npy
-	$(BIN) pca datasets/digits.npy --components 10 --out $(OUT)/digits-pca
-	$(BIN) project datasets/digits.npy --groups datasets/digits-labels.tsv --method pca --out $(OUT)/digits-project
-	@echo "demo: reports and images are in $(OUT)/digits-pca and $(OUT)/digits-project"
+	$(BIN) demo --out $(OUT)
+	@echo "demo: open $(OUT)/index.md"
 
 test: deps
 	$(SWIFT) test
