@@ -18,6 +18,7 @@ demo: release
 	$(BIN) inspect --stats datasets/digits.npy
 	$(BIN) pca datasets/digits.npy --components 10 --out $(OUT)/digits-pca
 	$(BIN) project datasets/digits.npy --groups datasets/digits-labels.tsv --method pca --out $(OUT)/digits-project
+	$(BIN) batch datasets/trajectories/runs --quiet --out $(OUT)/trajectories
 	@echo "demo: reports and images are in $(OUT)/digits-pca and $(OUT)/digits-project"
 
 test: deps

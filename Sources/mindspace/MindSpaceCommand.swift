@@ -18,6 +18,7 @@ struct MindSpaceCommand: ParsableCommand {
             IDCommand.self,
             ContrastCommand.self,
             TrajectoryCommand.self,
+            BatchCommand.self,
         ]
     )
 
