@@ -197,7 +197,7 @@ public struct BatchJob {
     }
 
     /// The runs under `root` (name, folder, checkpoint paths) in natural order, and the
-    /// sub-folders without checkpoints.
+    /// sub-folders without checkpoints (the output folder, if inside the root, is neither).
     func discoverRuns() throws -> (runs: [(name: String, folder: String, paths: [String])], ignored: [String]) {
         guard CheckpointDiscovery.kind(of: root) == .directory else {
             throw MindSpaceError(.missingInput, file: root,
@@ -211,9 +211,12 @@ public struct BatchJob {
         }
         var runs: [(name: String, folder: String, paths: [String])] = []
         var ignored: [String] = []
+        let output = URL(fileURLWithPath: outputFolder).standardizedFileURL.resolvingSymlinksInPath().path
         for name in NaturalOrder.sorted(names) {
             let folder = CheckpointDiscovery.join(root, name)
             guard CheckpointDiscovery.kind(of: folder) == .directory else { continue }
+            // The output folder may sit inside the root (`batch runs --out runs/report`): never a run.
+            if URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path == output { continue }
             do {
                 runs.append((name, folder, try CheckpointDiscovery.checkpoints(inDirectory: folder)))
             } catch let error as MindSpaceError where error.kind == .missingInput {
