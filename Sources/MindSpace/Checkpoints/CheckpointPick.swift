@@ -31,6 +31,21 @@ public enum CheckpointPick: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// How reports name the chosen checkpoint: "last checkpoint", "first checkpoint",
+    /// "checkpoint of step 5".
+    public var phrase: String {
+        switch self {
+        case .first: return "first checkpoint"
+        case .last: return "last checkpoint"
+        case .step(let number): return "checkpoint of step \(number)"
+        }
+    }
+
+    /// The same phrase from a report's `pick` string ("last", "first" or a number).
+    public static func phrase(_ pick: String) -> String {
+        (try? CheckpointPick(parsing: pick))?.phrase ?? pick
+    }
+
     /// The index into `paths` (one run's checkpoints, in order) this pick selects. Throws
     /// `.malformedData` naming `run` when the run has no checkpoints or no checkpoint of step N.
     public func index(in paths: [String], run: String) throws -> Int {

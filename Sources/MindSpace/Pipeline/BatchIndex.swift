@@ -34,7 +34,7 @@ enum BatchIndex {
         text += "\n## Weight set\n\n"
         if let set = report.weightSet {
             let k = set.componentsFor
-            text += "The \(set.pick) checkpoint of each run, one point each: \(set.runs.count) points × \(set.parameters) parameters. "
+            text += "The \(CheckpointPick.phrase(set.pick)) of each run, one point each: \(set.runs.count) points × \(set.parameters) parameters. "
             text += "PC1 holds \(String(format: "%.1f%%", 100 * (set.explainedVarianceRatio.first ?? 0))) of the variance; "
             text += "components for 50% / 90% / 99%: \(k["0.5"] ?? 0) / \(k["0.9"] ?? 0) / \(k["0.99"] ?? 0). "
             text += "Intrinsic dimension: \(set.dimensionSummary). ([weight-set.json](\(relative(set.report))))\n\n"

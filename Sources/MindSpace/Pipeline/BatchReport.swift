@@ -103,7 +103,7 @@ public struct BatchReport: Codable, Equatable, Sendable {
         var text = "batch of \(runs.count) run\(runs.count == 1 ? "" : "s") in \(root)\n" + TextTable.render(rows, indent: "  ")
         if let set = weightSet {
             let k = set.componentsFor
-            text += "weight set (\(set.pick) checkpoint of each run): \(set.runs.count) points × \(set.parameters) parameters; "
+            text += "weight set (\(CheckpointPick.phrase(set.pick)) of each run): \(set.runs.count) points × \(set.parameters) parameters; "
                 + "PC1 \(String(format: "%.1f%%", 100 * (set.explainedVarianceRatio.first ?? 0))); "
                 + "components for 50% / 90% / 99%: \(k["0.5"] ?? 0) / \(k["0.9"] ?? 0) / \(k["0.99"] ?? 0)\n"
             text += "intrinsic dimension: \(set.dimensionSummary)\n"

@@ -18,7 +18,7 @@ public enum WeightSetFigure {
         }
         let byRun = Set(groups).count == groups.count
         var plot = ScatterPlot(x: x, y: y, coloring: .groups(byRun ? result.names : groups),
-                               title: "The \(pick) checkpoint of each run on the first two principal components",
+                               title: "The \(pick.phrase) of each run on the first two principal components",
                                xLabel: label(0), yLabel: label(1))
         plot.mode = .points
         plot.pointRadius = 7
