@@ -43,3 +43,5 @@ gallery: release
 	cp $(OUT)/gallery/digits-pca/projection.png $(GALLERY)/digits-pca.png
 	cp $(OUT)/gallery/digits-random/projection.png $(GALLERY)/digits-random.png
 	cp $(OUT)/gallery/digits-scree/scree.png $(GALLERY)/digits-scree.png
+	$(BIN) batch datasets/trajectories/runs --quiet --out $(OUT)/gallery/trajectories
+	cd $(OUT)/gallery/trajectories && cp weight-set-pca.png $(CURDIR)/$(GALLERY)/trajectories-weight-set.png && cp runs/subset0-seed0/trajectory-path.png $(CURDIR)/$(GALLERY)/trajectory-path.png && cp runs/subset0-seed0/trajectory-scree.png $(CURDIR)/$(GALLERY)/trajectory-scree.png

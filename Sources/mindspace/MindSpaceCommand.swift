@@ -19,6 +19,7 @@ struct MindSpaceCommand: ParsableCommand {
             ContrastCommand.self,
             TrajectoryCommand.self,
             DemoCommand.self,
+            BatchCommand.self,
         ]
     )
 

@@ -81,19 +81,22 @@ public struct DemoJob: Sendable {
         }
 
         var trajectories: [DemoReport.Trajectory] = []
+        var weightSet: DemoReport.WeightSet?
         let runs = data.appendingPathComponent("trajectories/runs")
         if exists(runs) {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: runs.path))?
-                .filter { !$0.hasPrefix(".") }.sorted(by: NaturalOrder.areInIncreasingOrder) ?? []
-            for name in names {
-                progress?("trajectory: streaming PCA of the checkpoints of run \(name)")
-                let report = try TrajectoryJob(checkpoints: [runs.appendingPathComponent(name).path],
-                                               outputFolder: out.appendingPathComponent("trajectories/\(name)").path,
-                                               commandLine: commandLine).run()
-                trajectories.append(.init(run: name, checkpoints: report.checkpoints.count, parameters: report.parameters,
-                                          componentsFor90: report.componentsFor["0.9"] ?? 0,
-                                          firstComponentRatio: report.explainedVarianceRatio.first ?? 0,
-                                          images: report.images, report: report.report))
+            progress?("trajectories: streaming PCA of every training run and of the runs' final weights (batch)")
+            let batch = try BatchJob(root: runs.path, options: options,
+                                     outputFolder: out.appendingPathComponent("trajectories").path,
+                                     commandLine: commandLine).run().report
+            for run in batch.runs where run.skipped == nil {
+                trajectories.append(.init(run: run.name, checkpoints: run.checkpoints, parameters: run.parameters ?? 0,
+                                          componentsFor90: run.componentsFor?["0.9"] ?? 0,
+                                          firstComponentRatio: run.explainedVarianceRatio?.first ?? 0,
+                                          images: run.images, report: run.report ?? ""))
+            }
+            if let set = batch.weightSet {
+                weightSet = .init(runs: set.runs.count, componentsFor90: set.componentsFor["0.9"] ?? 0,
+                                  dimension: set.dimensionSummary, image: set.image, index: batch.index)
             }
         } else {
             notes.append("datasets/trajectories/runs not found: the trajectory step was skipped")
@@ -101,8 +104,8 @@ public struct DemoJob: Sendable {
 
         progress?("writing index.md and demo.json")
         let report = DemoReport(
-            sections: sections, trajectories: trajectories, notes: notes,
-            images: sections.map(\.image) + trajectories.flatMap(\.images),
+            sections: sections, trajectories: trajectories, weightSet: weightSet, notes: notes,
+            images: sections.map(\.image) + trajectories.flatMap(\.images) + (weightSet.map { [$0.image] } ?? []),
             index: out.appendingPathComponent("index.md").relativePath,
             report: out.appendingPathComponent("demo.json").relativePath,
             provenance: ReportEncoding.Provenance(command: commandLine, seed: seed, inputs: []))
@@ -171,13 +174,35 @@ public struct DemoReport: Codable, Equatable, Sendable {
         }
     }
 
+    /// The runs' final weights as a point set (from `batch`).
+    public struct WeightSet: Codable, Equatable, Sendable {
+        public var runs: Int
+        public var componentsFor90: Int
+        /// The intrinsic-dimension result or the reason there is none.
+        public var dimension: String
+        public var image: String
+        /// The batch's own index.md.
+        public var index: String
+
+        enum CodingKeys: String, CodingKey {
+            case runs, dimension, image, index
+            case componentsFor90 = "components_for_90"
+        }
+    }
+
     public var sections: [Section]
     public var trajectories: [Trajectory]
+    public var weightSet: WeightSet?
     public var notes: [String]
     public var images: [String]
     public var index: String
     public var report: String
     public var provenance: ReportEncoding.Provenance
+
+    enum CodingKeys: String, CodingKey {
+        case sections, trajectories, notes, images, index, report, provenance
+        case weightSet = "weight_set"
+    }
 
     /// `index.md`: each figure with its headline numbers; links relative to `folder`.
     public func markdown(relativeTo folder: URL) -> String {
@@ -212,6 +237,11 @@ public struct DemoReport: Codable, Equatable, Sendable {
             if let first = trajectories.first {
                 text += "\n" + first.images.map { "![\(first.run)](\(relative($0)))" }.joined(separator: "\n") + "\n"
             }
+        }
+        if let weightSet {
+            text += "\n## The runs' final weights\n\nEach run's last checkpoint as one point (\(weightSet.runs) runs): "
+                + "\(weightSet.componentsFor90) principal components hold 90% of their spread. \(weightSet.dimension)\n\n"
+                + "![weight set](\(relative(weightSet.image)))\n\nDetails: [\(relative(weightSet.index))](\(relative(weightSet.index)))\n"
         }
         if !notes.isEmpty { text += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
         return text

@@ -84,6 +84,21 @@ public struct TrajectoryJob {
             }
             written = count
         }
+        return try write(result, set: set, transaction: transaction, bytesRead: bytesRead, componentsWritten: written)
+    }
+
+    /// Writes the report, coordinates and figures of an analysed trajectory (no second pass):
+    /// what `run()` does after streaming, for callers that got `result` elsewhere (`BatchJob`
+    /// rebuilds it from its cache). Byte-identical files for the same result and command line.
+    public func write(_ result: TrajectoryResult, set: CheckpointSet) throws -> TrajectoryReport {
+        try write(result, set: set, transaction: OutputTransaction(), bytesRead: result.gram.totals.bytesRead,
+                  componentsWritten: nil)
+    }
+
+    private func write(_ result: TrajectoryResult, set: CheckpointSet, transaction: OutputTransaction,
+                       bytesRead: Int, componentsWritten written: Int?) throws -> TrajectoryReport {
+        let folder = URL(fileURLWithPath: outputFolder)
+        func path(_ name: String) -> String { folder.appendingPathComponent(name).relativePath }
         let steps = CheckpointSteps(paths: set.checkpoints.map(\.path))
         let report = makeReport(result, set: set, steps: steps, bytesRead: bytesRead, componentsWritten: written,
                                 path: path)
