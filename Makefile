@@ -15,10 +15,8 @@ release: deps
 	$(SWIFT) build -c release
 
 demo: release
-	$(BIN) inspect --stats datasets/digits.npy
-	$(BIN) pca datasets/digits.npy --components 10 --out $(OUT)/digits-pca
-	$(BIN) project datasets/digits.npy --groups datasets/digits-labels.tsv --method pca --out $(OUT)/digits-project
-	@echo "demo: reports and images are in $(OUT)/digits-pca and $(OUT)/digits-project"
+	$(BIN) demo --out $(OUT)
+	@echo "demo: open $(OUT)/index.md"
 
 test: deps
 	$(SWIFT) test
@@ -45,3 +43,5 @@ gallery: release
 	cp $(OUT)/gallery/digits-pca/projection.png $(GALLERY)/digits-pca.png
 	cp $(OUT)/gallery/digits-random/projection.png $(GALLERY)/digits-random.png
 	cp $(OUT)/gallery/digits-scree/scree.png $(GALLERY)/digits-scree.png
+	$(BIN) batch datasets/trajectories/runs --quiet --out $(OUT)/gallery/trajectories
+	cd $(OUT)/gallery/trajectories && cp weight-set-pca.png $(CURDIR)/$(GALLERY)/trajectories-weight-set.png && cp runs/subset0-seed0/trajectory-path.png $(CURDIR)/$(GALLERY)/trajectory-path.png && cp runs/subset0-seed0/trajectory-scree.png $(CURDIR)/$(GALLERY)/trajectory-scree.png

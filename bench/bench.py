@@ -219,7 +219,7 @@ def blas_warnings(cores: set) -> list:
 def peer_versions() -> dict:
     from importlib import metadata
     names = ["numpy", "scipy", "scikit-learn", "scikit-dimension", "dadapy", "faiss-cpu", "umap-learn",
-             "matplotlib", "safetensors", "threadpoolctl"]
+             "matplotlib", "datashader", "pillow", "safetensors", "threadpoolctl"]
     found = {}
     for name in names:
         try:

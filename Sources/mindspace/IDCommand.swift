@@ -32,6 +32,9 @@ struct IDCommand: ParsableCommand {
     @Flag(name: .long, help: "Write each estimator's per-point values as pointwise-<estimator>.npy.")
     var pointwise = false
 
+    @Flag(name: .long, help: "Also estimate the ID across scales (GRIDE over neighbour ranks, TwoNN on decimated subsets) and plot it.")
+    var scales = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -44,10 +47,12 @@ struct IDCommand: ParsableCommand {
         common.applyThreads()
         let options = EstimationOptions(duplicates: keepDuplicates ? .keep : .remove, confidenceLevel: level,
                                         bootstrapResamples: bootstrap, seed: common.seed, threads: common.threads)
-        let report = try IDJob(dataPath: data, arrayName: array,
-                               estimatorNames: estimator.isEmpty ? ["auto"] : estimator, k: k,
-                               options: options, pointwise: pointwise,
-                               outputFolder: common.out, commandLine: commandLine).run()
+        var job = IDJob(dataPath: data, arrayName: array,
+                        estimatorNames: estimator.isEmpty ? ["auto"] : estimator, k: k,
+                        options: options, pointwise: pointwise,
+                        outputFolder: common.out, commandLine: commandLine)
+        job.scales = scales
+        let report = try job.run()
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

@@ -16,6 +16,10 @@ struct MindSpaceCommand: ParsableCommand {
             ProjectCommand.self,
             GenerateCommand.self,
             IDCommand.self,
+            ContrastCommand.self,
+            TrajectoryCommand.self,
+            DemoCommand.self,
+            BatchCommand.self,
         ]
     )
 

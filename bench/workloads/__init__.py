@@ -4,6 +4,6 @@ To add one (kNN/TwoNN, MLE, rendering, UMAP, checkpoints...): write `workloads/N
 `WORKLOAD = harness.Workload(...)` (seeded inputs, a `mindspace` tool and its peers, the reference
 peer for ratios) and append it to ALL below; peer scripts go in bench/peers/.
 """
-from workloads import pca
+from workloads import checkpoints, pca, render
 
-ALL = [pca.WORKLOAD]
+ALL = [pca.WORKLOAD, render.WORKLOAD, checkpoints.WORKLOAD]

@@ -92,18 +92,6 @@ extension NeighborDimensionEstimator {
         guard context.table.k >= neighborCount else {
             throw MindSpaceError(.usage, "\(name) needs \(neighborCount) neighbours, the search found \(context.table.k)")
         }
-        var result = try estimate(neighbors: context.table.truncated(to: neighborCount), options: options)
-        if let deduplication = context.deduplication {
-            result.pointwise = result.pointwise.map { deduplication.expand($0) }
-            result.diagnostics["distinct_points"] = .int(deduplication.unique.rows)
-            result.diagnostics["duplicates_removed"] = .int(deduplication.removedCount)
-            if deduplication.hasDuplicates {
-                result.notes.append("\(deduplication.removedCount) duplicate rows removed before estimating; "
-                                    + "their per-point values are those of the row they repeat")
-            }
-        }
-        result.diagnostics["points"] = .int(context.originalCount)
-        result.parameters["duplicates"] = .string(context.deduplication == nil ? "keep" : "remove")
-        return result
+        return context.annotated(try estimate(neighbors: context.table.truncated(to: neighborCount), options: options))
     }
 }

@@ -23,6 +23,24 @@ public enum EstimatorCatalog {
         Entry(name: "mle", summary: "Levina–Bickel MLE on k neighbours, MacKay–Ghahramani pooling (default k = 20)") { k in
             MLEEstimator(k: k ?? 20)
         },
+        Entry(name: "gride", summary: "GRIDE, ratios of the n1-th and 2·n1-th neighbour distances, Wald interval (Denti et al. 2022; --k sets n1, default 1)") { k in
+            GRIDEEstimator(n1: k ?? 1)
+        },
+        Entry(name: "mom", summary: "method of moments on k-NN distances (Amsaleg et al. 2018; default k = 100)") { k in
+            MOMEstimator(k: k ?? 100)
+        },
+        Entry(name: "tle", summary: "tight local estimation (Amsaleg et al. 2019; default k = 20)") { k in
+            TLEEstimator(k: k ?? 20)
+        },
+        Entry(name: "mada", summary: "manifold-adaptive dimension estimation (Farahmand et al. 2007; default k = 20)") { k in
+            MADAEstimator(k: k ?? 20)
+        },
+        Entry(name: "corrint", summary: "correlation integral between the k1-th and k2-th neighbour scales (Grassberger & Procaccia 1983; k1 = 10, k2 = 20)") { _ in
+            CorrIntEstimator()
+        },
+        Entry(name: "knn", summary: "kNN graph length scaling (Carter, Raich & Hero 2010; default k = 2)") { k in
+            KNNEstimator(k: k ?? 2)
+        },
     ]
 
     /// The names accepted by `--estimator` besides the entries: `all`.

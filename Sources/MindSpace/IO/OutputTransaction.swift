@@ -61,3 +61,16 @@ public final class OutputTransaction {
         staged.removeAll()
     }
 }
+
+extension OutputTransaction {
+    /// Stages a file too large to hold in memory: creates the hidden temporary for `path` (and
+    /// its folder), then calls `write` with the temporary's path to fill it (for example with
+    /// `NpyMatrixFileWriter`). The file is committed or rolled back with the others.
+    /// Throws `.cannotCreateOutput` if the folder or file cannot be created, and whatever `write`
+    /// throws.
+    public func stageFile(at path: String, writing write: (String) throws -> Void) throws {
+        try stage(Data(), at: path)
+        guard let temporary = staged.last?.temporary else { return }
+        try write(temporary.path)
+    }
+}

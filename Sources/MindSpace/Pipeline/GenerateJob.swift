@@ -20,6 +20,9 @@ public struct GenerateJob: Sendable {
     public var outputFolder: String
     /// The command line, recorded in the report.
     public var commandLine: [String]
+    /// Parameters of the mind-space model (`name == "mindspace"`); `dimension` and `ambient`,
+    /// when given, override its latent and ambient dimensions.
+    public var model = MindSpaceModel()
 
     /// A job; the name and options are checked by `run()` (`.usage` errors, exit 64).
     public init(name: String, n: Int, seed: UInt64 = 0, dimension: Int? = nil, ambient: Int? = nil,
@@ -46,6 +49,7 @@ public struct GenerateJob: Sendable {
 
     /// Runs the job and writes its files; returns the report (also written as `<name>.json`).
     public func run() throws -> GenerateReport {
+        if name.lowercased() == "mindspace" { return try runMindSpaceModel() }
         let family = try Self.family(named: name)
         let recipe = SyntheticRecipe(family: family, n: n, dimension: dimension, ambient: ambient,
                                      rotated: rotated, noise: noise, seed: seed)
@@ -67,9 +71,51 @@ public struct GenerateJob: Sendable {
 /// The JSON report of `mindspace generate` (keys per shared/cli.md: `path`, `n`, `d` = the
 /// ambient dimension D, `true_id`), plus `name`, `seed`, `parameters`, the report's own path and
 /// provenance.
+extension GenerateJob {
+    /// `generate mindspace`: the illustrative mind-space model (`MindSpaceModel`), written as
+    /// `mindspace.npy`, `mindspace-groups.tsv` (TensorBoard metadata with a header: group,
+    /// process, run) and `mindspace.json`.
+    func runMindSpaceModel() throws -> GenerateReport {
+        var model = self.model
+        if let dimension { model.latentDimension = dimension }
+        if let ambient { model.ambientDimension = ambient }
+        guard noise == 0, !rotated else {
+            throw MindSpaceError(.usage, "the mindspace model takes no --noise or --rotate; its variation is set by its own flags")
+        }
+        let sample = try model.sample(n: n, seed: seed)
+        var parameters = model.parameters
+        parameters["n"] = .int(n)
+        let dataset = SyntheticDataset(points: sample.points, name: "mindspace", trueDimension: model.latentDimension,
+                                       parameters: parameters)
+        let folder = URL(fileURLWithPath: outputFolder)
+        var report = GenerateReport(
+            dataset: dataset, seed: seed,
+            path: folder.appendingPathComponent("mindspace.npy").relativePath,
+            report: folder.appendingPathComponent("mindspace.json").relativePath,
+            provenance: ReportEncoding.Provenance(command: commandLine, seed: seed, inputs: []))
+        let groupsPath = folder.appendingPathComponent("mindspace-groups.tsv").relativePath
+        report.groups = groupsPath
+        report.illustrative = true
+        var table = "group\tprocess\trun\n"
+        for i in 0..<sample.groups.count {
+            table += "\(sample.groups[i])\t\(sample.processes[i])\t\(sample.runs[i])\n"
+        }
+        let transaction = OutputTransaction()
+        try transaction.stage(NpyWriter.encode(dataset.points), at: report.path)
+        try transaction.stage(Data(table.utf8), at: groupsPath)
+        try transaction.stage(ReportEncoding.json(report), at: report.report)
+        try transaction.commit()
+        return report
+    }
+}
+
 public struct GenerateReport: Codable, Equatable, Sendable {
     /// The `.npy` file written (n × D float64).
     public var path: String
+    /// Group labels beside the points (the mind-space model), else `nil`.
+    public var groups: String?
+    /// True for data that illustrate an argument rather than benchmark a method.
+    public var illustrative: Bool?
     /// The path of this report as written.
     public var report: String
     public var n: Int
@@ -83,7 +129,7 @@ public struct GenerateReport: Codable, Equatable, Sendable {
     public var provenance: ReportEncoding.Provenance
 
     enum CodingKeys: String, CodingKey {
-        case path, report, n, d, name, seed, parameters, provenance
+        case path, report, n, d, name, seed, parameters, provenance, groups, illustrative
         case trueId = "true_id"
     }
 
@@ -106,7 +152,8 @@ public struct GenerateReport: Codable, Equatable, Sendable {
         if case .bool(true) = parameters["rotated"] { extras.append("randomly rotated") }
         if let noise = parameters["noise_sigma"], noise != .double(0) { extras.append("Gaussian noise σ = \(noise)") }
         if !extras.isEmpty { line += " (" + extras.joined(separator: ", ") + ")" }
-        return line + "\nwrote \(path), \(report)\n"
+        if illustrative == true { line += "\nillustrative model: synthetic minds built to show the argument, not measurements of real systems" }
+        return line + "\nwrote \(path), " + (groups.map { "\($0), " } ?? "") + "\(report)\n"
     }
 }
 
@@ -134,7 +181,9 @@ public struct GenerateCatalogue: Codable, Equatable, Sendable {
             let hint = d == nil ? "; needs --dimension d, any --ambient D ≥ d" + (extraCoordinates > 0 ? "+\(extraCoordinates)" : "") : ""
             return Entry(name: family.name, kind: family.kind, d: d, D: d.map(family.coordinates(for:)),
                          description: family.summary + hint)
-        }
+        } + [Entry(name: "mindspace", kind: "model", d: nil, D: nil,
+                   description: "illustrative mind-space model: humans and AIs as minds on low-dimensional manifolds "
+                       + "(latent d = --dimension, default 5, in --ambient D, default 64); writes groups beside the points")]
     }
 
     /// A text table: name, d, D (numbers right-aligned), then the description.

@@ -20,6 +20,9 @@ public struct IDJob: Sendable {
     public var options: EstimationOptions
     /// Write per-point values where an estimator defines them.
     public var pointwise: Bool
+    /// Also compute the ID-versus-scale curves (GRIDE over neighbour ranks, TwoNN on decimated
+    /// subsets) and plot them (`id-scale.png`).
+    public var scales = false
     public var outputFolder: String
     public var commandLine: [String]
 
@@ -68,7 +71,9 @@ public struct IDJob: Sendable {
         let report = IDReport(
             n: outcome.n, d: outcome.d, distinctPoints: outcome.distinctPoints,
             estimates: outcome.estimates, skipped: outcome.skipped, pointwise: pointwiseFiles,
-            image: outcome.fitCurve == nil ? nil : path("twonn-fit.png"), report: path("id.json"),
+            scaleCurves: outcome.scaleCurves,
+            image: outcome.fitCurve == nil ? nil : path("twonn-fit.png"),
+            scaleImage: outcome.scaleCurves.isEmpty ? nil : path("id-scale.png"), report: path("id.json"),
             provenance: ReportEncoding.Provenance(command: commandLine, seed: options.seed, inputs: [input.record]))
 
         let transaction = OutputTransaction()
@@ -85,6 +90,12 @@ public struct IDJob: Sendable {
                 inputs: [ImageProvenance.InputFile(input.record)], seed: options.seed, method: "twonn",
                 parameters: twoNN.parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })), at: image)
         }
+        if let scaleImage = report.scaleImage {
+            try transaction.stage(scaleFigure(outcome.scaleCurves, n: outcome.n, d: outcome.d).pngData(provenance: ImageProvenance(
+                commandLine: commandLine.isEmpty ? nil : commandLine.joined(separator: " "),
+                inputs: [ImageProvenance.InputFile(input.record)], seed: options.seed, method: "scale curves",
+                parameters: outcome.scaleCurves.map(\.method))), at: scaleImage)
+        }
         try transaction.stage(ReportEncoding.json(report), at: report.report)
         try transaction.commit()
         return report
@@ -98,15 +109,20 @@ public struct IDJob: Sendable {
         var estimates: [DimensionEstimate] = []
         var skipped: [IDReport.Skipped] = []
         var fitCurve: TwoNNFitCurve?
+        var scaleCurves: [ScaleCurve] = []
     }
 
     /// Runs every estimator on `points`; neighbour-based ones share one search with the largest k.
     private func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                   with estimators: [any DimensionEstimator]) throws -> Outcome {
         var outcome = Outcome(n: points.rows, d: points.columns)
-        let neighborBased = estimators.compactMap { $0 as? any NeighborDimensionEstimator }
+        let neighborCounts = estimators.compactMap { estimator -> Int? in
+            if let neighborBased = estimator as? any NeighborDimensionEstimator { return neighborBased.neighborCount }
+            if let coordinateBased = estimator as? any CoordinateNeighborDimensionEstimator { return coordinateBased.neighborCount }
+            return nil
+        }
         var context: NeighborContext<Scalar>?
-        if let largest = neighborBased.map(\.neighborCount).max() {
+        if let largest = neighborCounts.max() {
             let distinct = DeduplicatedPoints(points).unique.rows
             let usable = options.duplicates == .remove ? distinct : points.rows
             // Search as many neighbours as the data allow; estimators needing more are skipped
@@ -125,11 +141,11 @@ public struct IDJob: Sendable {
             do {
                 let result: DimensionEstimate
                 if let neighborEstimator = estimator as? any NeighborDimensionEstimator, let context {
-                    guard context.table.k >= neighborEstimator.neighborCount else {
-                        throw MindSpaceError(.malformedData,
-                            "needs \(neighborEstimator.neighborCount) neighbours per point but only \(context.table.pointCount) distinct points exist")
-                    }
+                    try Self.requireNeighbors(neighborEstimator.neighborCount, in: context)
                     result = try neighborEstimator.estimate(from: context, options: options)
+                } else if let coordinateEstimator = estimator as? any CoordinateNeighborDimensionEstimator, let context {
+                    try Self.requireNeighbors(coordinateEstimator.neighborCount, in: context)
+                    result = try coordinateEstimator.estimate(from: context, points: points, options: options)
                 } else {
                     result = try estimator.estimate(points, options: options)
                 }
@@ -145,7 +161,41 @@ public struct IDJob: Sendable {
         if let context, outcome.estimates.contains(where: { $0.estimator == "twonn" }) {
             outcome.fitCurve = TwoNNFitCurve(neighbors: context.table)
         }
+        if scales {
+            let distinct = context?.table.pointCount ?? points.rows
+            let maximumRank = min(64, distinct - 1)
+            if maximumRank >= 2 {
+                outcome.scaleCurves.append(try GRIDEEstimator.scaleCurve(points, maximumRank: maximumRank, options: options))
+            }
+            outcome.scaleCurves.append(try TwoNNScaleCurve().curve(points, options: options))
+        }
         return outcome
+    }
+
+    /// Throws the one-line reason an estimator cannot use `context`.
+    private static func requireNeighbors<Scalar: NeighborScalar>(_ count: Int, in context: NeighborContext<Scalar>) throws {
+        guard context.table.k >= count else {
+            throw MindSpaceError(.malformedData,
+                "needs \(count) neighbours per point but only \(context.table.pointCount) distinct points exist")
+        }
+    }
+
+    /// ID against scale: each curve's estimates with their confidence band, scale on a log axis.
+    func scaleFigure(_ curves: [ScaleCurve], n: Int, d: Int) -> Figure {
+        let name = URL(fileURLWithPath: dataPath).lastPathComponent
+        let dimensionCurves = curves.map { curve in
+            DimensionCurve(label: curve.method, scales: curve.points.map(\.scale), estimates: curve.points.map(\.dimension),
+                           lower: curve.points.map(\.ciLow), upper: curve.points.map(\.ciHigh))
+        }
+        // A log axis only pays when the scales span a decade; within one it shows a single tick.
+        let allScales = curves.flatMap { $0.points.map(\.scale) }.filter { $0 > 0 }
+        let spansDecade = (allScales.max() ?? 1) / (allScales.min() ?? 1) >= 10
+        let chart = LineChart.dimensionVersusScale(dimensionCurves, scaleLabel: "length scale (mean neighbour distance)",
+                                                   logarithmicScale: spansDecade, title: nil)
+        let level = Int(((curves.first?.ciLevel ?? options.confidenceLevel) * 100).rounded())
+        let footer = "GRIDE over neighbour ranks n1 = 1, 2, 4, … and TwoNN on decimated subsets; bands: \(level)% CI "
+            + "\u{00B7} N = \(n) points, D = \(d) \u{00B7} seed \(options.seed) \u{00B7} MindSpace \(MindSpaceVersion.string)"
+        return Figure(chart, title: "\(name) \u{2014} intrinsic dimension across scales", footer: footer)
     }
 
     /// The TwoNN fit: −log(1 − F) against log μ with the fitted line through the origin.
@@ -181,14 +231,20 @@ public struct IDReport: Codable, Equatable, Sendable {
     public var skipped: [Skipped]
     /// Per-point value files by estimator name.
     public var pointwise: [String: String]
+    /// ID-versus-scale curves (with `scales`).
+    public var scaleCurves: [ScaleCurve]
     /// The TwoNN fit plot, when TwoNN ran.
     public var image: String?
+    /// The ID-versus-scale plot (with `scales`).
+    public var scaleImage: String?
     public var report: String
     public var provenance: ReportEncoding.Provenance
 
     enum CodingKeys: String, CodingKey {
         case n, d, estimates, skipped, pointwise, image, report, provenance
         case distinctPoints = "distinct_points"
+        case scaleCurves = "scale_curves"
+        case scaleImage = "scale_image"
     }
 
     /// The human-readable table the CLI prints without `--json`.
@@ -208,7 +264,12 @@ public struct IDReport: Codable, Equatable, Sendable {
         }
         text += TextTable.render(rows, indent: "  ")
         for skipped in self.skipped { text += "  skipped \(skipped.estimator): \(skipped.reason)\n" }
-        let written = [image].compactMap { $0 } + pointwise.keys.sorted().compactMap { pointwise[$0] } + [report]
+        for curve in scaleCurves {
+            text += "  \(curve.method) across scales: " + curve.points.map {
+                String(format: "%.3g → %.2f", $0.scale, $0.dimension)
+            }.joined(separator: ", ") + "\n"
+        }
+        let written = [image, scaleImage].compactMap { $0 } + pointwise.keys.sorted().compactMap { pointwise[$0] } + [report]
         text += "wrote " + written.joined(separator: ", ") + "\n"
         return text
     }

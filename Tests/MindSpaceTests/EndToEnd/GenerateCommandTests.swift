@@ -71,7 +71,9 @@ import Testing
         let json = try CommandRunner.run(["generate", "--list", "--json"])
         let object = try #require(json.json)
         let generators = try #require(object["generators"] as? [[String: Any]])
-        #expect(generators.count == 28)
+        // 24 benchmark manifolds, 4 uniform shapes and the mind-space model.
+        #expect(generators.count == 29)
+        #expect(generators.last?["name"] as? String == "mindspace" && generators.last?["kind"] as? String == "model")
         #expect(generators.first?["name"] as? String == "M1_Sphere" && generators.first?["d"] as? Int == 10
                 && generators.first?["D"] as? Int == 11)
     }

@@ -30,15 +30,15 @@ import Testing
         let json = try #require(result.json)
         #expect(json["n"] as? Int == 2000 && json["d"] as? Int == 5)
         let estimates = try #require(json["estimates"] as? [[String: Any]])
-        #expect(estimates.compactMap { $0["estimator"] as? String } == ["auto", "twonn", "twonn-mle", "mle"])
+        #expect(estimates.compactMap { $0["estimator"] as? String } == EstimatorCatalog.names)
         for estimate in estimates {
             let dimension = try #require(estimate["dimension"] as? Double)
             let ci = try #require(estimate["ci"] as? [Double])
             #expect(ci.count == 2 && ci[0] <= dimension && dimension <= ci[1], "\(estimate)")
-            // Boundary effects bias every estimator down on a cube (≈ 4.5–4.9 at d = 5,
-            // N = 2000: see TwoNNTests/MLETests, which pin the values against scikit-dimension);
+            // Boundary effects bias every estimator down on a cube (≈ 4.2–4.9 at d = 5,
+            // N = 2000: the estimator tests pin each against scikit-dimension on such cubes);
             // a wrong estimator would be off by whole dimensions.
-            #expect(dimension > 4.2 && dimension < 5.6, "\(estimate)")
+            #expect(dimension > 3.8 && dimension < 5.8, "\(estimate)")
             #expect(estimate["parameters"] is [String: Any])
         }
         let image = try #require(json["image"] as? String)
@@ -84,8 +84,11 @@ import Testing
         let all = try CommandRunner.run(["id", data, "--estimator", "all", "--json", "--out", folder.path])
         #expect(all.status == 0, "\(all.stderr)")
         let skipped = try #require(all.json?["skipped"] as? [[String: Any]])
-        #expect(skipped.count == 1 && skipped[0]["estimator"] as? String == "mle")
-        #expect((skipped[0]["reason"] as? String)?.isEmpty == false)
+        // MLE (k = 20), MOM (k = 100) and the other k ≥ 15 estimators cannot run on 15 points.
+        #expect(skipped.contains { $0["estimator"] as? String == "mle" } && skipped.contains { $0["estimator"] as? String == "mom" })
+        #expect(skipped.allSatisfy { ($0["reason"] as? String)?.isEmpty == false })
+        let ran = (all.json?["estimates"] as? [[String: Any]])?.compactMap { $0["estimator"] as? String } ?? []
+        #expect(ran.contains("twonn") && Set(ran).isDisjoint(with: skipped.compactMap { $0["estimator"] as? String }))
         let alone = try CommandRunner.run(["id", data, "--estimator", "mle", "--out", folder.appendingPathComponent("alone").path])
         #expect(alone.status == 65 && alone.stderr.contains("few.npy"), "\(alone.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("alone").path))

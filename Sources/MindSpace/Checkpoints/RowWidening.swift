@@ -1,0 +1,61 @@
+/// Converts raw stored elements to `Double` for the checkpoint stream: tight loops for the
+/// dtypes checkpoints use (float32, bfloat16, float16 in native byte order) that the compiler
+/// vectorises, and `ElementDecoding` for everything else. Every conversion is exact for floating
+/// point (float16/bfloat16/float32 widen exactly); integers convert as `ElementDecoding` says.
+enum RowWidening {
+    /// Writes `count` elements of `dtype`/`byteOrder` from `raw` as doubles into `target`.
+    /// `raw` and `target` must not overlap.
+    static func widen(_ raw: UnsafeRawPointer, count: Int, dtype: DType, byteOrder: ByteOrder,
+                      into target: UnsafeMutablePointer<Double>) {
+        guard count > 0 else { return }
+        if byteOrder == .native {
+            switch dtype {
+            case .float64:
+                target.update(from: raw.assumingMemoryBound(to: Double.self), count: count)
+                return
+            case .float32:
+                let source = raw.assumingMemoryBound(to: Float.self)
+                for i in 0..<count { target[i] = Double(source[i]) }
+                return
+            case .bfloat16:
+                let source = raw.assumingMemoryBound(to: UInt16.self)
+                for i in 0..<count { target[i] = Double(Float(bitPattern: UInt32(source[i]) &<< 16)) }
+                return
+            case .float16:
+                let source = raw.assumingMemoryBound(to: UInt16.self)
+                for i in 0..<count { target[i] = Double(ElementDecoding.float(fromHalfBits: source[i])) }
+                return
+            default:
+                break
+            }
+        }
+        ElementDecoding.decode(UnsafeRawBufferPointer(start: raw, count: count * dtype.byteSize), dtype: dtype,
+                               byteOrder: byteOrder, into: UnsafeMutableBufferPointer(start: target, count: count))
+    }
+
+    /// Σ v and Σ v² of `count` doubles, in eight interleaved partial sums (vectorisable; a fixed
+    /// order, so results are reproducible).
+    static func sumAndSquares(_ values: UnsafePointer<Double>, count: Int) -> (sum: Double, squares: Double) {
+        var sums = SIMD8<Double>(repeating: 0), squares = SIMD8<Double>(repeating: 0)
+        let whole = count / 8 * 8
+        let raw = UnsafeRawPointer(values)
+        var i = 0
+        while i < whole {
+            let lane = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD8<Double>.self)
+            sums += lane
+            squares += lane * lane
+            i &+= 8
+        }
+        var sum = 0.0, square = 0.0
+        for lane in 0..<8 {
+            sum += sums[lane]
+            square += squares[lane]
+        }
+        while i < count {
+            sum += values[i]
+            square += values[i] * values[i]
+            i &+= 1
+        }
+        return (sum, square)
+    }
+}

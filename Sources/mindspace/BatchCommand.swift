@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import MindSpace
+
+/// `mindspace batch ROOT`: every run's trajectory, the weight set across runs, and an index.
+struct BatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "The whole job over a tree of runs: per-run trajectories, the weight set across runs, an index.",
+        discussion: """
+            ROOT holds one sub-folder per run (runs/seed0/, runs/seed1/, …), each with its \
+            checkpoints. Writes runs/<run>/trajectory.json and its images, weight-set.json and \
+            weight-set-pca.png (the --pick checkpoint of every run as one point: PCA, distances, and \
+            an intrinsic dimension only with enough runs), index.md and batch.json into --out. \
+            Resumable: finished passes are cached in <out>/.cache; rerunning after an interruption \
+            redoes only what is missing and writes the same files.
+            """)
+
+    @Argument(help: "The folder of runs.")
+    var root: String
+
+    @Option(name: .long, help: "Use only tensors whose name contains a match of this regular expression.")
+    var tensors: String?
+
+    @Option(name: .long, help: "Leave out tensors whose name contains a match of this regular expression.")
+    var exclude: String?
+
+    @Flag(name: .long, help: "Keep integer and boolean tensors (skipped by default).")
+    var includeIntegerTensors = false
+
+    @Option(name: .long, help: "The checkpoint of each run in the weight set: first, last (default) or a step number (its position from 0 when names carry no steps).")
+    var pick: String = "last"
+
+    @Option(name: .long, help: "Parameters per checkpoint read at once (default: about 2 MiB of doubles per chunk).")
+    var chunkElements: Int?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if let chunkElements, chunkElements < 1 { throw ValidationError("--chunk-elements must be at least 1") }
+        do { _ = try CheckpointPick(parsing: pick) } catch { throw ValidationError("--pick takes first, last or a step number, got '\(pick)'") }
+    }
+
+    func run() throws {
+        common.applyThreads()
+        let bar = ProgressBar(label: "reading checkpoints", quiet: common.quiet)
+        var options = EstimationOptions()
+        options.seed = common.seed
+        let job = BatchJob(
+            root: root,
+            selection: TensorSelection(include: tensors, exclude: exclude, includeIntegerTensors: includeIntegerTensors),
+            pick: try CheckpointPick(parsing: pick), chunkElements: chunkElements,
+            threads: common.threads ?? ProcessInfo.processInfo.activeProcessorCount, options: options,
+            outputFolder: common.out, commandLine: commandLine,
+            progress: { bar.update(done: $0, total: $1) })
+        let outcome: BatchJob.Outcome
+        do {
+            outcome = try job.run()
+        } catch {
+            bar.finish()
+            throw error
+        }
+        bar.finish()
+        if common.json {
+            writeStandardOutput(try ReportEncoding.json(outcome.report))
+        } else {
+            print(outcome.report.text(), terminator: "")
+            if !outcome.reused.isEmpty {
+                print("reused cached results for \(outcome.reused.count) pass\(outcome.reused.count == 1 ? "" : "es"): \(outcome.reused.joined(separator: ", "))")
+            }
+        }
+    }
+}

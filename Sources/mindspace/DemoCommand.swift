@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import MindSpace
+
+/// `mindspace demo`: the showcase on `datasets/` into `output/`.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "The showcase: sphere-vs-manifold figures and trajectories for the data in datasets/, with an index.md.")
+
+    @Option(name: .long, help: "The folder of shipped data.")
+    var datasets: String = "datasets"
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        common.applyThreads()
+        let quiet = common.quiet
+        let report = try DemoJob(datasetsFolder: datasets, outputFolder: common.out, seed: common.seed,
+                                 commandLine: commandLine,
+                                 progress: { step in
+                                     if !quiet { FileHandle.standardError.write(Data("demo: \(step)\n".utf8)) }
+                                 }).run()
+        if common.json {
+            writeStandardOutput(try ReportEncoding.json(report))
+        } else {
+            print(report.text(), terminator: "")
+        }
+    }
+}

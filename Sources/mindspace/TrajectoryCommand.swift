@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import MindSpace
+
+/// `mindspace trajectory CKPT...`: streaming PCA of a training trajectory.
+struct TrajectoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trajectory",
+        abstract: "Streaming PCA of a training trajectory: in how few directions do the weights move?",
+        discussion: """
+            Each checkpoint is one point (its selected tensors flattened). Checkpoints are files \
+            (.safetensors, .npy, .npz, or a sharded *.safetensors.index.json), folders (listed in \
+            natural order: step_2 before step_10) or quoted globs. Memory does not grow with the \
+            model: the checkpoints are read in chunks and only their n×n Gram matrix is kept. \
+            Writes trajectory.json, trajectory-coordinates.npy, trajectory-scree.png and \
+            trajectory-path.png (and trajectory-components.npy with --save-components) into --out.
+            """)
+
+    @Argument(help: "Checkpoints: files, folders or globs, in order.")
+    var checkpoints: [String]
+
+    @Option(name: .long, help: "Use only tensors whose name contains a match of this regular expression.")
+    var tensors: String?
+
+    @Option(name: .long, help: "Leave out tensors whose name contains a match of this regular expression.")
+    var exclude: String?
+
+    @Flag(name: .long, help: "Keep integer and boolean tensors (skipped by default).")
+    var includeIntegerTensors = false
+
+    @Flag(name: .long, help: "Also report the spectrum of each tensor separately.")
+    var perTensor = false
+
+    @Flag(name: .long, help: "Also report the spectrum of each layer (tensors named alike up to the last '.').")
+    var perLayer = false
+
+    @Option(name: .long, help: "Write the top K principal directions in parameter space (K × parameters, float64 .npy); needs a second read.")
+    var saveComponents: Int?
+
+    @Option(name: .long, help: "Parameters per checkpoint read at once (default: about 2 MiB of doubles per chunk across all checkpoints).")
+    var chunkElements: Int?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if checkpoints.isEmpty { throw ValidationError("give at least 2 checkpoints (files, folders or globs)") }
+        if perTensor && perLayer { throw ValidationError("choose one of --per-tensor and --per-layer") }
+        if let saveComponents, saveComponents < 1 { throw ValidationError("--save-components must be at least 1") }
+        if let chunkElements, chunkElements < 1 { throw ValidationError("--chunk-elements must be at least 1") }
+    }
+
+    func run() throws {
+        common.applyThreads()
+        let bar = ProgressBar(label: "reading checkpoints", quiet: common.quiet)
+        let job = TrajectoryJob(
+            checkpoints: checkpoints,
+            selection: TensorSelection(include: tensors, exclude: exclude, includeIntegerTensors: includeIntegerTensors),
+            grouping: perTensor ? .tensor : (perLayer ? .layer : .none),
+            saveComponents: saveComponents, chunkElements: chunkElements,
+            threads: common.threads ?? ProcessInfo.processInfo.activeProcessorCount,
+            outputFolder: common.out, commandLine: commandLine,
+            progress: { bar.update(done: $0, total: $1) })
+        let report: TrajectoryReport
+        do {
+            report = try job.run()
+        } catch {
+            bar.finish()
+            throw error
+        }
+        bar.finish()
+        if common.json {
+            writeStandardOutput(try ReportEncoding.json(report))
+        } else {
+            print(report.text(), terminator: "")
+        }
+    }
+}
