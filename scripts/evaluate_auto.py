@@ -19,7 +19,10 @@ Seed 0 is the README's held-out benchmark; develop and tune on other seeds, e.g.
 
 Options: --n (default 2500), --estimators (default auto,twonn,mle), --binary (default
 .build/release/mindspace), --work (scratch folder, default a temporary one), --json (write
-every estimate, interval and time to a file).
+every estimate, interval and time to a file), --peers PYTHON (also run scikit-dimension's
+estimators, named by --peer-estimators, default TwoNN,MLE,lPCA; DANCo is slow, minutes, and
+unseeded) on the same points with that interpreter, which must have numpy and scikit-dimension;
+their rows are labelled skdim-NAME, with their default settings, lPCA with ver="FO").
 """
 import argparse
 import json
@@ -37,6 +40,15 @@ MANIFOLDS = [
 ]
 
 
+PEER_SNIPPET = """
+import json, sys, numpy as np, skdim
+points = np.load(sys.argv[1])
+makers = dict(TwoNN=lambda: skdim.id.TwoNN(), MLE=lambda: skdim.id.MLE(),
+              lPCA=lambda: skdim.id.lPCA(ver="FO"), DANCo=lambda: skdim.id.DANCo())
+print(json.dumps({name: float(makers[name]().fit(points).dimension_) for name in sys.argv[2].split(",")}))
+"""
+
+
 def run_json(command):
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
@@ -52,10 +64,14 @@ def main():
     parser.add_argument("--binary", default=".build/release/mindspace", help="the mindspace executable")
     parser.add_argument("--work", default=None, help="scratch folder (default: a temporary one)")
     parser.add_argument("--json", default=None, help="write all results to this file")
+    parser.add_argument("--peers", default=None, help="a Python with scikit-dimension: also run its estimators")
+    parser.add_argument("--peer-estimators", default="TwoNN,MLE,lPCA", help="scikit-dimension estimators for --peers")
     args = parser.parse_args()
 
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     estimators = [e.strip() for e in args.estimators.split(",") if e.strip()]
+    peers = [p.strip() for p in args.peer_estimators.split(",") if p.strip()] if args.peers else []
+    columns = estimators + [f"skdim-{p}" for p in peers]
     if not os.path.exists(args.binary):
         sys.exit(f"{args.binary} not found: run 'swift build -c release' first or pass --binary")
     work = args.work or tempfile.mkdtemp(prefix="mindspace-evaluate-auto-")
@@ -64,7 +80,7 @@ def main():
     records = []
     for seed in seeds:
         print(f"seed {seed}, n = {args.n}")
-        print(f"  {'manifold':18s} {'d':>3s} " + " ".join(f"{e:>22s}" for e in estimators) + "   id time")
+        print(f"  {'manifold':18s} {'d':>3s} " + " ".join(f"{e:>22s}" for e in columns) + "   id time")
         for name in MANIFOLDS:
             folder = os.path.join(work, f"seed{seed}")
             generated = run_json([args.binary, "generate", name, "--n", str(args.n), "--seed", str(seed),
@@ -91,13 +107,21 @@ def main():
                                     relative_error=abs(estimate["dimension"] - truth) / truth,
                                     covered=low <= truth <= high))
                 cells.append(f"{estimate['dimension']:7.2f} [{low:6.2f},{high:6.2f}]")
+            if peers:
+                values = run_json([args.peers, "-c", PEER_SNIPPET, generated["path"], ",".join(peers)])
+                for peer in peers:
+                    value = values[peer]
+                    records.append(dict(seed=seed, manifold=name, truth=truth, estimator=f"skdim-{peer}",
+                                        dimension=value, relative_error=abs(value - truth) / truth))
+                    cells.append(f"{value:7.2f}{'':15s}")
             print(f"  {name:18s} {truth:3d} " + " ".join(cells) + f"   {elapsed:5.2f} s", flush=True)
 
     print()
-    print(f"mean relative error over the {len(MANIFOLDS)} manifolds (interval coverage of the true d)")
-    header = f"  {'estimator':10s} " + " ".join(f"{'seed ' + str(s):>14s}" for s in seeds) + f" {'all seeds':>14s}"
+    print(f"mean relative error over the {len(MANIFOLDS)} manifolds (interval coverage of the true d; "
+          "scikit-dimension reports no intervals)")
+    header = f"  {'estimator':12s} " + " ".join(f"{'seed ' + str(s):>14s}" for s in seeds) + f" {'all seeds':>14s}"
     print(header)
-    for estimator in estimators:
+    for estimator in columns:
         cells = []
         for subset in [[s] for s in seeds] + [seeds]:
             rows = [r for r in records if r["estimator"] == estimator and r["seed"] in subset and r["dimension"] is not None]
@@ -105,15 +129,18 @@ def main():
                 cells.append(f"{'incomplete':>14s}")
                 continue
             error = sum(r["relative_error"] for r in rows) / len(rows)
+            if estimator.startswith("skdim-"):
+                cells.append(f"{error:7.3f}{'':7s}")
+                continue
             coverage = sum(r["covered"] for r in rows) / len(rows)
             cells.append(f"{error:7.3f} ({coverage:4.0%})")
-        print(f"  {estimator:10s} " + " ".join(cells))
-    seconds = sorted({(r["seed"], r["manifold"]): r.get("seconds", 0) for r in records}.values())
+        print(f"  {estimator:12s} " + " ".join(cells))
+    seconds = sorted({(r["seed"], r["manifold"]): r["seconds"] for r in records if "seconds" in r}.values())
     print(f"id wall time per manifold (all estimators together): median {seconds[len(seconds) // 2]:.2f} s, "
           f"max {seconds[-1]:.2f} s")
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump(dict(n=args.n, seeds=seeds, estimators=estimators, records=records), handle, indent=1)
+            json.dump(dict(n=args.n, seeds=seeds, estimators=columns, records=records), handle, indent=1)
 
 
 if __name__ == "__main__":
