@@ -14,7 +14,7 @@ struct IDCommand: ParsableCommand {
     @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors) to use.")
     var array: String?
 
-    @Option(name: .long, help: "Estimator to run (repeatable), or all.")
+    @Option(name: .long, help: "Estimator to run (repeatable), or all (default: auto).")
     var estimator: [String] = []
 
     @Option(name: .long, help: "Neighbourhood size for the estimators that take one (default: each one's own).")
@@ -48,7 +48,7 @@ struct IDCommand: ParsableCommand {
         let options = EstimationOptions(duplicates: keepDuplicates ? .keep : .remove, confidenceLevel: level,
                                         bootstrapResamples: bootstrap, seed: common.seed, threads: common.threads)
         var job = IDJob(dataPath: data, arrayName: array,
-                        estimatorNames: estimator.isEmpty ? ["twonn"] : estimator, k: k,
+                        estimatorNames: estimator.isEmpty ? ["auto"] : estimator, k: k,
                         options: options, pointwise: pointwise,
                         outputFolder: common.out, commandLine: commandLine)
         job.scales = scales

@@ -11,6 +11,9 @@ public enum EstimatorCatalog {
 
     /// Every estimator, in the order `all` runs them.
     public static let entries: [Entry] = [
+        Entry(name: "auto", summary: "recommended: TwoNN-type ratios calibrated against uniform balls, first-plateau scale, geometry-aware interval (AutoEstimator)") { _ in
+            AutoEstimator()
+        },
         Entry(name: "twonn", summary: "TwoNN, least-squares fit, 10% largest ratios discarded (Facco et al. 2017)") { _ in
             TwoNNEstimator()
         },

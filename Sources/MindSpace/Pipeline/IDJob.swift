@@ -26,7 +26,7 @@ public struct IDJob: Sendable {
     public var outputFolder: String
     public var commandLine: [String]
 
-    public init(dataPath: String, arrayName: String? = nil, estimatorNames: [String] = ["twonn"], k: Int? = nil,
+    public init(dataPath: String, arrayName: String? = nil, estimatorNames: [String] = ["auto"], k: Int? = nil,
                 options: EstimationOptions = EstimationOptions(), pointwise: Bool = false,
                 outputFolder: String, commandLine: [String] = []) {
         self.dataPath = dataPath
