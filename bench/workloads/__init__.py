@@ -7,3 +7,4 @@ peer for ratios) and append it to ALL below; peer scripts go in bench/peers/.
 from workloads import pca
 
 ALL = [pca.WORKLOAD]
+from workloads import id_accuracy, knn; ALL += [*knn.WORKLOADS, id_accuracy.WORKLOAD]  # noqa: E402,E702
