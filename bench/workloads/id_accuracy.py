@@ -18,7 +18,11 @@ binary does not know yet (exit 64, "unknown estimator") is shown as "not yet ava
 table fills in as estimators land; scikit-dimension's figures are computed regardless.
 
 Set BENCH_ID_ESTIMATORS=twonn,mle,... to run only those pairs (development; BENCHMARKS.md then
-shows only those rows).
+shows only those rows). scikit-dimension's ESS needs about 50 minutes of CPU for the 24 sets
+(5000 sampled simplices in each of 2500 × 24 neighbourhoods), so it runs only with
+BENCH_ID_SLOW_PEERS=1; its row says so otherwise. So do scikit-dimension's local-PCA versions
+other than FO (`fit_pw` fits 60000 neighbourhoods one by one: 7 minutes per version on the
+loaded 2-core machine this was written on).
 
 Files: bench/work/id-accuracy/results.json and results.csv (per manifold and estimator),
 readme-table.md (the table for README.md, also printed at the end of the run). To re-render that
@@ -54,6 +58,9 @@ class Pair:
     ours: tuple                 # mindspace `--estimator` names, first one the binary knows is used
     peer: Optional[str]         # key of bench/peers/skdim_id.py ESTIMATORS (None: no counterpart)
     family: str
+    #: scikit-dimension's estimator takes too long for every `make bench` (minutes of CPU per
+    #: manifold); it runs only with BENCH_ID_SLOW_PEERS=1.
+    slow_peer: str = ""
 
 
 FAMILY_TITLES = {
@@ -77,13 +84,16 @@ PAIRS = [
     Pair("MADA", ("mada",), "MADA", "neighbour"),
     Pair("KNN", ("knn",), "KNN", "global"),
     Pair("CorrInt", ("corrint",), "CorrInt", "global"),
-    Pair("ESS", ("ess",), "ESS", "global"),
+    Pair("ESS", ("ess",), "ESS", "global",
+         slow_peer="≈ 50 min of CPU: 5000 sampled simplices in each of the 60000 neighbourhoods"),
     Pair("MiND-ML (MLk)", ("mind-mlk", "mind_ml", "mind-ml"), "MiND_ML", "global"),
     Pair("MiND-ML (MLi)", ("mind-mli",), "MiND_ML-MLi", "global"),
     Pair("FisherS", ("fishers",), "FisherS", "global"),
     Pair("DANCo", ("danco",), "DANCo", "global"),
     *[Pair(f"PCA-{rule}", (f"pca-{rule}",), f"lPCA-{ver}", "pca") for rule, ver in _PCA_RULES],
-    *[Pair(f"lPCA-{rule}", (f"lpca-{rule}",), f"lPCA-{ver}-local", "lpca") for rule, ver in _PCA_RULES],
+    *[Pair(f"lPCA-{rule}", (f"lpca-{rule}",), f"lPCA-{ver}-local", "lpca",
+           slow_peer="" if rule == "fo" else "several minutes each: 60000 neighbourhood fits through skdim's fit_pw")
+      for rule, ver in _PCA_RULES],
     Pair("auto", ("auto",), None, "auto"),
 ]
 
@@ -114,7 +124,11 @@ def run(ctx: RunContext) -> dict:
     for pair in pairs:
         ours_name = next((n for n in pair.ours if known is None or n in known), None)
         ours = run_ours(ctx, pair, ours_name, folder, names, seed) if ours_name else None
-        peer = run_peer(ctx, pair, folder, names) if pair.peer else None
+        peer = None
+        if pair.peer and pair.slow_peer and os.environ.get("BENCH_ID_SLOW_PEERS") != "1":
+            peer = {"results": {}, "skipped": f"not run ({pair.slow_peer}; set BENCH_ID_SLOW_PEERS=1)"}
+        elif pair.peer:
+            peer = run_peer(ctx, pair, folder, names)
         summary.append(summarise(pair, ours_name, ours, peer, manifolds))
         for m in manifolds:
             o = (ours or {}).get("results", {}).get(m["name"], {})
@@ -260,7 +274,8 @@ def summarise(pair: Pair, ours_name: Optional[str], ours: Optional[dict], peer: 
     if peer is not None:
         errors = relative_errors(peer.get("results", {}), manifolds)
         s.update(skdim_call=peer.get("call"), skdim_error=sum(errors) / len(errors) if errors else None,
-                 skdim_count=len(errors), skdim_seconds=peer.get("seconds"), skdim_failed=peer.get("failed"))
+                 skdim_count=len(errors), skdim_seconds=peer.get("seconds"), skdim_failed=peer.get("failed"),
+                 skdim_skipped=peer.get("skipped"))
     return s
 
 
@@ -294,7 +309,9 @@ def readme_table(summary: list, seed: int = 0, families: Optional[list] = None) 
             ours_time = _seconds(s.get("ours_seconds")) + " s"
         else:
             name, ours, coverage, ours_time = f"`{s['mindspace_name']}`: not yet available", "—", "—", "—"
-        if s.get("skdim_call"):
+        if s.get("skdim_skipped"):
+            peer_name, peer, peer_time = "not run here (slow)", "—", "—"
+        elif s.get("skdim_call"):
             peer_name = f"`{s['skdim_call']}`"
             peer = _error(s.get("skdim_error"), s.get("skdim_count"), total)
             peer_time = _seconds(s.get("skdim_seconds")) + " s"
@@ -325,7 +342,9 @@ def markdown(summary: list, rows: list, manifolds: list, seed: int, ctx: RunCont
             ours_s = _seconds(s.get("ours_seconds"))
         else:
             ours_name, ours_err, coverage, ours_s = f"`{s['mindspace_name']}`: not yet available", "—", "—", "—"
-        peer_call = f"`{s['skdim_call']}`" if s.get("skdim_call") else ("failed" if s.get("skdim_failed") else "—")
+        peer_call = (f"`{s['skdim_call']}`" if s.get("skdim_call") else
+                     f"failed: {s['skdim_failed']}" if s.get("skdim_failed") else
+                     s["skdim_skipped"] if s.get("skdim_skipped") else "—")
         lines.append(f"| {s['label']} | {ours_name} | {peer_call} | {ours_err} | "
                      f"{_error(s.get('skdim_error'), s.get('skdim_count'), total)} | {coverage} | {ours_s} | "
                      f"{_seconds(s.get('skdim_seconds'))} |")

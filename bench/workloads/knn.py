@@ -37,10 +37,10 @@ TIME_TARGET = 0.6
 #: On this input ‖x‖² ≈ 150 and the nearest-neighbour r² ≈ 7 (smallest 0.47), so float32 rounding
 #: (a few ε₃₂ · ‖x‖² ≈ 4e-5) perturbs r² by ~5e-6 relative (1e-4 for the closest pairs) and
 #: log μ ≈ 0.13 by ~4e-5 relative, with random signs that average out over 18000 ratios; a swap
-#: of two nearly equal ratios at the 90% cut moves the fit by O(1/N). Measured: FAISS-based 2.3e-7
-#: and scikit-dimension 1.2e-8 from mindspace. 1e-5 leaves a 40-fold margin over the pure float32
-#: path, while a real difference (another discard rule, a wrong neighbour) moves the estimate by
-#: more than 1e-3.
+#: of two nearly equal ratios at the 90% cut moves the fit by O(1/N). Measured from mindspace:
+#: FAISS-based 2e-7 to 5e-7 (depending on the kernels of FAISS's BLAS), scikit-dimension and DADApy
+#: 1.2e-8. 1e-5 leaves a 20-fold margin over the pure float32 path, while a real difference
+#: (another discard rule, a wrong neighbour) moves the estimate by more than 1e-3.
 TWONN_TOLERANCE = 1e-5
 #: Same reasoning for MLE k = 20 (log(r_k / r_j) over 19 neighbours per point, harmonic pooling;
 #: the log ratios are larger than TwoNN's, so rounding matters less). Measured: 1.3e-8.
