@@ -140,7 +140,8 @@ def run(ctx: RunContext) -> dict:
                          "ci_high": (o.get("ci") or [None, None])[1], "ours_seconds": o.get("seconds"),
                          "ours_error": o.get("error"), "reported_as": o.get("reported_as"),
                          "skdim": p.get("dimension"), "skdim_seconds": p.get("seconds"),
-                         "skdim_error": p.get("error")})
+                         "skdim_error": p.get("error") or non_finite(p.get("dimension"))})
+            rows[-1]["ours_error"] = rows[-1]["ours_error"] or non_finite(o.get("dimension"))
 
     out = ctx.work / "id-accuracy"
     out.mkdir(exist_ok=True)
@@ -156,6 +157,11 @@ def run(ctx: RunContext) -> dict:
     return {"markdown": markdown(summary, rows, manifolds, seed, ctx),
             "ok": not failed,
             "print": "README table (bench/work/id-accuracy/readme-table.md):\n\n" + readme}
+
+
+def non_finite(value) -> Optional[str]:
+    """Why an estimate that was returned is unusable (NaN or infinite), else None."""
+    return f"returned {value}" if isinstance(value, float) and not math.isfinite(value) else None
 
 
 def generate_manifolds(mindspace: pathlib.Path, folder: pathlib.Path, seed: int) -> list:
