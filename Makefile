@@ -45,3 +45,7 @@ gallery: release
 	cp $(OUT)/gallery/digits-scree/scree.png $(GALLERY)/digits-scree.png
 	$(BIN) batch datasets/trajectories/runs --quiet --out $(OUT)/gallery/trajectories
 	cd $(OUT)/gallery/trajectories && cp weight-set-pca.png $(CURDIR)/$(GALLERY)/trajectories-weight-set.png && cp runs/subset0-seed0/trajectory-path.png $(CURDIR)/$(GALLERY)/trajectory-path.png && cp runs/subset0-seed0/trajectory-scree.png $(CURDIR)/$(GALLERY)/trajectory-scree.png
+	$(BIN) demo --quiet --out $(OUT)/gallery/demo
+	cp $(OUT)/gallery/demo/mindspace/contrast.png $(GALLERY)/mindspace-contrast.png
+	cp $(OUT)/gallery/demo/digits/contrast.png $(GALLERY)/digits-contrast.png
+	if [ -f $(OUT)/gallery/demo/text-embeddings/contrast.png ]; then cp $(OUT)/gallery/demo/text-embeddings/contrast.png $(GALLERY)/text-embeddings-contrast.png; fi

@@ -38,8 +38,9 @@ def main() -> int:
                         help="run only the peers (to test the harness before mindspace has a command)")
     args = parser.parse_args()
 
-    chosen = [w for w in ALL if w.name in args.workloads.split(",")]
-    unknown = set(args.workloads.split(",")) - {w.name for w in ALL}
+    wanted = set(args.workloads.split(","))
+    chosen = [w for w in ALL if w.name in wanted or (w.group and w.group in wanted)]
+    unknown = wanted - {w.name for w in ALL} - {w.group for w in ALL if w.group}
     if unknown:
         print(f"bench: unknown workload(s) {sorted(unknown)}; known: {[w.name for w in ALL]}", file=sys.stderr)
         return 64
@@ -61,6 +62,12 @@ def main() -> int:
     for workload in chosen:
         print(f"bench: {workload.name}: preparing inputs (seed {args.seed})", file=sys.stderr)
         inputs = workload.prepare(work, args.seed)
+        if workload.custom:
+            out = work / "out" / workload.name
+            out.mkdir(parents=True, exist_ok=True)
+            ctx = harness.RunContext(ROOT, work, mindspace, sys.executable, inputs, 0, out)
+            sections.append({"workload": workload, "ok": True, **workload.custom(ctx)})
+            continue
         tools = [t for t in workload.tools if not (args.peers_only and t.is_mindspace)]
         sections.append(run_workload(workload, tools, inputs, work, mindspace, args.runs))
     load_after = os.getloadavg()
@@ -70,6 +77,9 @@ def main() -> int:
     text = render(machine, sections, started, load_before, load_after, args)
     pathlib.Path(args.output).write_text(text)
     print(f"bench: wrote {args.output}", file=sys.stderr)
+    for s in sections:
+        if s.get("print"):
+            print(s["print"])
     return 0 if all(s["ok"] for s in sections) else 1
 
 
@@ -126,6 +136,8 @@ def run_workload(workload, tools, inputs, work, mindspace, runs) -> dict:
             print(f"bench: {workload.name}: run {run + 1}/{runs} {tool.name}: {m.seconds:.3f} s, "
                   f"{m.peak_rss_kb / 1024:.0f} MB", file=sys.stderr)
     check = workload.check(outputs) if workload.check else ""
+    if workload.check_measurements:
+        check = "; ".join(c for c in (check, workload.check_measurements(results)) if c)
     return {"workload": workload, "tools": tools, "inputs": inputs, "results": results,
             "failures": failures, "commands": commands, "check": check, "ok": not failures}
 
@@ -247,7 +259,7 @@ def describe_blas(entries: list, kernel: Optional[str] = None) -> str:
 def render(machine, sections, started, load_before, load_after, args) -> str:
     peer_blas = "not measured"
     for s in sections:
-        for name, runs in s["results"].items():
+        for name, runs in s.get("results", {}).items():
             if runs and runs[-1].reported and "threadpool" in runs[-1].reported:
                 peer_blas = describe_blas(runs[-1].reported["threadpool"])
     env = ", ".join(f"{k}={v}" if v is not None else f"{k} unset" for k, v in machine["openblas_env"].items())
@@ -297,6 +309,9 @@ def render(machine, sections, started, load_before, load_after, args) -> str:
     ]
     for s in sections:
         w = s["workload"]
+        if w.custom:
+            lines += [f"## {w.name}: {w.title}", "", w.description, "", *s["markdown"], ""]
+            continue
         lines += [f"## {w.name}: {w.title}", "", w.description, "",
                   f"Input: `{pathlib.Path(s['inputs']['input']).relative_to(ROOT)}` "
                   f"({s['inputs']['size_mb']:.0f} MB), seed {args.seed}.", ""]

@@ -64,6 +64,15 @@ class Workload:
     mindspace_command: Optional[str] = None
     #: Compares the last run's outputs of all tools; returns one line for BENCHMARKS.md.
     check: Optional[Callable[[dict], str]] = None
+    #: Judges the measurements ({tool name: [Measurement]}, e.g. peak RSS against a budget);
+    #: returns one line for BENCHMARKS.md.
+    check_measurements: Optional[Callable[[dict], str]] = None
+    #: `--workloads GROUP` runs every workload of the group (e.g. "knn": its TwoNN and MLE tables).
+    group: Optional[str] = None
+    #: A workload that is not "each tool times one process" (e.g. many estimators on many inputs)
+    #: runs itself: given a RunContext (out: its folder under bench/work/out), it returns
+    #: {"markdown": [lines of its BENCHMARKS.md section], "ok": bool, "print": text for stdout}.
+    custom: Optional[Callable[["RunContext"], dict]] = None
 
 
 @dataclasses.dataclass

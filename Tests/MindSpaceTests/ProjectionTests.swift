@@ -135,10 +135,7 @@ import Testing
         for data in [oneFeature, onePoint, nonFinite] {
             for method in ProjectionMethod.allCases {
                 #expect(throws: MindSpaceError.self) {
-                    switch method {
-                    case .pca: _ = try PCAProjection().project(data)
-                    case .random: _ = try RandomProjection().project(data)
-                    }
+                    _ = try ProjectionSettings().project(data, method: method, seed: 0)
                 }
             }
         }

@@ -6,4 +6,6 @@ peer for ratios) and append it to ALL below; peer scripts go in bench/peers/.
 """
 from workloads import checkpoints, pca, render
 
-ALL = [pca.WORKLOAD, render.WORKLOAD, checkpoints.WORKLOAD]
+from workloads import id_accuracy, knn  # noqa: E402
+
+ALL = [pca.WORKLOAD, *knn.WORKLOADS, render.WORKLOAD, checkpoints.WORKLOAD, id_accuracy.WORKLOAD]

@@ -41,6 +41,34 @@ public enum EstimatorCatalog {
         Entry(name: "knn", summary: "kNN graph length scaling (Carter, Raich & Hero 2010; default k = 2)") { k in
             KNNEstimator(k: k ?? 2)
         },
+        Entry(name: "lpca-fo", summary: "local PCA of k-neighbourhoods, Fukunaga–Olsen rule: eigenvalues above 5% of the largest (default k = 100)") { k in
+            LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.fukunagaOlsen))
+        },
+        Entry(name: "lpca-ratio", summary: "local PCA, components for 95% of the neighbourhood's variance (default k = 100)") { k in
+            LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.varianceRatio))
+        },
+        Entry(name: "lpca-pr", summary: "local PCA, participation ratio (Σλ)²/Σλ² (default k = 100)") { k in
+            LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.participationRatio))
+        },
+        Entry(name: "lpca-mp", summary: "local PCA, eigenvalues above the Marchenko–Pastur noise edge (default k = 100)") { k in
+            LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.marchenkoPastur))
+        },
+        Entry(name: "pca-fo", summary: "global PCA, Fukunaga–Olsen rule") { _ in PCADimensionEstimator(rule: SpectrumRule(.fukunagaOlsen)) },
+        Entry(name: "pca-ratio", summary: "global PCA, components for 95% of the variance") { _ in PCADimensionEstimator(rule: SpectrumRule(.varianceRatio)) },
+        Entry(name: "pca-pr", summary: "global PCA, participation ratio") { _ in PCADimensionEstimator(rule: SpectrumRule(.participationRatio)) },
+        Entry(name: "pca-mp", summary: "global PCA, eigenvalues above the Marchenko–Pastur noise edge") { _ in PCADimensionEstimator(rule: SpectrumRule(.marchenkoPastur)) },
+        Entry(name: "ess", summary: "expected simplex skewness (Johnsson et al. 2015; default k = 100)") { k in
+            ESSEstimator(k: k ?? 100)
+        },
+        Entry(name: "mind-mlk", summary: "MiND_ML, continuous maximiser (Rozza et al. 2012; default k = 20)") { k in
+            MiNDMLEstimator(k: k ?? 20)
+        },
+        Entry(name: "fishers", summary: "Fisher separability (Albergante, Bac & Zinovyev 2019)") { _ in
+            FisherSEstimator()
+        },
+        Entry(name: "danco", summary: "DANCo, calibrated on uniform balls (Ceruti et al. 2014; default k = 10)") { k in
+            DANCoEstimator(k: k ?? 10)
+        },
     ]
 
     /// The names accepted by `--estimator` besides the entries: `all`.

@@ -130,7 +130,7 @@ public struct ContrastJob: Sendable {
         } else {
             pca = try PCA(components: 1).fit(points.converted(to: Double.self))
         }
-        let projection = try method.project(points, seed: options.seed)
+        let projection = try ProjectionSettings().project(points, method: method, seed: options.seed)
         return View(summary: ContrastReport.View(
                         id: estimate.dimension, ci: [estimate.ci.low, estimate.ci.high], ciLevel: estimate.ci.level,
                         estimator: estimate.estimator, componentsFor90: pca.componentsFor(fraction: 0.9),

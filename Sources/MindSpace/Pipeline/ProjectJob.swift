@@ -25,7 +25,10 @@ public struct ProjectJob: Sendable {
     /// The header column of a multi-column label file; `nil` takes the first.
     public var groupColumn: String?
     public var method: ProjectionMethod
-    /// Seeds the random projection's directions and the scatter plot's drawing order.
+    /// Parameters of the nonlinear methods (`--neighbors`, `--min-dist`, `--perplexity`,
+    /// `--epochs`); `nil` fields keep each method's defaults.
+    public var settings: ProjectionSettings
+    /// Seeds every random choice of the method and the scatter plot's drawing order.
     public var seed: UInt64
     /// Image size in pixels and its resolution (the sizes of text and points follow the
     /// resolution: a point is dpi/72 pixels).
@@ -48,13 +51,14 @@ public struct ProjectJob: Sendable {
     public static let minimumInches = (width: 4.0, height: 3.0)
 
     public init(dataPath: String, arrayName: String? = nil, groupsPath: String? = nil, groupColumn: String? = nil,
-                method: ProjectionMethod = .pca, seed: UInt64 = 0, width: Int = 1600, height: Int = 1200,
+                method: ProjectionMethod = .pca, settings: ProjectionSettings = ProjectionSettings(), seed: UInt64 = 0, width: Int = 1600, height: Int = 1200,
                 dotsPerInch: Double = 200, title: String? = nil, outputFolder: String, commandLine: [String] = []) {
         self.dataPath = dataPath
         self.arrayName = arrayName
         self.groupsPath = groupsPath
         self.groupColumn = groupColumn
         self.method = method
+        self.settings = settings
         self.seed = seed
         self.width = width
         self.height = height
@@ -88,6 +92,7 @@ public struct ProjectJob: Sendable {
     /// Runs the job and writes its files; returns the report (also written as `project.json`).
     public func run() throws -> ProjectReport {
         try Self.validateFigureSize(width: width, height: height, dotsPerInch: dotsPerInch)
+        try settings.validate(for: method)
         let input = try AnalysisInput.open(dataPath, arrayName: arrayName)
         var inputs = [input.record]
         // Labels are checked before the data are read, so a wrong label file fails fast.
@@ -133,13 +138,10 @@ public struct ProjectJob: Sendable {
         return report
     }
 
-    private func project<Scalar: BinaryFloatingPoint & Sendable>(_ points: Matrix<Scalar>) throws -> Projection2D {
+    private func project<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) throws -> Projection2D {
         do {
-            switch method {
-            case .pca: return try PCAProjection().project(points)
-            case .random: return try RandomProjection(seed: seed).project(points)
-            }
-        } catch let error as MindSpaceError {
+            return try settings.project(points, method: method, seed: seed)
+        } catch let error as MindSpaceError where error.kind != .usage {
             throw error.located(in: dataPath)
         }
     }
@@ -170,7 +172,7 @@ public struct ProjectJob: Sendable {
 /// The JSON report of `mindspace project` (keys per shared/cli.md: `method`, `image`,
 /// `coordinates`), plus the sizes, axes, parameters, the report's own path and provenance.
 public struct ProjectReport: Codable, Equatable, Sendable {
-    /// `pca` or `random`.
+    /// `pca`, `random`, `mds`, `isomap`, `umap` or `tsne`.
     public var method: String
     public var title: String
     public var n: Int
@@ -179,7 +181,8 @@ public struct ProjectReport: Codable, Equatable, Sendable {
     public var axes: [String]
     /// Fraction of the total variance along each axis (linear methods).
     public var axisVarianceRatio: [Double]?
-    /// The method's parameters as text (`route` for PCA; `seed`, `entries` for random).
+    /// The method's parameters as text (`route` for PCA; `seed`, `entries` for random;
+    /// `neighbors`, `min_dist`, `epochs`, … for the nonlinear methods).
     public var parameters: [String: String]
     /// The number of distinct groups when `--groups` was given.
     public var groups: Int?

@@ -31,14 +31,17 @@ import Testing
         #expect(json["n"] as? Int == 2000 && json["d"] as? Int == 5)
         let estimates = try #require(json["estimates"] as? [[String: Any]])
         #expect(estimates.compactMap { $0["estimator"] as? String } == EstimatorCatalog.names)
+        // The neighbour-ratio family reads a uniform 5-cube at N = 2000 as ≈ 4.2–5.3 (boundary
+        // bias down, calibration in `auto` up): the estimator tests pin each against
+        // scikit-dimension or DADApy on such cubes; a wrong estimator would be off by whole
+        // dimensions. The PCA-rule and calibration-based estimators have their own tests.
+        let ratioFamily: Set<String> = ["auto", "twonn", "twonn-mle", "mle", "gride", "mom", "tle", "mada", "corrint"]
         for estimate in estimates {
+            let name = try #require(estimate["estimator"] as? String)
             let dimension = try #require(estimate["dimension"] as? Double)
             let ci = try #require(estimate["ci"] as? [Double])
-            #expect(ci.count == 2 && ci[0] <= dimension && dimension <= ci[1], "\(estimate)")
-            // Boundary effects bias every estimator down on a cube (≈ 4.2–4.9 at d = 5,
-            // N = 2000: the estimator tests pin each against scikit-dimension on such cubes);
-            // a wrong estimator would be off by whole dimensions.
-            #expect(dimension > 3.8 && dimension < 5.8, "\(estimate)")
+            #expect(dimension.isFinite && ci.count == 2 && ci[0] <= dimension && dimension <= ci[1], "\(estimate)")
+            if ratioFamily.contains(name) { #expect(dimension > 3.8 && dimension < 5.8, "\(estimate)") }
             #expect(estimate["parameters"] is [String: Any])
         }
         let image = try #require(json["image"] as? String)

@@ -156,7 +156,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ["--method", "umap"],
+        ["--method", "sammon"],  // not a method
         ["--width", "100"],
         ["--dpi", "5000"],
         ["--width", "799", "--height", "600"],  // 3.995 × 3 inches at 200 dpi: too small for the text

@@ -1,0 +1,21 @@
+import Foundation
+
+/// The first error thrown by any of several concurrent workers (thread-safe).
+final class ConcurrentFirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+
+    /// Keeps `error` if none was recorded yet.
+    func record(_ error: Error) {
+        lock.lock()
+        defer { lock.unlock() }
+        if stored == nil { stored = error }
+    }
+
+    /// The recorded error, if any.
+    var error: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+}
