@@ -47,7 +47,18 @@ extension NeighborContext {
     /// duplicate handling recorded (`points`, `distinct_points`, `duplicates_removed`,
     /// `duplicates`), exactly as `NeighborDimensionEstimator.estimate(from:options:)` reports it.
     func annotated(_ estimate: DimensionEstimate) -> DimensionEstimate {
-        var result = estimate
+        estimate.reportedOnOriginalRows(deduplication: deduplication, originalCount: originalCount)
+    }
+}
+
+extension DimensionEstimate {
+    /// This estimate as reported on the rows the user gave: per-point values spread back to
+    /// every original row (a duplicate gets its twin's value) and the duplicate handling recorded
+    /// (`diagnostics` `points`, `distinct_points`, `duplicates_removed`; `parameters`
+    /// `duplicates`). The one bookkeeping path for every estimator family.
+    func reportedOnOriginalRows<Scalar: NeighborScalar>(deduplication: DeduplicatedPoints<Scalar>?,
+                                                        originalCount: Int) -> DimensionEstimate {
+        var result = self
         if let deduplication {
             result.pointwise = result.pointwise.map { deduplication.expand($0) }
             result.diagnostics["distinct_points"] = .int(deduplication.unique.rows)

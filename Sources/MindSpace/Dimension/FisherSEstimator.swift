@@ -34,7 +34,7 @@ import Foundation
 /// is sensitive to the PCA cut (components below λ₁/10 are discarded: a linear d-dimensional
 /// set with very unequal variances reads low) and to the distribution (uniform balls and cubes
 /// read close to d; heavy-tailed or clustered data read low). It saturates in high dimension
-/// when p̄(α) = 0 for all but the smallest α (about n ≳ 40 for N of a few thousand); then it
+/// when p̄(α) = 0 for all but the smallest α (from about n ≈ 50 at N = 2500); then it
 /// reflects N more than d.
 ///
 /// **Duplicates.** Removed by default. Kept, a copy is inseparable from its twin at every α,

@@ -41,18 +41,6 @@ struct PreparedRows<Scalar: NeighborScalar>: Sendable {
     /// `estimate` with per-point values expanded to the original rows and the duplicate
     /// handling recorded.
     func annotated(_ estimate: DimensionEstimate) -> DimensionEstimate {
-        var result = estimate
-        if let deduplication {
-            result.pointwise = result.pointwise.map { deduplication.expand($0) }
-            result.diagnostics["distinct_points"] = .int(deduplication.unique.rows)
-            result.diagnostics["duplicates_removed"] = .int(deduplication.removedCount)
-            if deduplication.hasDuplicates {
-                result.notes.append("\(deduplication.removedCount) duplicate rows removed before estimating; "
-                                    + "their per-point values are those of the row they repeat")
-            }
-        }
-        result.diagnostics["points"] = .int(originalCount)
-        result.parameters["duplicates"] = .string(deduplication == nil ? "keep" : "remove")
-        return result
+        estimate.reportedOnOriginalRows(deduplication: deduplication, originalCount: originalCount)
     }
 }
