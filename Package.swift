@@ -31,9 +31,12 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Our own SIMD kernels for the checkpoint stream (Gram products, widening, centring), with
+        // a run-time choice between AVX-512, AVX2 and portable C.
+        .target(name: "CGramKernels"),
         .target(
             name: "MindSpace",
-            dependencies: ["CLinalg", "CPNG", "CZlib"],
+            dependencies: ["CLinalg", "CPNG", "CZlib", "CGramKernels"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .executableTarget(

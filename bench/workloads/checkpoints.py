@@ -140,7 +140,7 @@ WORKLOAD = Workload(
         Tool("cat FILES > /dev/null", cat_command, timing="process",
              note="reads every byte once from the page cache: the floor for any tool that reads the files"),
         Tool("mindspace trajectory", mindspace_command(False), timing="process", is_mindspace=True,
-             note="whole process: headers, one streaming pass (read, widen to float64, centre, dsyrk), eigen-decomposition, report and PNGs"),
+             note="whole process: headers, one streaming pass (read, hash, widen to float64, centre, SIMD Gram kernel), eigen-decomposition, report and PNGs"),
         Tool(MINDSPACE_SUBSET, mindspace_command(True), timing="process", is_mindspace=True,
              note="the same pass on the NumPy subset"),
         Tool(NUMPY, numpy_command, timing="reported", env_unset=OPENBLAS_TUNING,

@@ -3,16 +3,25 @@ import Foundation
 /// Streams the selected parameters of every checkpoint of a set, chunk by chunk: for each chunk
 /// of the `ParameterLayout` walk, the same parameter range is read from all n checkpoints into an
 /// n × width block of `Double` (row i = checkpoint i), which a consumer (the Gram accumulation,
-/// the component pass) then uses. Memory: one block, n × `chunkElements` doubles, whatever p is.
+/// the component pass) then uses. Memory: one block, n × `chunkElements` doubles, plus one raw
+/// chunk per thread, whatever p is.
 ///
-/// Reading: each row is read with `pread` into a raw buffer of its thread (float64 straight into
-/// the block), fingerprinted (XXH64, `ContentHash`) and widened to `Double` (`RowWidening`), so
-/// F32, F16, BF16 and F64 checkpoints mix freely. Rows are read by up to `threads` threads at
-/// once (rows striped over threads), which overlaps the reads of different files; results do
-/// not depend on the thread count. Memory: the block plus one raw chunk per thread.
+/// Each chunk goes through up to two parallel phases:
+/// 1. Reading, by rows: each checkpoint's part of the chunk is read with `pread` (float64 in
+///    native order straight into the block, every other dtype into a raw buffer of the thread),
+///    fingerprinted (XXH64, `ContentHash`, in layout order), widened to `Double` while still in
+///    cache (`GramKernels`/`RowWidening`, exact for F16/BF16/F32) and totalled. Rows are striped
+///    over up to `threads` threads, which also overlaps the reads of different files.
+/// 2. For a tile consumer (the Gram pass), by tiles: the chunk's columns are cut into tiles of
+///    `tileWidth` columns (an n × tile piece that stays in a core's cache) and the consumer's
+///    work (centring and the Gram product) runs on each tile. Tiles are dealt to a fixed number
+///    of slots (tile g of the pass goes to slot g mod slots); one thread works a slot's tiles in
+///    order, so a consumer that keeps one accumulator per slot gets results that depend on the
+///    slot count, never on the thread count or scheduling. A block consumer (the component pass)
+///    instead gets the whole block on the calling thread.
 ///
 /// Per pass it also totals, for every checkpoint, the sum and sum of squares of its parameters
-/// (in `Double`, chunk partial sums added in order) and the XXH64 of the raw bytes of its
+/// (in `Double`, per-chunk partial sums added in chunk order) and the XXH64 of the raw bytes of its
 /// selected tensors in layout order (the same for any chunk size).
 ///
 /// Errors: read failures (`.missingInput`, truncation as `.malformedData`) and a NaN or ±Inf
@@ -31,22 +40,46 @@ public struct CheckpointStreamer {
         public var bytesRead: Int
     }
 
+    /// One widened tile of a chunk: n rows × `columns.count` values.
+    public struct Tile {
+        /// The chunk the tile belongs to.
+        public let chunk: ParameterLayout.Chunk
+        /// The tile's columns in the chunk.
+        public let columns: Range<Int>
+        /// Row 0, column `columns.lowerBound`; row i starts `leadingDimension` values further on.
+        /// The work may overwrite the tile's values.
+        public let values: UnsafeMutablePointer<Double>
+        public let leadingDimension: Int
+        /// The tile's slot (see the type's documentation).
+        public let slot: Int
+    }
+
+    /// Work on one widened tile, called from several threads at once for different slots.
+    public typealias TileWork = (Tile) -> Void
+
     public let set: CheckpointSet
     /// The walk: consecutive parameter ranges, each inside one group of `grouping`.
     public let chunks: [ParameterLayout.Chunk]
     /// The widest chunk, in parameters per checkpoint.
     public let chunkElements: Int
+    /// Columns per tile of the widening phase (at most `chunkElements`).
+    public let tileWidth: Int
     public let grouping: ParameterGrouping
-    /// Threads reading rows at once (1 reads serially).
+    /// Threads reading rows and widening tiles at once (1 works serially).
     public let threads: Int
 
-    /// About 2 MiB of doubles per block (2¹⁸ values shared among the n rows), between 4096 and
-    /// 65536 parameters per row. A block that stays in the processor's cache between widening,
-    /// centring and `dsyrk` halves the CPU time against 32 MiB blocks (measured on 8 checkpoints
-    /// of 10⁷ F32 parameters: 0.33 s against 0.61 s of user time); `dsyrk` is still efficient
-    /// at k = 4096.
+    /// About 4 MiB of doubles per block (2¹⁹ values shared among the n rows), between 4096 and
+    /// 65536 parameters per row: large enough that the two parallel phases of a chunk cost little
+    /// synchronisation, small enough that block and raw buffer stay in the last-level cache.
     public static func defaultChunkElements(checkpointCount: Int) -> Int {
-        max(4096, min(1 << 16, (1 << 18) / max(1, checkpointCount)))
+        max(4096, min(1 << 16, (1 << 19) / max(1, checkpointCount)))
+    }
+
+    /// About 256 KiB of doubles per tile (2¹⁵ values among the n rows, at least 256 columns so
+    /// that each rank-k update of the n×n matrix stays efficient): a tile that stays in the
+    /// core's cache between widening, centring and the Gram product.
+    public static func defaultTileWidth(checkpointCount: Int) -> Int {
+        max(256, (1 << 15) / max(1, checkpointCount))
     }
 
     /// A streamer over `set`; `chunkElements` `nil` picks `defaultChunkElements`; it must be ≥ 1.
@@ -56,6 +89,7 @@ public struct CheckpointStreamer {
         precondition(width >= 1, "chunk size must be at least 1")
         self.set = set
         self.chunkElements = width
+        tileWidth = min(width, Self.defaultTileWidth(checkpointCount: set.count))
         self.grouping = grouping
         self.threads = max(1, threads)
         chunks = set.layout.chunks(maximumWidth: width, grouping: grouping)
@@ -63,16 +97,48 @@ public struct CheckpointStreamer {
 
     /// Reads every chunk in order and calls `body(chunk, block)`, where `block` holds n rows of
     /// `chunk.width` values (row-major; row i = checkpoint i, column c = parameter
-    /// `chunk.parameters.lowerBound + c`). `body` may overwrite the block. `progress` is called
-    /// after each chunk with the bytes read so far in this pass. Returns the pass totals.
+    /// `chunk.parameters.lowerBound + c`). `body` runs on the calling thread and may overwrite the
+    /// block. `progress` is called after each chunk with the bytes read so far in this pass.
+    /// Returns the pass totals.
     public func forEachBlock(
         progress: ((Int) -> Void)? = nil,
         _ body: (ParameterLayout.Chunk, UnsafeMutableBufferPointer<Double>) throws -> Void
     ) throws -> PassTotals {
+        try stream(slots: threads, tileWork: { _ in }, progress: progress, tileMode: false, blockWork: body)
+    }
+
+    /// Reads every chunk in order and calls `work` on each widened tile (see `TileWork`), from up
+    /// to `threads` threads at once, each slot's tiles in pass order by one thread at a time.
+    /// `slots` must be ≥ 1. Returns the pass totals.
+    public func forEachTile(slots: Int, progress: ((Int) -> Void)? = nil, _ work: TileWork) throws -> PassTotals {
+        precondition(slots >= 1)
+        return try stream(slots: slots, tileWork: work, progress: progress, tileMode: true, blockWork: { _, _ in })
+    }
+
+    private func stream(
+        slots: Int, tileWork nonEscapingTileWork: TileWork, progress: ((Int) -> Void)?,
+        tileMode: Bool, blockWork: (ParameterLayout.Chunk, UnsafeMutableBufferPointer<Double>) throws -> Void
+    ) throws -> PassTotals {
+        // The tile work runs inside `concurrentPerform` only, which returns before this does.
+        try withoutActuallyEscaping(nonEscapingTileWork) { tileWork in
+            try streamEscaping(slots: slots, tileWork: tileWork, progress: progress, tileMode: tileMode, blockWork: blockWork)
+        }
+    }
+
+    private func streamEscaping(
+        slots: Int, tileWork: @escaping TileWork, progress: ((Int) -> Void)?,
+        tileMode: Bool, blockWork: (ParameterLayout.Chunk, UnsafeMutableBufferPointer<Double>) throws -> Void
+    ) throws -> PassTotals {
         let n = set.count
-        let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: n * max(1, chunkElements))
+        let readers = min(threads, n)
+        // In tile mode rows are padded by a cache line or more, so that no two rows of a tile
+        // start at addresses a power of two apart (which would map them all onto the same
+        // cache sets); the block handed to a block consumer is contiguous.
+        let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: n * (max(1, chunkElements) + 16))
         defer { block.deallocate() }
-        guard let blockBase = block.baseAddress else { return PassTotals(sums: [], sumsOfSquares: [], dataHashes: [], bytesRead: 0) }
+        // One raw buffer per reading thread, large enough for a chunk of the widest dtype.
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: readers * max(1, chunkElements) * 8, alignment: 64)
+        defer { scratch.deallocate() }
         // Per-row state, each element touched by one thread at a time.
         let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
         let squares = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
@@ -90,19 +156,19 @@ public struct CheckpointStreamer {
             _ = failures.deinitialize()
             failures.deallocate()
         }
-        let stripes = min(threads, n)
-        // One raw buffer per thread, large enough for a chunk of the widest dtype.
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: stripes * max(1, chunkElements) * 8, alignment: 64)
-        defer { scratch.deallocate() }
-        guard let scratchBase = scratch.baseAddress else { return PassTotals(sums: [], sumsOfSquares: [], dataHashes: [], bytesRead: 0) }
-        var bytesRead = 0
+        guard let blockBase = block.baseAddress, let scratchBase = scratch.baseAddress else {
+            return PassTotals(sums: [], sumsOfSquares: [], dataHashes: [], bytesRead: 0)
+        }
+        var bytesRead = 0, tileCounter = 0
         for chunk in chunks {
             let width = chunk.width
+            let rowStride = tileMode ? (width + 7) / 8 * 8 + 8 : width
+            // Phase 1: read, fingerprint, widen and total, rows striped over the threads.
             let readStripe = { (stripe: Int) in
-                for row in stride(from: stripe, to: n, by: stripes) where failures[row] == nil {
+                for row in stride(from: stripe, to: n, by: readers) where failures[row] == nil {
                     do {
-                        let totals = try self.readRow(row, of: chunk, into: blockBase + row * width,
-                                                      scratch: scratchBase + stripe * self.chunkElements * 8,
+                        let totals = try self.readRow(row, of: chunk, into: blockBase + row &* rowStride,
+                                                      scratch: scratchBase + stripe &* self.chunkElements &* 8,
                                                       hasher: &hashers[row])
                         sums[row] += totals.sum
                         squares[row] += totals.squares
@@ -111,63 +177,109 @@ public struct CheckpointStreamer {
                     }
                 }
             }
-            if stripes > 1 {
-                DispatchQueue.concurrentPerform(iterations: stripes, execute: readStripe)
+            if readers > 1 {
+                DispatchQueue.concurrentPerform(iterations: readers, execute: readStripe)
             } else {
                 readStripe(0)
             }
             if let failure = failures.compactMap({ $0 }).first { throw failure }
+            // The first row (lowest index) that went non-finite fails the pass.
+            if let row = (0..<n).first(where: { !squares[$0].isFinite }) { throw nonFiniteError(row: row, chunk: chunk) }
             for row in 0..<n {
                 for segment in chunk.segments {
                     bytesRead += segment.elements.count * set.checkpoints[row].tensors[segment.tensor].dtype.byteSize
                 }
             }
-            try body(chunk, UnsafeMutableBufferPointer(rebasing: block[0..<(n * width)]))
+
+            if tileMode {
+                // Phase 2: tile by tile; tile g of the pass belongs to slot g mod slots.
+                let tiles = (width + tileWidth - 1) / tileWidth
+                let firstTile = tileCounter
+                let slotWork = { (slot: Int) in
+                    var local = ((slot - firstTile) % slots + slots) % slots
+                    while local < tiles {
+                        let columns = (local &* self.tileWidth)..<min(width, (local &+ 1) &* self.tileWidth)
+                        tileWork(Tile(chunk: chunk, columns: columns, values: blockBase + columns.lowerBound,
+                                      leadingDimension: rowStride, slot: slot))
+                        local &+= slots
+                    }
+                }
+                if threads > 1 && slots > 1 && tiles > 1 {
+                    DispatchQueue.concurrentPerform(iterations: slots, execute: slotWork)
+                } else {
+                    for slot in 0..<slots { slotWork(slot) }
+                }
+                tileCounter += tiles
+            } else {
+                try blockWork(chunk, UnsafeMutableBufferPointer(rebasing: block[0..<(n * width)]))
+            }
             progress?(bytesRead)
         }
         return PassTotals(sums: Array(sums), sumsOfSquares: Array(squares), dataHashes: hashers.map { $0.hexDigest() },
                           bytesRead: bytesRead)
     }
 
+    /// Whether checkpoint `row`'s tensor `tensor` is read straight into the block (float64 in
+    /// native byte order needs no widening).
+    private func readsDirectly(row: Int, tensor: Int) -> Bool {
+        let stored = set.checkpoints[row].tensors[tensor]
+        return stored.dtype == .float64 && stored.byteOrder == .native
+    }
+
     /// Reads checkpoint `row`'s part of `chunk` into `target` (chunk.width doubles): raw bytes
     /// per segment into `scratch` (float64 in native order straight into `target`), hashed,
-    /// widened; returns the row's sum and sum of squares, or throws for a non-finite value.
+    /// widened; returns the row's sum and sum of squares over the chunk.
     private func readRow(_ row: Int, of chunk: ParameterLayout.Chunk, into target: UnsafeMutablePointer<Double>,
                          scratch: UnsafeMutableRawPointer, hasher: inout ContentHash) throws -> (sum: Double, squares: Double) {
         let checkpoint = set.checkpoints[row]
         for segment in chunk.segments {
             let tensor = checkpoint.tensors[segment.tensor]
-            let byteSize = tensor.dtype.byteSize
             let count = segment.elements.count
-            let direct = tensor.dtype == .float64 && tensor.byteOrder == .native
+            let direct = readsDirectly(row: row, tensor: segment.tensor)
             let destination = direct ? UnsafeMutableRawPointer(target + segment.column) : scratch
-            let raw = UnsafeMutableRawBufferPointer(start: destination, count: count * byteSize)
-            try tensor.source.read(at: segment.elements.lowerBound * byteSize, into: raw)
-            hasher.update(UnsafeRawBufferPointer(raw))
-            if !direct {
+            let bytes = UnsafeMutableRawBufferPointer(start: destination, count: count * tensor.dtype.byteSize)
+            try tensor.source.read(at: segment.elements.lowerBound * tensor.dtype.byteSize, into: bytes)
+            hasher.update(UnsafeRawBufferPointer(bytes))
+            guard !direct else { continue }
+            if tensor.dtype == .float32 && tensor.byteOrder == .native {
+                GramKernels.widenFloat32(scratch.assumingMemoryBound(to: Float.self), into: target + segment.column, count: count)
+            } else {
                 RowWidening.widen(UnsafeRawPointer(scratch), count: count, dtype: tensor.dtype, byteOrder: tensor.byteOrder,
                                   into: target + segment.column)
             }
         }
-        let totals = RowWidening.sumAndSquares(target, count: chunk.width)
-        guard totals.squares.isFinite else {
-            throw nonFiniteError(row: row, chunk: chunk, values: UnsafeBufferPointer(start: target, count: chunk.width))
-        }
-        return totals
+        return GramKernels.sumAndSquares(target, count: chunk.width)
     }
 
-    /// The error for a row whose sum of squares is not finite: the first NaN/±Inf with its
-    /// tensor and element, or (all values finite) an overflow of the sum of squares.
-    private func nonFiniteError(row: Int, chunk: ParameterLayout.Chunk, values: UnsafeBufferPointer<Double>) -> MindSpaceError {
+    /// The error for a row whose sum of squares went non-finite in `chunk`: the first NaN/±Inf
+    /// with its tensor and element (the row is read again, since the block may have been
+    /// overwritten), or, all values finite, an overflow of the sum of squares.
+    private func nonFiniteError(row: Int, chunk: ParameterLayout.Chunk) -> Error {
         let checkpoint = set.checkpoints[row]
-        for segment in chunk.segments {
-            for offset in 0..<segment.elements.count where !values[segment.column + offset].isFinite {
-                let value = values[segment.column + offset]
-                let name = value.isNaN ? "NaN" : (value > 0 ? "+Inf" : "-Inf")
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, chunk.width) * 8, alignment: 64)
+        defer { scratch.deallocate() }
+        guard let base = scratch.baseAddress else { return MindSpaceError.malformed(checkpoint.path, "out of memory") }
+        var values = [Double](repeating: 0, count: chunk.width)
+        do {
+            for segment in chunk.segments {
                 let tensor = checkpoint.tensors[segment.tensor]
-                return MindSpaceError.malformed(checkpoint.path,
-                    "tensor '\(tensor.name)' holds \(name) at element \(segment.elements.lowerBound + offset) (counting from 0, \(Checkpoint.describe(shape: tensor.shape))); the analysis needs finite weights")
+                let count = segment.elements.count
+                let bytes = UnsafeMutableRawBufferPointer(start: base, count: count * tensor.dtype.byteSize)
+                try tensor.source.read(at: segment.elements.lowerBound * tensor.dtype.byteSize, into: bytes)
+                values.withUnsafeMutableBufferPointer { target in
+                    guard let targetBase = target.baseAddress else { return }
+                    RowWidening.widen(UnsafeRawPointer(base), count: count, dtype: tensor.dtype, byteOrder: tensor.byteOrder,
+                                      into: targetBase + segment.column)
+                }
+                for offset in 0..<count where !values[segment.column + offset].isFinite {
+                    let value = values[segment.column + offset]
+                    let name = value.isNaN ? "NaN" : (value > 0 ? "+Inf" : "-Inf")
+                    return MindSpaceError.malformed(checkpoint.path,
+                        "tensor '\(tensor.name)' holds \(name) at element \(segment.elements.lowerBound + offset) (counting from 0, \(Checkpoint.describe(shape: tensor.shape))); the analysis needs finite weights")
+                }
             }
+        } catch {
+            return error
         }
         return MindSpaceError.malformed(checkpoint.path,
             "values too large: the sum of squares of the selected parameters overflows Double")

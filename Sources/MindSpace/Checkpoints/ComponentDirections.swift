@@ -28,12 +28,9 @@ public enum ComponentDirections {
         }
         let writer = try NpyMatrixFileWriter(path: path, rows: count, columns: streamer.set.layout.parameterCount)
         var piece = [Double](repeating: 0, count: count * streamer.chunkElements)
-        var means = [Double](repeating: 0, count: streamer.chunkElements)
         let totals = try streamer.forEachBlock(progress: progress) { chunk, block in
             let width = chunk.width
-            means.withUnsafeMutableBufferPointer { scratch in
-                GramAccumulator.centreColumns(block, rows: n, width: width, means: scratch)
-            }
+            GramAccumulator.centreColumns(block, rows: n, width: width)
             projector.withUnsafeBufferPointer { a in
                 piece.withUnsafeMutableBufferPointer { c in
                     guard let aBase = a.baseAddress, let bBase = block.baseAddress, let cBase = c.baseAddress else { return }

@@ -1,91 +1,99 @@
-/// Accumulates the centred Gram matrix Gc = Xc·Xcᵀ (n×n) of n points in p dimensions from blocks
+/// Accumulates the centred Gram matrix Gc = Xc·Xcᵀ (n×n) of n points in p dimensions from tiles
 /// of columns (parameters), in `Double`: the streaming half of PCA by the Gram (dual) route, for
-/// n checkpoints of p ≫ n parameters. Memory O(n² · groups + width); cost n²·p flops (`dsyrk`).
+/// n checkpoints of p ≫ n parameters. Memory O(slots · groups · n²); cost n(n+1)/2·p
+/// multiply–adds (`GramKernels.addUpperGram`).
 ///
 /// Centring. The textbook route forms G = X·Xᵀ and centres it afterwards, Gc = J·G·J with
-/// J = I − 11ᵀ/n. Since J·G·J = (J·X)(J·X)ᵀ and every block holds all n values of its
-/// parameters, J·X is formed exactly, block by block, by subtracting each parameter's mean over
-/// the n points, and `dsyrk` then adds (J·X)(J·X)ᵀ. The result is the same matrix in exact
+/// J = I − 11ᵀ/n. Since J·G·J = (J·X)(J·X)ᵀ and every tile holds all n values of its
+/// parameters, J·X is formed exactly, tile by tile, by subtracting each parameter's mean over
+/// the n points, and the Gram kernel then adds (J·X)(J·X)ᵀ. The result is the same matrix in exact
 /// arithmetic, but without cancellation: centring G afterwards subtracts numbers of size ‖x‖²
 /// to get numbers of size ‖x − x̄‖², losing log₁₀(‖x‖²/‖x − x̄‖²) digits, which is 6–8 digits for
 /// a fine-tune that moves the weights by 0.01 %. Here each entry carries the round-off of a sum
 /// of p products of centred values, as in a dense PCA.
 ///
-/// Groups: each block belongs to one group and is added to that group's matrix; because a Gram
+/// Groups: each tile belongs to one group and is added to that group's matrix; because a Gram
 /// matrix is a sum over parameters, the groups' matrices add up to the matrix of all parameters.
-public struct GramAccumulator {
-    /// n, the number of points (rows of every block).
+///
+/// Slots: one matrix per group and slot, so that threads working different slots
+/// (`CheckpointStreamer.forEachTile`) never share a matrix; a group's matrix is the sum of its
+/// slots' in slot order, so the result depends on the slot count but not on the threads.
+public final class GramAccumulator {
+    /// n, the number of points (rows of every tile).
     public let count: Int
-    /// The upper triangles (row-major n×n) of each group's centred Gram matrix.
-    private var upper: [[Double]]
-    private var means: [Double] = []
+    /// The number of groups.
+    public let groupCount: Int
+    /// The number of independent partial sums per group.
+    public let slots: Int
+    /// Upper triangles (row-major n×n) of the partial centred Gram matrices, slot-major then group.
+    private let upper: UnsafeMutableBufferPointer<Double>
 
-    /// An accumulator for `count` points and `groupCount` groups, all matrices zero.
-    public init(count: Int, groupCount: Int = 1) {
-        precondition(count >= 1 && groupCount >= 1)
-        self.count = count
-        upper = Array(repeating: [Double](repeating: 0, count: count * count), count: groupCount)
+    /// The number of slots for `count` points and `groupCount` groups: 8 (enough to keep every
+    /// core of a small machine busy and balanced) unless the partial matrices would then pass
+    /// 64 MiB, then fewer, down to 1. Depends only on the sizes, so results are reproducible.
+    public static func slotCount(count: Int, groupCount: Int) -> Int {
+        let bytesPerSlot = max(1, groupCount * count * count * 8)
+        return max(1, min(8, (64 << 20) / bytesPerSlot))
     }
 
-    /// Centres the row-major n × `width` block in place (each column minus its mean over the n
-    /// rows) and adds its Gram matrix to group `group`.
-    public mutating func add(block: UnsafeMutableBufferPointer<Double>, width: Int, group: Int) {
-        precondition(block.count >= count * width && group >= 0 && group < upper.count)
-        guard width > 0, let base = block.baseAddress else { return }
-        if means.count < width { means = [Double](repeating: 0, count: width) }
-        means.withUnsafeMutableBufferPointer { scratch in
-            Self.centreColumns(block, rows: count, width: width, means: scratch)
-        }
-        let n = count
-        upper[group].withUnsafeMutableBufferPointer { gram in
-            guard let gramBase = gram.baseAddress else { return }
-            BLAS.syrkUpper(transpose: false, n: n, k: width, alpha: 1, a: base, lda: width,
-                           beta: 1, c: gramBase, ldc: n)
-        }
+    /// An accumulator for `count` points, `groupCount` groups and `slots` slots; all matrices zero.
+    public init(count: Int, groupCount: Int = 1, slots: Int = 1) {
+        precondition(count >= 1 && groupCount >= 1 && slots >= 1)
+        self.count = count
+        self.groupCount = groupCount
+        self.slots = slots
+        upper = .allocate(capacity: slots * groupCount * count * count)
+        upper.initialize(repeating: 0)
+    }
+
+    deinit {
+        upper.deallocate()
+    }
+
+    /// Centres the tile in place (each of its `width` columns minus its mean over the n rows;
+    /// rows `leadingDimension` apart) and adds its Gram matrix to group `group` of slot `slot`
+    /// (`GramKernels.addUpperGram`). Calls for different slots may run at the same time.
+    public func add(tile: UnsafeMutablePointer<Double>, leadingDimension: Int, width: Int, group: Int, slot: Int) {
+        precondition(group >= 0 && group < groupCount && slot >= 0 && slot < slots)
+        guard width > 0, let upperBase = upper.baseAddress else { return }
+        GramKernels.centreColumns(tile, ld: leadingDimension, rows: count, width: width)
+        GramKernels.addUpperGram(n: count, k: width, a: UnsafePointer(tile), lda: leadingDimension,
+                                 c: upperBase + (slot * groupCount + group) * count * count, ldc: count)
     }
 
     /// Subtracts from each column of the row-major `rows` × `width` block its mean over the rows
-    /// (J·X for this block). `means` is scratch of at least `width` doubles. The same function
-    /// serves the component pass, so both passes centre identically.
-    public static func centreColumns(_ block: UnsafeMutableBufferPointer<Double>, rows: Int, width: Int,
-                                     means: UnsafeMutableBufferPointer<Double>) {
-        precondition(block.count >= rows * width && means.count >= width)
-        guard rows > 0, width > 0, let data = block.baseAddress, let mean = means.baseAddress else { return }
-        mean.update(repeating: 0, count: width)
-        for r in 0..<rows { addRow(data + r &* width, into: mean, count: width) }
-        let scale = 1 / Double(rows)
-        for c in 0..<width { mean[c] *= scale }
-        for r in 0..<rows { subtract(mean, from: data + r &* width, count: width) }
+    /// (J·X for this block; mean = (Σ over rows, in row order)·(1/rows)). The same kernel serves
+    /// the Gram pass and the component pass, so both centre identically.
+    public static func centreColumns(_ block: UnsafeMutableBufferPointer<Double>, rows: Int, width: Int) {
+        precondition(block.count >= rows * width)
+        guard rows > 0, width > 0, let data = block.baseAddress else { return }
+        GramKernels.centreColumns(data, ld: width, rows: rows, width: width)
     }
 
-    /// sums[c] += row[c] for c < count (a separate function so the loop vectorises).
-    @inline(never)
-    private static func addRow(_ row: UnsafePointer<Double>, into sums: UnsafeMutablePointer<Double>, count: Int) {
-        for c in 0..<count { sums[c] += row[c] }
-    }
-
-    /// row[c] −= mean[c] for c < count.
-    @inline(never)
-    private static func subtract(_ mean: UnsafePointer<Double>, from row: UnsafeMutablePointer<Double>, count: Int) {
-        for c in 0..<count { row[c] -= mean[c] }
-    }
-
-    /// The centred Gram matrix of group `group`, full symmetric n×n.
+    /// The centred Gram matrix of group `group` (its slots added in slot order), full symmetric n×n.
     public func centredGram(group: Int) -> Matrix<Double> {
-        Self.symmetric(upper[group], n: count)
+        Self.symmetric(groupUpper(group), n: count)
     }
 
     /// The centred Gram matrix of all parameters: the sum of every group's, full symmetric n×n.
     public func totalCentredGram() -> Matrix<Double> {
         var sum = [Double](repeating: 0, count: count * count)
-        for matrix in upper {
+        for group in 0..<groupCount {
+            let matrix = groupUpper(group)
             for index in sum.indices { sum[index] += matrix[index] }
         }
         return Self.symmetric(sum, n: count)
     }
 
-    /// The number of groups.
-    public var groupCount: Int { upper.count }
+    private func groupUpper(_ group: Int) -> [Double] {
+        let size = count * count
+        var sum = Array(upper[(group * size)..<((group + 1) * size)])
+        for slot in 1..<max(1, slots) {
+            let start = (slot * groupCount + group) * size
+            for index in 0..<size { sum[index] += upper[start + index] }
+        }
+        return sum
+    }
 
     private static func symmetric(_ upper: [Double], n: Int) -> Matrix<Double> {
         var full = upper

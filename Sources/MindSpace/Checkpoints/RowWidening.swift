@@ -32,30 +32,4 @@ enum RowWidening {
         ElementDecoding.decode(UnsafeRawBufferPointer(start: raw, count: count * dtype.byteSize), dtype: dtype,
                                byteOrder: byteOrder, into: UnsafeMutableBufferPointer(start: target, count: count))
     }
-
-    /// Σ v and Σ v² of `count` doubles, in eight interleaved partial sums (vectorisable; a fixed
-    /// order, so results are reproducible).
-    static func sumAndSquares(_ values: UnsafePointer<Double>, count: Int) -> (sum: Double, squares: Double) {
-        var sums = SIMD8<Double>(repeating: 0), squares = SIMD8<Double>(repeating: 0)
-        let whole = count / 8 * 8
-        let raw = UnsafeRawPointer(values)
-        var i = 0
-        while i < whole {
-            let lane = raw.loadUnaligned(fromByteOffset: i &* 8, as: SIMD8<Double>.self)
-            sums += lane
-            squares += lane * lane
-            i &+= 8
-        }
-        var sum = 0.0, square = 0.0
-        for lane in 0..<8 {
-            sum += sums[lane]
-            square += squares[lane]
-        }
-        while i < count {
-            sum += values[i]
-            square += values[i] * values[i]
-            i &+= 1
-        }
-        return (sum, square)
-    }
 }

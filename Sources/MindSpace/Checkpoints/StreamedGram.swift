@@ -40,16 +40,19 @@ public struct StreamedGram: Sendable {
     }
 
     /// Streams `streamer`'s set once and accumulates the centred Gram matrices.
-    /// Memory: n × chunk doubles for the block plus n² doubles per group. Cost: reading the
-    /// selected bytes once, n²·p flops in `dsyrk`, O(n·p) for widening and centring.
+    /// Memory: n × chunk doubles for the block (and as many bytes for raw values) plus n² doubles per
+    /// group and slot (`GramAccumulator.slotCount`). Cost: reading the
+    /// selected bytes once, n(n+1)/2·p multiply–adds in the Gram kernel, O(n·p) for widening and centring.
     /// Throws what the streamer throws, and `.malformedData` if the Gram matrix overflows.
     public static func accumulate(_ streamer: CheckpointStreamer,
                                   progress: ((Int) -> Void)? = nil) throws -> StreamedGram {
         let set = streamer.set
         let groups = set.layout.groups(by: streamer.grouping)
-        var accumulator = GramAccumulator(count: set.count, groupCount: groups.count)
-        let totals = try streamer.forEachBlock(progress: progress) { chunk, block in
-            accumulator.add(block: block, width: chunk.width, group: chunk.group)
+        let accumulator = GramAccumulator(count: set.count, groupCount: groups.count,
+                                          slots: GramAccumulator.slotCount(count: set.count, groupCount: groups.count))
+        let totals = try streamer.forEachTile(slots: accumulator.slots, progress: progress) { tile in
+            accumulator.add(tile: tile.values, leadingDimension: tile.leadingDimension, width: tile.columns.count,
+                            group: tile.chunk.group, slot: tile.slot)
         }
         let total = accumulator.totalCentredGram()
         guard total.storage.allSatisfy({ $0.isFinite }) else {

@@ -191,7 +191,7 @@ import Testing
             }
         }
         let values = (0..<count).map { _ in generator.nextUnitDouble() }
-        let totals = try values.withUnsafeBufferPointer { RowWidening.sumAndSquares(try #require($0.baseAddress), count: count) }
+        let totals = try values.withUnsafeBufferPointer { GramKernels.sumAndSquares(try #require($0.baseAddress), count: count) }
         let sum = values.reduce(0, +), squares = values.reduce(0) { $0 + $1 * $1 }
         #expect(abs(totals.sum - sum) <= 1e-12 * sum && abs(totals.squares - squares) <= 1e-12 * squares)
     }

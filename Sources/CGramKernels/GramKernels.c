@@ -1,0 +1,320 @@
+// SIMD kernels for the checkpoint stream; see include/GramKernels.h. Written for MindSpace.
+// Every kernel has an AVX-512F, an AVX2+FMA and a portable version; `kernel_isa` picks one per
+// call from the processor's features (cheap: the features are read once by the runtime).
+// Widening, column sums, sums of squares and centring give bit-identical results on every
+// version (element-wise IEEE operations, the same 8 partial-sum lanes, no contraction into
+// FMA); the Gram products differ between versions only in the order of the partial sums.
+#include "GramKernels.h"
+
+#include <immintrin.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+enum isa { ISA_PORTABLE = 0, ISA_AVX2 = 1, ISA_AVX512 = 2 };
+
+static enum isa kernel_isa(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f")) return ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return ISA_AVX2;
+#endif
+    return ISA_PORTABLE;
+}
+
+const char *ms_gram_kernels_isa(void) {
+    return ms_gram_kernels_isa_name((int)kernel_isa());
+}
+
+const char *ms_gram_kernels_isa_name(int isa) {
+    switch ((enum isa)isa) {
+    case ISA_AVX512: return "avx512f";
+    case ISA_AVX2: return "avx2+fma";
+    default: return "portable";
+    }
+}
+
+static int min_int(int a, int b) { return a < b ? a : b; }
+
+// ---------------------------------------------------------------------------------------------
+// Gram upper triangle. Blocks of 4 rows (i) × 4 rows (j), j-block ≥ i-block; rows past n are
+// clamped to row n − 1 and their results dropped; diagonal blocks also compute (and drop) the
+// entries below the diagonal.
+
+#if defined(__x86_64__)
+// One 4 × 4 block over columns [0, k) of the given rows, adding to the 16 partial-sum vectors
+// s[4·t + u] (row t of the i rows, row u of the j rows).
+__attribute__((target("avx512f"), always_inline))
+static inline void gram_block_avx512(const double *const x[4], const double *const y[4], ptrdiff_t k, __m512d *s) {
+    __m512d s00 = s[0], s01 = s[1], s02 = s[2], s03 = s[3], s10 = s[4], s11 = s[5], s12 = s[6], s13 = s[7];
+    __m512d s20 = s[8], s21 = s[9], s22 = s[10], s23 = s[11], s30 = s[12], s31 = s[13], s32 = s[14], s33 = s[15];
+    const double *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *y0 = y[0], *y1 = y[1], *y2 = y[2], *y3 = y[3];
+    ptrdiff_t col = 0;
+#define MS_GRAM_STEP512(LOAD)                                                                     \
+    {                                                                                           \
+        __m512d a0 = LOAD(x0 + col), a1 = LOAD(x1 + col), a2 = LOAD(x2 + col), a3 = LOAD(x3 + col); \
+        __m512d b0 = LOAD(y0 + col), b1 = LOAD(y1 + col), b2 = LOAD(y2 + col), b3 = LOAD(y3 + col); \
+        s00 = _mm512_fmadd_pd(a0, b0, s00); s01 = _mm512_fmadd_pd(a0, b1, s01);                    \
+        s02 = _mm512_fmadd_pd(a0, b2, s02); s03 = _mm512_fmadd_pd(a0, b3, s03);                    \
+        s10 = _mm512_fmadd_pd(a1, b0, s10); s11 = _mm512_fmadd_pd(a1, b1, s11);                    \
+        s12 = _mm512_fmadd_pd(a1, b2, s12); s13 = _mm512_fmadd_pd(a1, b3, s13);                    \
+        s20 = _mm512_fmadd_pd(a2, b0, s20); s21 = _mm512_fmadd_pd(a2, b1, s21);                    \
+        s22 = _mm512_fmadd_pd(a2, b2, s22); s23 = _mm512_fmadd_pd(a2, b3, s23);                    \
+        s30 = _mm512_fmadd_pd(a3, b0, s30); s31 = _mm512_fmadd_pd(a3, b1, s31);                    \
+        s32 = _mm512_fmadd_pd(a3, b2, s32); s33 = _mm512_fmadd_pd(a3, b3, s33);                    \
+    }
+#define MS_LOADU512(p) _mm512_loadu_pd(p)
+    for (; col + 8 <= k; col += 8) MS_GRAM_STEP512(MS_LOADU512)
+    if (col < k) {
+        const __mmask8 mask = (__mmask8)((1u << (unsigned)(k - col)) - 1u);
+#define MS_LOADMASK512(p) _mm512_maskz_loadu_pd(mask, p)
+        MS_GRAM_STEP512(MS_LOADMASK512)
+#undef MS_LOADMASK512
+    }
+#undef MS_LOADU512
+#undef MS_GRAM_STEP512
+    s[0] = s00; s[1] = s01; s[2] = s02; s[3] = s03; s[4] = s10; s[5] = s11; s[6] = s12; s[7] = s13;
+    s[8] = s20; s[9] = s21; s[10] = s22; s[11] = s23; s[12] = s30; s[13] = s31; s[14] = s32; s[15] = s33;
+}
+
+// Columns are taken in panels of `GRAM_PANEL` (for n ≤ 48: 48 rows × 128 columns × 8 bytes stay in
+// the first- and second-level caches while every block of the panel runs), each block's 16 partial-sum vectors
+// kept in memory between panels and reduced once at the end.
+enum { GRAM_PANEL = 128, GRAM_PANEL_ROWS = 48 };
+
+__attribute__((target("avx512f")))
+static void gram_avx512(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc) {
+    const int row_blocks = (n + 3) / 4;
+    const int blocks = row_blocks * (row_blocks + 1) / 2;
+    const ptrdiff_t panel = n <= GRAM_PANEL_ROWS ? GRAM_PANEL : k;
+    __m512d stack_sums[16 * ((GRAM_PANEL_ROWS / 4) * (GRAM_PANEL_ROWS / 4 + 1) / 2)];
+    __m512d single[16];
+    __m512d *sums = n <= GRAM_PANEL_ROWS ? stack_sums : single;
+    if (n <= GRAM_PANEL_ROWS) {
+        for (int b = 0; b < 16 * blocks; b++) sums[b] = _mm512_setzero_pd();
+    }
+    for (ptrdiff_t start = 0; start < k; start += panel) {
+        const ptrdiff_t width = k - start < panel ? k - start : panel;
+        int block = 0;
+        for (int ib = 0; ib < n; ib += 4) {
+            const double *x[4];
+            for (int t = 0; t < 4; t++) x[t] = a + (ptrdiff_t)min_int(ib + t, n - 1) * lda + start;
+            for (int jb = ib; jb < n; jb += 4, block++) {
+                const double *y[4];
+                for (int u = 0; u < 4; u++) y[u] = a + (ptrdiff_t)min_int(jb + u, n - 1) * lda + start;
+                __m512d *s = n <= GRAM_PANEL_ROWS ? sums + 16 * block : sums;
+                if (n > GRAM_PANEL_ROWS) {
+                    for (int v = 0; v < 16; v++) s[v] = _mm512_setzero_pd();
+                }
+                gram_block_avx512(x, y, width, s);
+                if (n > GRAM_PANEL_ROWS || start + width >= k) {
+                    for (int t = 0; t < 4 && ib + t < n; t++)
+                        for (int u = 0; u < 4 && jb + u < n; u++)
+                            if (ib + t <= jb + u)
+                                c[(ptrdiff_t)(ib + t) * ldc + jb + u] += _mm512_reduce_add_pd(s[4 * t + u]);
+                }
+            }
+        }
+    }
+}
+
+static double hsum256(__m256d v) __attribute__((target("avx2")));
+static double hsum256(__m256d v) {
+    __m128d low = _mm256_castpd256_pd128(v), high = _mm256_extractf128_pd(v, 1);
+    low = _mm_add_pd(low, high);
+    return _mm_cvtsd_f64(low) + _mm_cvtsd_f64(_mm_unpackhi_pd(low, low));
+}
+
+// Blocks of 2 rows (i) × 4 rows (j): 8 accumulators and 6 loads fit AVX2's 16 registers.
+__attribute__((target("avx2,fma")))
+static void gram_avx2(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc) {
+    for (int ib = 0; ib < n; ib += 2) {
+        for (int jb = ib / 4 * 4; jb < n; jb += 4) {
+            const double *x0 = a + (ptrdiff_t)min_int(ib + 0, n - 1) * lda, *x1 = a + (ptrdiff_t)min_int(ib + 1, n - 1) * lda;
+            const double *y0 = a + (ptrdiff_t)min_int(jb + 0, n - 1) * lda, *y1 = a + (ptrdiff_t)min_int(jb + 1, n - 1) * lda;
+            const double *y2 = a + (ptrdiff_t)min_int(jb + 2, n - 1) * lda, *y3 = a + (ptrdiff_t)min_int(jb + 3, n - 1) * lda;
+            __m256d s00 = _mm256_setzero_pd(), s01 = s00, s02 = s00, s03 = s00;
+            __m256d s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+            ptrdiff_t col = 0;
+            for (; col + 4 <= k; col += 4) {
+                __m256d a0 = _mm256_loadu_pd(x0 + col), a1 = _mm256_loadu_pd(x1 + col);
+                __m256d b0 = _mm256_loadu_pd(y0 + col), b1 = _mm256_loadu_pd(y1 + col);
+                __m256d b2 = _mm256_loadu_pd(y2 + col), b3 = _mm256_loadu_pd(y3 + col);
+                s00 = _mm256_fmadd_pd(a0, b0, s00); s01 = _mm256_fmadd_pd(a0, b1, s01);
+                s02 = _mm256_fmadd_pd(a0, b2, s02); s03 = _mm256_fmadd_pd(a0, b3, s03);
+                s10 = _mm256_fmadd_pd(a1, b0, s10); s11 = _mm256_fmadd_pd(a1, b1, s11);
+                s12 = _mm256_fmadd_pd(a1, b2, s12); s13 = _mm256_fmadd_pd(a1, b3, s13);
+            }
+            double sums[2][4] = {
+                {hsum256(s00), hsum256(s01), hsum256(s02), hsum256(s03)},
+                {hsum256(s10), hsum256(s11), hsum256(s12), hsum256(s13)},
+            };
+            for (; col < k; col++) {
+                for (int u = 0; u < 4; u++) {
+                    double yv = (u == 0 ? y0 : u == 1 ? y1 : u == 2 ? y2 : y3)[col];
+                    sums[0][u] += x0[col] * yv;
+                    sums[1][u] += x1[col] * yv;
+                }
+            }
+            for (int t = 0; t < 2 && ib + t < n; t++)
+                for (int u = 0; u < 4 && jb + u < n; u++)
+                    if (ib + t <= jb + u) c[(ptrdiff_t)(ib + t) * ldc + jb + u] += sums[t][u];
+        }
+    }
+}
+#endif
+
+static void gram_portable(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc) {
+    for (int i = 0; i < n; i++) {
+        const double *x = a + (ptrdiff_t)i * lda;
+        for (int j = i; j < n; j++) {
+            const double *y = a + (ptrdiff_t)j * lda;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            ptrdiff_t col = 0;
+            for (; col + 4 <= k; col += 4) {
+                s0 += x[col] * y[col];
+                s1 += x[col + 1] * y[col + 1];
+                s2 += x[col + 2] * y[col + 2];
+                s3 += x[col + 3] * y[col + 3];
+            }
+            for (; col < k; col++) s0 += x[col] * y[col];
+            c[(ptrdiff_t)i * ldc + j] += (s0 + s1) + (s2 + s3);
+        }
+    }
+}
+
+static enum isa usable(int requested) {
+    const enum isa best = kernel_isa();
+    return requested < (int)best ? (enum isa)(requested < 0 ? 0 : requested) : best;
+}
+
+int ms_gram_kernels_best_isa(void) { return (int)kernel_isa(); }
+
+void ms_gram_upper_accumulate_isa(int isa, int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc) {
+    if (n <= 0 || k <= 0) return;
+    switch (usable(isa)) {
+#if defined(__x86_64__)
+    case ISA_AVX512: gram_avx512(n, k, a, lda, c, ldc); return;
+    case ISA_AVX2: gram_avx2(n, k, a, lda, c, ldc); return;
+#endif
+    default: gram_portable(n, k, a, lda, c, ldc); return;
+    }
+}
+
+void ms_gram_upper_accumulate(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc) {
+    ms_gram_upper_accumulate_isa(ISA_AVX512, n, k, a, lda, c, ldc);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Widening, sums and centring. Lane l of the partial sums takes the elements with index ≡ l
+// (mod 8); the lanes are combined in order 0…7. Column means are Σ over rows in row order, times
+// 1/rows. The same on every version.
+
+static void combine_lanes(const double *sum_lanes, const double *square_lanes, double *sum, double *squares) {
+    double s = 0, q = 0;
+    for (int lane = 0; lane < 8; lane++) {
+        s += sum_lanes[lane];
+        q += square_lanes[lane];
+    }
+    *sum = s;
+    *squares = q;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f")))
+static void widen_avx512(const float *src, double *dst, ptrdiff_t count) {
+    ptrdiff_t i = 0;
+    for (; i + 8 <= count; i += 8) _mm512_storeu_pd(dst + i, _mm512_cvtps_pd(_mm256_loadu_ps(src + i)));
+    for (; i < count; i++) dst[i] = (double)src[i];
+}
+
+__attribute__((target("avx512f")))
+static void sum_and_squares_avx512(const double *values, ptrdiff_t count, double *sum, double *squares) {
+    __m512d lanes = _mm512_setzero_pd(), square_lanes = _mm512_setzero_pd();
+    for (ptrdiff_t i = 0; i < count; i += 8) {
+        const ptrdiff_t left = count - i;
+        const __mmask8 mask = left >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (unsigned)left) - 1u);
+        const __m512d v = _mm512_maskz_loadu_pd(mask, values + i);
+        lanes = _mm512_mask_add_pd(lanes, mask, lanes, v);
+        square_lanes = _mm512_mask_add_pd(square_lanes, mask, square_lanes, _mm512_mul_pd(v, v));
+    }
+    double s[8], q[8];
+    _mm512_storeu_pd(s, lanes);
+    _mm512_storeu_pd(q, square_lanes);
+    combine_lanes(s, q, sum, squares);
+}
+
+__attribute__((target("avx512f")))
+static void centre_avx512(double *block, ptrdiff_t ld, int rows, ptrdiff_t width) {
+    const __m512d scale = _mm512_set1_pd(1.0 / (double)rows);
+    for (ptrdiff_t i = 0; i < width; i += 8) {
+        const ptrdiff_t left = width - i;
+        const __mmask8 mask = left >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (unsigned)left) - 1u);
+        __m512d total = _mm512_setzero_pd();
+        for (int r = 0; r < rows; r++) total = _mm512_add_pd(total, _mm512_maskz_loadu_pd(mask, block + (ptrdiff_t)r * ld + i));
+        const __m512d mean = _mm512_mul_pd(total, scale);
+        for (int r = 0; r < rows; r++) {
+            double *row = block + (ptrdiff_t)r * ld + i;
+            _mm512_mask_storeu_pd(row, mask, _mm512_sub_pd(_mm512_maskz_loadu_pd(mask, row), mean));
+        }
+    }
+}
+#endif
+
+static void widen_portable(const float *src, double *dst, ptrdiff_t count) {
+    for (ptrdiff_t i = 0; i < count; i++) dst[i] = (double)src[i];
+}
+
+static void sum_and_squares_portable(const double *values, ptrdiff_t count, double *sum, double *squares) {
+    double s[8] = {0}, q[8] = {0};
+    for (ptrdiff_t i = 0; i < count; i++) {
+        const double v = values[i];
+        s[i & 7] += v;
+        const double square = v * v;
+        q[i & 7] += square;
+    }
+    combine_lanes(s, q, sum, squares);
+}
+
+static void centre_portable(double *block, ptrdiff_t ld, int rows, ptrdiff_t width) {
+    const double scale = 1.0 / (double)rows;
+    for (ptrdiff_t i = 0; i < width; i++) {
+        double total = 0.0;
+        for (int r = 0; r < rows; r++) total += block[(ptrdiff_t)r * ld + i];
+        const double mean = total * scale;
+        for (int r = 0; r < rows; r++) block[(ptrdiff_t)r * ld + i] = block[(ptrdiff_t)r * ld + i] - mean;
+    }
+}
+
+void ms_widen_float32_isa(int isa, const float *src, double *dst, ptrdiff_t count) {
+#if defined(__x86_64__)
+    if (usable(isa) == ISA_AVX512) { widen_avx512(src, dst, count); return; }
+#endif
+    widen_portable(src, dst, count);
+}
+
+void ms_widen_float32(const float *src, double *dst, ptrdiff_t count) {
+    ms_widen_float32_isa(ISA_AVX512, src, dst, count);
+}
+
+void ms_sum_and_squares_isa(int isa, const double *values, ptrdiff_t count, double *sum, double *squares) {
+#if defined(__x86_64__)
+    if (usable(isa) == ISA_AVX512) { sum_and_squares_avx512(values, count, sum, squares); return; }
+#endif
+    sum_and_squares_portable(values, count, sum, squares);
+}
+
+void ms_sum_and_squares(const double *values, ptrdiff_t count, double *sum, double *squares) {
+    ms_sum_and_squares_isa(ISA_AVX512, values, count, sum, squares);
+}
+
+void ms_centre_columns_isa(int isa, double *block, ptrdiff_t ld, int rows, ptrdiff_t width) {
+    if (rows <= 0 || width <= 0) return;
+#if defined(__x86_64__)
+    if (usable(isa) == ISA_AVX512) { centre_avx512(block, ld, rows, width); return; }
+#endif
+    centre_portable(block, ld, rows, width);
+}
+
+void ms_centre_columns(double *block, ptrdiff_t ld, int rows, ptrdiff_t width) {
+    ms_centre_columns_isa(ISA_AVX512, block, ld, rows, width);
+}

@@ -1,0 +1,115 @@
+import Testing
+@testable import MindSpace
+
+/// The SIMD kernels of the checkpoint stream against plain Swift arithmetic, for every version
+/// the processor runs (a version above the processor's best runs the best one, so on a machine
+/// without AVX-512 two of the cases test the same code).
+@Suite struct GramKernelsTests {
+    static let versions = GramKernels.InstructionSet.allCases
+
+    private func randomValues(_ count: Int, seed: UInt64) -> [Double] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in generator.nextGaussian() * 3 + 0.5 }
+    }
+
+    /// C += upper(A·Aᵀ) against dot products summed in Swift. Both are double-precision sums of
+    /// the same k products in different orders: they differ by at most about 2k·ε·Σ|aᵢ꜀aⱼ꜀|, so
+    /// the tolerance is 4k·ε·Σ|aᵢ꜀aⱼ꜀|. Entries below the diagonal and padding must not change.
+    @Test(arguments: versions)
+    func gramUpperTriangleMatchesDotProducts(version: GramKernels.InstructionSet) {
+        for n in [1, 3, 4, 5, 8, 17, 33, 50] {
+            for k in [1, 7, 8, 9, 130, 300] {
+                let lda = k + 5
+                let a = randomValues(n * lda, seed: UInt64(n * 1000 + k))
+                let ldc = n + 2
+                var c = [Double](repeating: -7, count: n * ldc)
+                a.withUnsafeBufferPointer { aBuffer in
+                    c.withUnsafeMutableBufferPointer { cBuffer in
+                        guard let aBase = aBuffer.baseAddress, let cBase = cBuffer.baseAddress else { return }
+                        GramKernels.addUpperGram(n: n, k: k, a: aBase, lda: lda, c: cBase, ldc: ldc, version: version)
+                    }
+                }
+                var worst = 0.0
+                var untouched = true
+                for i in 0..<n {
+                    for j in 0..<(n + 2) {
+                        let entry = c[i * ldc + j]
+                        guard j < n, j >= i else {
+                            untouched = untouched && entry == -7
+                            continue
+                        }
+                        var dot = 0.0, magnitude = 0.0
+                        for column in 0..<k {
+                            dot += a[i * lda + column] * a[j * lda + column]
+                            magnitude += abs(a[i * lda + column] * a[j * lda + column])
+                        }
+                        let error = abs(entry - (-7 + dot)) / (4 * Double(k) * Double.ulpOfOne * magnitude + 7 * Double.ulpOfOne)
+                        worst = max(worst, error)
+                    }
+                }
+                #expect(worst <= 1, "n \(n) k \(k) \(version)")
+                #expect(untouched, "n \(n) k \(k) \(version): only the upper triangle may change")
+            }
+        }
+    }
+
+    /// Float32 widens exactly, on every version, for every tail length.
+    @Test(arguments: versions)
+    func widenIsExact(version: GramKernels.InstructionSet) {
+        var generator = SeededGenerator(seed: 5)
+        for count in [0, 1, 7, 8, 9, 23, 1000] {
+            let floats = (0..<count).map { _ in Float(generator.nextGaussian()) * 1e3 }
+            var doubles = [Double](repeating: .nan, count: count + 1)
+            floats.withUnsafeBufferPointer { source in
+                doubles.withUnsafeMutableBufferPointer { target in
+                    guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                    GramKernels.widenFloat32(from, into: to, count: count, version: version)
+                }
+            }
+            #expect(zip(floats, doubles).allSatisfy { Double($0) == $1 }, "count \(count)")
+            #expect(doubles[count].isNaN, "nothing written past the end")
+        }
+    }
+
+    /// Sums in 8 lanes (lane l: indices ≡ l mod 8) combined in order: the same bits on every
+    /// version as this Swift transcription of the definition.
+    @Test(arguments: versions)
+    func sumsAreTheDefinedLaneSums(version: GramKernels.InstructionSet) {
+        for count in [0, 1, 5, 8, 13, 64, 999] {
+            let values = randomValues(count, seed: UInt64(count))
+            var lanes = [Double](repeating: 0, count: 8), squareLanes = [Double](repeating: 0, count: 8)
+            for (index, value) in values.enumerated() {
+                lanes[index % 8] += value
+                squareLanes[index % 8] += value * value
+            }
+            let expected = (lanes.reduce(0, +), squareLanes.reduce(0, +))
+            let totals = values.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.map { GramKernels.sumAndSquares($0, count: count, version: version) } ?? (sum: 0, squares: 0)
+            }
+            #expect(totals.sum == expected.0 && totals.squares == expected.1, "count \(count)")
+        }
+    }
+
+    /// Centring subtracts (Σ over rows in row order)·(1/rows) from each column: the same bits as
+    /// this Swift transcription, on every version, leaving padding alone.
+    @Test(arguments: versions)
+    func centringIsTheDefinedMeanSubtraction(version: GramKernels.InstructionSet) {
+        for (rows, width) in [(1, 5), (3, 8), (7, 13), (32, 100)] {
+            let ld = width + 3
+            let original = randomValues(rows * ld, seed: UInt64(rows * 100 + width))
+            var expected = original
+            for column in 0..<width {
+                var total = 0.0
+                for row in 0..<rows { total += original[row * ld + column] }
+                let mean = total * (1 / Double(rows))
+                for row in 0..<rows { expected[row * ld + column] = original[row * ld + column] - mean }
+            }
+            var values = original
+            values.withUnsafeMutableBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                GramKernels.centreColumns(base, ld: ld, rows: rows, width: width, version: version)
+            }
+            #expect(values == expected, "rows \(rows) width \(width)")
+        }
+    }
+}
