@@ -144,26 +144,11 @@ public struct LineChart: PanelContent {
                 guard y.isFinite else { continue }
                 canvas.strokeDashedLine(from: PixelPoint(x: r.minX, y: y), to: PixelPoint(x: r.maxX, y: y), width: referenceWidth,
                                         dash: pad * 1.6, gap: pad, color: color)
-                if let label = line.label {
-                    // A translucent backing keeps the label legible over grid lines and curves.
-                    let width = style.textWidth(label, points: style.tickLabelPoints)
-                    let baseline = y - pad * 0.5
-                    let ascent = Canvas.anchorOffset(.baseline, pixelSize: textSize)
-                    canvas.fillRect(PixelRect(minX: r.minX + pad * 0.6, minY: baseline - ascent * 0.85,
-                                              maxX: r.minX + pad * 1.4 + width, maxY: baseline + pad * 0.3),
-                                    color: style.background.linear(opacity: 0.8))
-                    canvas.drawText(label, at: PixelPoint(x: r.minX + pad, y: baseline), pixelSize: textSize,
-                                    color: style.secondaryTextColor.linear(), alignment: .leading, anchor: .baseline)
-                }
             case .vertical:
                 let x = axes.pixelX(line.value)
                 guard x.isFinite else { continue }
                 canvas.strokeDashedLine(from: PixelPoint(x: x, y: r.maxY), to: PixelPoint(x: x, y: r.minY), width: referenceWidth,
                                         dash: pad * 1.6, gap: pad, color: color)
-                if let label = line.label {
-                    canvas.drawText(label, at: PixelPoint(x: x + pad * 0.6, y: r.maxY - pad), pixelSize: textSize,
-                                    color: style.secondaryTextColor.linear(), alignment: .leading, anchor: .bottom)
-                }
             }
         }
         for s in series {
@@ -187,6 +172,30 @@ public struct LineChart: PanelContent {
             let color = s.color.linear(opacity: Float(s.markerOpacity)).premultiplied
             PointRasterizer.drawDiscs(xs: px, ys: py, colorIndex: [Int32](repeating: 0, count: px.count), palette: [color],
                                       order: Array(px.indices), stamps: stamps, canvas: &canvas)
+        }
+        // Reference-line labels last, on a translucent backing, so that no line or curve crosses
+        // them: a horizontal line's label sits under it at the right end, a vertical line's
+        // beside it at the bottom.
+        for line in referenceLines {
+            guard let label = line.label else { continue }
+            let width = style.textWidth(label, points: style.tickLabelPoints)
+            let ascent = Canvas.anchorOffset(.baseline, pixelSize: textSize)
+            let origin: PixelPoint
+            switch line.orientation {
+            case .horizontal:
+                let y = axes.pixelY(line.value)
+                guard y.isFinite else { continue }
+                origin = PixelPoint(x: r.maxX - pad - width, y: y + pad * 0.6 + ascent)
+            case .vertical:
+                let x = axes.pixelX(line.value)
+                guard x.isFinite else { continue }
+                origin = PixelPoint(x: x + pad * 0.6, y: r.maxY - pad)
+            }
+            canvas.fillRect(PixelRect(minX: origin.x - pad * 0.4, minY: origin.y - ascent * 1.05,
+                                      maxX: origin.x + width + pad * 0.4, maxY: origin.y + pad * 0.4),
+                            color: style.background.linear(opacity: 0.85))
+            canvas.drawText(label, at: origin, pixelSize: textSize, color: style.secondaryTextColor.linear(),
+                            alignment: .leading, anchor: .baseline)
         }
     }
 }
