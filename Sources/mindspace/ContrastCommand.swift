@@ -29,37 +29,25 @@ struct ContrastCommand: ParsableCommand {
     @Option(name: .long, help: "Intrinsic-dimension estimator (default: auto if available, else twonn).")
     var estimator: String?
 
-    @Option(name: .long, help: ArgumentHelp("One group label per point (TensorBoard metadata.tsv).", valueName: "file"))
-    var groups: String?
+    @OptionGroup var projection: ProjectionOptions
 
-    @Option(name: .customLong("group-column"), help: ArgumentHelp("The header column of a multi-column label file.", valueName: "name"))
-    var groupColumn: String?
-
-    @Option(name: .long, help: "Image width in pixels.")
-    var width: Int = 2400
-
-    @Option(name: .long, help: "Image height in pixels.")
-    var height: Int = 1200
-
-    @Option(name: .long, help: "Resolution in dots per inch.")
-    var dpi: Double = 200
-
-    @Option(name: .long, help: "Figure title.")
-    var title: String?
+    @OptionGroup var figure: FigureOptions
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if groupColumn != nil && groups == nil { throw ValidationError("--group-column needs --groups") }
+        try figure.validate(defaultWidth: 2400)
+        try projection.validate(for: method)
     }
 
     func run() throws {
         common.applyThreads()
         let options = EstimationOptions(seed: common.seed, threads: common.threads)
-        let report = try ContrastJob(dataPath: data, arrayName: array, groupsPath: groups, groupColumn: groupColumn,
-                                     method: method, nullModel: nullModel, estimatorName: estimator, options: options,
-                                     width: width, height: height, dotsPerInch: dpi, title: title,
-                                     outputFolder: common.out, commandLine: commandLine).run()
+        let report = try ContrastJob(dataPath: data, arrayName: array, groupsPath: figure.groups, groupColumn: figure.groupColumn,
+                                     method: method, settings: projection.settings, nullModel: nullModel,
+                                     estimatorName: estimator, options: options, width: figure.width ?? 2400,
+                                     height: figure.height ?? FigureOptions.defaultHeight, dotsPerInch: figure.dpi,
+                                     title: figure.title, outputFolder: common.out, commandLine: commandLine).run()
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

@@ -30,57 +30,24 @@ struct ProjectCommand: ParsableCommand {
     @Option(name: .long, help: "Projection method.")
     var method: ProjectionMethod = .pca
 
-    @Option(name: .long, help: "Neighbours per point for isomap (default 10) and umap (default 15, the point itself included).")
-    var neighbors: Int?
+    @OptionGroup var projection: ProjectionOptions
 
-    @Option(name: .customLong("min-dist"), help: "UMAP's minimum distance between points in the layout, 0–1 (default 0.1).")
-    var minDist: Double?
-
-    @Option(name: .long, help: "t-SNE's perplexity (default 30).")
-    var perplexity: Double?
-
-    @Option(name: .long, help: "UMAP's epochs (default 500, or 200 above 10000 points) or t-SNE's iterations (default 1000).")
-    var epochs: Int?
-
-    @Option(name: .long, help: ArgumentHelp("One group label per point (TensorBoard metadata.tsv), for colours and the legend.", valueName: "file"))
-    var groups: String?
-
-    @Option(name: .customLong("group-column"), help: ArgumentHelp("The header column of a multi-column label file.", valueName: "name"))
-    var groupColumn: String?
-
-    @Option(name: .long, help: "Image width in pixels (200–10000).")
-    var width: Int = 1600
-
-    @Option(name: .long, help: "Image height in pixels (200–10000).")
-    var height: Int = 1200
-
-    @Option(name: .long, help: "Resolution in dots per inch, 50–1200 (sets the size of text and points; the image must be at least 4 × 3 inches).")
-    var dpi: Double = 200
-
-    @Option(name: .long, help: "Figure title (default: \"<file name> — <method>\").")
-    var title: String?
+    @OptionGroup var figure: FigureOptions
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if groupColumn != nil && groups == nil { throw ValidationError("--group-column needs --groups FILE") }
-        do {
-            try ProjectJob.validateFigureSize(width: width, height: height, dotsPerInch: dpi)
-            try settings.validate(for: method)
-        } catch let error as MindSpaceError {
-            throw ValidationError(error.reason)
-        }
-    }
-
-    var settings: ProjectionSettings {
-        ProjectionSettings(neighbors: neighbors, minDistance: minDist, perplexity: perplexity, epochs: epochs)
+        try figure.validate(defaultWidth: 1600)
+        try projection.validate(for: method)
     }
 
     func run() throws {
         common.applyThreads()
-        let report = try ProjectJob(dataPath: data, arrayName: array, groupsPath: groups, groupColumn: groupColumn,
-                                    method: method, settings: settings, seed: common.seed, width: width, height: height, dotsPerInch: dpi,
-                                    title: title, outputFolder: common.out, commandLine: commandLine).run()
+        let report = try ProjectJob(dataPath: data, arrayName: array, groupsPath: figure.groups, groupColumn: figure.groupColumn,
+                                    method: method, settings: projection.settings, seed: common.seed,
+                                    width: figure.width ?? 1600, height: figure.height ?? FigureOptions.defaultHeight,
+                                    dotsPerInch: figure.dpi, title: figure.title, outputFolder: common.out,
+                                    commandLine: commandLine).run()
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

@@ -18,6 +18,8 @@ public struct ContrastJob: Sendable {
     public var groupsPath: String?
     public var groupColumn: String?
     public var method: ProjectionMethod
+    /// Tuning of the nonlinear projections (neighbours, minimum distance, perplexity, epochs).
+    public var settings: ProjectionSettings
     public var nullModel: NullModel
     /// The intrinsic-dimension estimator (`EstimatorCatalog` name); `nil` picks `auto` when the
     /// catalog has it, else `twonn`.
@@ -31,7 +33,8 @@ public struct ContrastJob: Sendable {
     public var commandLine: [String]
 
     public init(dataPath: String, arrayName: String? = nil, groupsPath: String? = nil, groupColumn: String? = nil,
-                method: ProjectionMethod = .pca, nullModel: NullModel = .permutedColumns, estimatorName: String? = nil,
+                method: ProjectionMethod = .pca, settings: ProjectionSettings = ProjectionSettings(),
+                nullModel: NullModel = .permutedColumns, estimatorName: String? = nil,
                 options: EstimationOptions = EstimationOptions(), width: Int = 2400, height: Int = 1200,
                 dotsPerInch: Double = 200, title: String? = nil, outputFolder: String, commandLine: [String] = []) {
         self.dataPath = dataPath
@@ -39,6 +42,7 @@ public struct ContrastJob: Sendable {
         self.groupsPath = groupsPath
         self.groupColumn = groupColumn
         self.method = method
+        self.settings = settings
         self.nullModel = nullModel
         self.estimatorName = estimatorName
         self.options = options
@@ -57,6 +61,7 @@ public struct ContrastJob: Sendable {
 
     public func run() throws -> ContrastReport {
         try ProjectJob.validateFigureSize(width: width, height: height, dotsPerInch: dotsPerInch)
+        try settings.validate(for: method)
         try options.validate()
         let estimatorName = self.estimatorName ?? Self.defaultEstimatorName
         guard let estimator = try EstimatorCatalog.estimators(named: [estimatorName], k: nil).first else {
@@ -95,7 +100,8 @@ public struct ContrastJob: Sendable {
         let provenance = ImageProvenance(
             commandLine: commandLine.isEmpty ? nil : commandLine.joined(separator: " "),
             inputs: inputs.map(ImageProvenance.InputFile.init), seed: options.seed, method: "contrast",
-            parameters: ["projection=\(method.rawValue)", "null_model=\(nullModel.rawValue)", "estimator=\(estimator.name)"])
+            parameters: ["projection=\(method.rawValue)", "null_model=\(nullModel.rawValue)", "estimator=\(estimator.name)"]
+                + views.manifold.projection.parameters.filter { $0.name != "seed" }.map { "\($0.name)=\($0.value)" })
         let transaction = OutputTransaction()
         try transaction.stage(figure.pngData(provenance: provenance), at: report.image)
         try transaction.stage(NpyWriter.encode(views.manifold.projection.coordinates), at: report.coordinates.manifold)
@@ -130,7 +136,7 @@ public struct ContrastJob: Sendable {
         } else {
             pca = try PCA(components: 1).fit(points.converted(to: Double.self))
         }
-        let projection = try ProjectionSettings().project(points, method: method, seed: options.seed)
+        let projection = try settings.project(points, method: method, seed: options.seed)
         return View(summary: ContrastReport.View(
                         id: estimate.dimension, ci: [estimate.ci.low, estimate.ci.high], ciLevel: estimate.ci.level,
                         estimator: estimate.estimator, componentsFor90: pca.componentsFor(fraction: 0.9),
@@ -152,7 +158,9 @@ public struct ContrastJob: Sendable {
         }
         let name = URL(fileURLWithPath: dataPath).lastPathComponent
         let level = Int((report.manifold.ciLevel * 100).rounded())
-        let footer = "Left: null model, \(nullModel.summary); right: the data. Both: \(method.displayName), seed \(options.seed). "
+        let tuning = views.manifold.projection.parameters.filter { $0.name != "seed" }
+        let methodText = method.displayName + (tuning.isEmpty ? "" : " (" + tuning.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + ")")
+        let footer = "Left: null model, \(nullModel.summary); right: the data. Both: \(methodText), seed \(options.seed). "
             + "ID by \(report.manifold.estimator) with \(level)% CI \u{00B7} N = \(report.n), D = \(report.d) \u{00B7} MindSpace \(MindSpaceVersion.string)"
         // Both panels share their axis limits, so the spread of the two views compares honestly.
         var sphere = panel(views.sphere, name: "Sphere view"), manifold = panel(views.manifold, name: "Manifold view")
