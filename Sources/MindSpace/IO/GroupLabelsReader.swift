@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads one group label per point from a TensorBoard Embedding Projector `metadata.tsv`.
 ///
 /// TensorBoard's rule, followed exactly: a file with a single column has **no header**, every
@@ -131,16 +133,37 @@ public enum GroupLabelsReader {
         String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Decodes each distinct label's bytes once.
+    /// Decodes each distinct label's bytes once. With few distinct labels (the usual case: a
+    /// handful of groups over many points) a byte comparison against each known label is several
+    /// times faster than hashing every line; past `linearLimit` labels a hash table takes over.
     private struct LabelInterner {
+        private static let linearLimit = 8
+        private var few: [(bytes: [UInt8], label: String)] = []
         private var known: [ArraySlice<UInt8>: String] = [:]
 
         mutating func label(_ bytes: ArraySlice<UInt8>) -> String {
+            for entry in few where entry.bytes.count == bytes.count && Self.same(entry.bytes, bytes) {
+                return entry.label
+            }
             if let existing = known[bytes] { return existing }
             let text = decode(bytes)
-            // Cap the table: a column of unique labels gains nothing from interning.
-            if known.count < 4096 { known[bytes] = text }
+            if few.count < Self.linearLimit {
+                few.append((Array(bytes), text))
+            } else if known.count < 4096 {
+                // Cap the table: a column of unique labels gains nothing from interning.
+                known[bytes] = text
+            }
             return text
+        }
+
+        /// Byte equality of two equally long byte strings (`memcmp`).
+        private static func same(_ a: [UInt8], _ b: ArraySlice<UInt8>) -> Bool {
+            a.withUnsafeBytes { left in
+                b.withUnsafeBytes { right in
+                    guard let l = left.baseAddress, let r = right.baseAddress else { return left.count == right.count }
+                    return left.count == right.count && memcmp(l, r, left.count) == 0
+                }
+            }
         }
     }
 

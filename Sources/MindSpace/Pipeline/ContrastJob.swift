@@ -91,7 +91,7 @@ public struct ContrastJob: Sendable {
             n: views.manifold.projection.count, d: input.tensor.shape.last ?? 0, method: method.rawValue,
             nullModel: nullModel.rawValue, nullModelSummary: nullModel.summary,
             manifold: views.manifold.summary, sphere: views.sphere.summary,
-            groups: labels.map { Set($0).count },
+            groups: labels.map { GroupColoring.groupCount($0) },
             image: path("contrast.png"), coordinates: .init(manifold: path("manifold-coordinates.npy"),
                                                             sphere: path("sphere-coordinates.npy")),
             report: path("contrast.json"),

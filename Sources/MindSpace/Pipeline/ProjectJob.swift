@@ -116,7 +116,7 @@ public struct ProjectJob: Sendable {
         let folder = URL(fileURLWithPath: outputFolder)
         func path(_ name: String) -> String { folder.appendingPathComponent(name).relativePath }
         let figureTitle = title ?? "\(URL(fileURLWithPath: dataPath).lastPathComponent) \u{2014} \(method.displayName)"
-        let groupCount = labels.map { Set($0).count }
+        let groupCount = labels.map { GroupColoring.groupCount($0) }
         let report = ProjectReport(
             method: method.rawValue, title: figureTitle, n: projection.count, d: d,
             axes: [projection.xLabel, projection.yLabel], axisVarianceRatio: projection.axisVarianceRatio,
@@ -161,7 +161,7 @@ public struct ProjectJob: Sendable {
         }
         footer += " \u{00B7} N = \(projection.count) points, D = \(d)"
         if let labels, let groupsPath {
-            footer += " \u{00B7} \(Set(labels).count) groups from \(URL(fileURLWithPath: groupsPath).lastPathComponent)"
+            footer += " \u{00B7} \(GroupColoring.groupCount(labels)) groups from \(URL(fileURLWithPath: groupsPath).lastPathComponent)"
         }
         footer += " \u{00B7} seed \(seed) \u{00B7} MindSpace \(MindSpaceVersion.string)"
         return Figure(plot, title: title, footer: footer, width: width, height: height,

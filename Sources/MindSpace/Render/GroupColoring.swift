@@ -11,22 +11,7 @@ struct GroupColoring: Sendable {
     /// otherwise by string order, so the same groups get the same colours however the rows are
     /// ordered. O(n) hashing plus O(g log g).
     init(labels: [String]) {
-        var indexOf: [String: Int32] = [:]
-        var names: [String] = []
-        var raw = [Int32](repeating: 0, count: labels.count)
-        for (i, label) in labels.enumerated() {
-            // With few groups a linear scan beats hashing (labels are usually short inline strings).
-            if names.count <= 8, let k = names.firstIndex(of: label) {
-                raw[i] = Int32(k)
-            } else if let k = indexOf[label] {
-                raw[i] = k
-            } else {
-                let k = Int32(names.count)
-                indexOf[label] = k
-                names.append(label)
-                raw[i] = k
-            }
-        }
+        let (raw, names) = Self.firstSeenGroups(labels)
         let numeric = names.compactMap { Int($0) }
         let sortedOrder: [Int]
         if numeric.count == names.count {
@@ -38,6 +23,31 @@ struct GroupColoring: Sendable {
         for (position, original) in sortedOrder.enumerated() { rank[original] = Int32(position) }
         self.init(groupOfPoint: raw.map { rank[Int($0)] }, names: sortedOrder.map { names[$0] })
     }
+
+    /// Each label's group index, groups numbered in order of first appearance, and the groups'
+    /// names in that order. O(n): a linear scan while there are few groups (labels are usually
+    /// short inline strings, compared faster than hashed), a hash table beyond.
+    static func firstSeenGroups(_ labels: [String]) -> (groupOfPoint: [Int32], names: [String]) {
+        var indexOf: [String: Int32] = [:]
+        var names: [String] = []
+        var raw = [Int32](repeating: 0, count: labels.count)
+        for (i, label) in labels.enumerated() {
+            if names.count <= 8, let k = names.firstIndex(of: label) {
+                raw[i] = Int32(k)
+            } else if let k = indexOf[label] {
+                raw[i] = k
+            } else {
+                let k = Int32(names.count)
+                indexOf[label] = k
+                names.append(label)
+                raw[i] = k
+            }
+        }
+        return (raw, names)
+    }
+
+    /// The number of distinct labels.
+    static func groupCount(_ labels: [String]) -> Int { firstSeenGroups(labels).names.count }
 
     /// Groups from indices into `names` (index order is colour order). Indices outside
     /// `names` are a programmer error.
