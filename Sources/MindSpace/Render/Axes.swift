@@ -60,11 +60,12 @@ public struct AxisSpec: Sendable, Equatable {
         }
     }
 
-    /// Nice ticks for this axis, about `targetCount` of them.
+    /// Nice ticks for this axis, about `targetCount` of them (on a logarithmic axis at most
+    /// that many labels, plus unlabelled minor ticks; see `NiceTicks(logarithmicLower:upper:targetCount:)`).
     public func ticks(targetCount: Int) -> NiceTicks {
         switch scale {
         case .logarithmic:
-            return NiceTicks(logarithmicLower: range.lowerBound, upper: range.upperBound)
+            return NiceTicks(logarithmicLower: range.lowerBound, upper: range.upperBound, targetCount: targetCount)
         case .linear:
             let ticks = NiceTicks(lower: range.lowerBound, upper: range.upperBound, targetCount: targetCount)
             if integerTicks && ticks.step < 1 {
@@ -141,16 +142,41 @@ public struct Axes: Sendable {
         }
     }
 
-    /// Draws the frame, outward ticks and tick labels (after the data, so they stay on top).
+    /// Whether the minor ticks of `ticks` are far enough apart to draw: at least 3 pixels (and
+    /// 2 frame widths) between any two ticks, minor or major, along an axis of `length` pixels.
+    static func minorTicksAreLegible(_ ticks: NiceTicks, axis: AxisSpec, length: Double, frame: Double) -> Bool {
+        guard !ticks.minorValues.isEmpty else { return false }
+        let positions = (ticks.values + ticks.minorValues).map { axis.fraction($0) * length }.sorted()
+        let closest = zip(positions, positions.dropFirst()).map { $1 - $0 }.min() ?? .infinity
+        return closest >= max(3, 2 * frame)
+    }
+
+    /// Draws the frame, outward ticks and tick labels (after the data, so they stay on top);
+    /// minor ticks, unlabelled and 60 % as long, where `minorTicksAreLegible`.
     func drawFrameAndTicks(on canvas: inout Canvas, style: PlotStyle) {
         let frame = style.pixels(style.frameWidthPoints)
         let tick = style.pixels(style.tickLengthPoints)
+        let minorTick = tick * 0.6
         let gap = style.pixels(style.paddingPoints) * 0.5
         let size = style.pixels(style.tickLabelPoints)
         let frameColor = style.frameColor.linear(), textColor = style.textColor.linear()
         let r = dataRect
         canvas.strokeRect(PixelRect(minX: r.minX - frame, minY: r.minY - frame, maxX: r.maxX + frame, maxY: r.maxY + frame),
                           lineWidth: frame, color: frameColor)
+        if Axes.minorTicksAreLegible(xTicks, axis: x, length: r.width, frame: frame) {
+            for value in xTicks.minorValues {
+                let px = pixelX(value)
+                canvas.fillRect(PixelRect(minX: px - frame / 2, minY: r.maxY + frame, maxX: px + frame / 2, maxY: r.maxY + frame + minorTick),
+                                color: frameColor)
+            }
+        }
+        if Axes.minorTicksAreLegible(yTicks, axis: y, length: r.height, frame: frame) {
+            for value in yTicks.minorValues {
+                let py = pixelY(value)
+                canvas.fillRect(PixelRect(minX: r.minX - frame - minorTick, minY: py - frame / 2, maxX: r.minX - frame, maxY: py + frame / 2),
+                                color: frameColor)
+            }
+        }
         for (value, label) in zip(xTicks.values, xTicks.labels) {
             let px = pixelX(value)
             canvas.fillRect(PixelRect(minX: px - frame / 2, minY: r.maxY + frame, maxX: px + frame / 2, maxY: r.maxY + frame + tick), color: frameColor)

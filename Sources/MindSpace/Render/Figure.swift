@@ -162,10 +162,27 @@ public struct Figure: Sendable {
 
     /// Y ticks: about one per 4.5 label heights of axis length (3–7), and at least 3 where the
     /// rounding to nice steps leaves fewer (a ±33 range asked for 3 ticks gets a step of 50 and a
-    /// lone "0"), as long as neighbouring labels stay two label heights apart.
+    /// lone "0"), as long as neighbouring labels stay two label heights apart (on a log axis,
+    /// checked for every pair, fewer labels when they would not).
     static func fittedYTicks(_ axis: AxisSpec, dataHeight: Double, style s: PlotStyle) -> NiceTicks {
         let tickText = s.pixels(s.tickLabelPoints)
         let first = min(max(Int(dataHeight / (tickText * 4.5)), 3), 7)
+        if axis.scale == .logarithmic {
+            // Log ticks are unevenly spaced (2, 3, … 9 crowd towards 10): check every neighbour pair.
+            func fits(_ ticks: NiceTicks) -> Bool {
+                labelsKeepApart(ticks, axis: axis, length: dataHeight,
+                                extents: Array(repeating: tickText, count: ticks.values.count), gap: tickText)
+            }
+            for target in first...(first + 4) {
+                let ticks = axis.ticks(targetCount: target)
+                if ticks.values.count >= 3 && fits(ticks) { return ticks }
+            }
+            for target in stride(from: first, through: 2, by: -1) {
+                let ticks = axis.ticks(targetCount: target)
+                if fits(ticks) { return ticks }
+            }
+            return axis.ticks(targetCount: 2)
+        }
         var ticks = axis.ticks(targetCount: first)
         let span = axis.range.upperBound - axis.range.lowerBound
         guard axis.scale == .linear, span > 0, span.isFinite else { return ticks }
@@ -177,6 +194,16 @@ public struct Figure: Sendable {
             ticks = candidate
         }
         return ticks
+    }
+
+    /// Whether neighbouring tick labels keep at least `gap` pixels between them on an axis of
+    /// `length` pixels, label i taking `extents[i]` pixels along the axis centred on its tick.
+    static func labelsKeepApart(_ ticks: NiceTicks, axis: AxisSpec, length: Double, extents: [Double], gap: Double) -> Bool {
+        let positions = ticks.values.map { axis.fraction($0) * length }
+        for i in positions.indices.dropFirst() where abs(positions[i] - positions[i - 1]) - (extents[i] + extents[i - 1]) / 2 < gap {
+            return false
+        }
+        return true
     }
 
     /// X ticks whose labels fit side by side: start from about one tick per 5 label heights of
@@ -191,6 +218,10 @@ public struct Figure: Sendable {
             let ticks = axis.ticks(targetCount: target)
             let widths = ticks.labels.map { s.textWidth($0, points: s.tickLabelPoints) }
             let right = boundsRight - max(rightReserve, (widths.last ?? 0) / 2 + pad)
+            if axis.scale == .logarithmic {
+                // Unevenly spaced: every neighbour pair keeps the gap the linear sum allows on average.
+                return (ticks, right, labelsKeepApart(ticks, axis: axis, length: right - left, extents: widths, gap: tickText * 1.5))
+            }
             let needed = widths.reduce(0, +) + Double(max(widths.count - 1, 0)) * tickText * 1.5
             return (ticks, right, needed <= right - left)
         }
