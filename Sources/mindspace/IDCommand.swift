@@ -1,6 +1,8 @@
 import ArgumentParser
 import MindSpace
 
+extension IntervalMethod: ExpressibleByArgument {}
+
 /// `mindspace id DATA`: intrinsic dimension with confidence intervals.
 struct IDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +21,13 @@ struct IDCommand: ParsableCommand {
 
     @Option(name: .long, help: "Neighbourhood size for the estimators that take one (default: each one's own).")
     var k: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Confidence intervals: auto (analytic where the estimator has one: twonn-mle, gride; else a seeded bootstrap), "
+        + "none (no intervals; faster), analytic (estimators without one report none and say why), "
+        + "or bootstrap (for every estimator).",
+        valueName: "auto|none|analytic|bootstrap"))
+    var ci: IntervalMethod = .auto
 
     @Option(name: .long, help: "Confidence level of the intervals.")
     var level: Double = 0.95
@@ -46,7 +55,8 @@ struct IDCommand: ParsableCommand {
     func run() throws {
         common.applyThreads()
         let options = EstimationOptions(duplicates: keepDuplicates ? .keep : .remove, confidenceLevel: level,
-                                        bootstrapResamples: bootstrap, seed: common.seed, threads: common.threads)
+                                        bootstrapResamples: bootstrap, intervalMethod: ci,
+                                        seed: common.seed, threads: common.threads)
         var job = IDJob(dataPath: data, arrayName: array,
                         estimatorNames: estimator.isEmpty ? ["auto"] : estimator, k: k,
                         options: options, pointwise: pointwise,

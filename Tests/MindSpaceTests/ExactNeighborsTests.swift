@@ -199,4 +199,51 @@ import Testing
             #expect(schedule.pairCount == blocks * (blocks + 1) / 2)
         }
     }
+
+    @Test func distinctRowsShareTheInputWhenNothingRepeats() {
+        // No duplicates: `unique` is the input itself, not a copy (same storage address), so
+        // deduplication costs no memory on the usual data.
+        let points = Matrix<Float>((0..<50).map { row in (0..<4).map { Float(row * 4 + $0) } })
+        let distinct = DeduplicatedPoints(points)
+        #expect(!distinct.hasDuplicates && distinct.unique == points)
+        let same = points.storage.withUnsafeBufferPointer { input in
+            distinct.unique.storage.withUnsafeBufferPointer { $0.baseAddress == input.baseAddress }
+        }
+        #expect(same)
+    }
+
+    @Test func defaultBlockSizeKeepsEachThreadsScratchWithinASixteenthOfTheInput() {
+        // The knn benchmark's shape: 20000 × 384 float32 (30.7 MB). Uncapped, 1024 rows need
+        // (2·1024·384 + 1024²)·4 B = 7.3 MB per thread; the cap allows 30.7/16 = 1.92 MB.
+        #expect(ExactNeighbors.defaultBlockSize(pointCount: 20000) == 1024)
+        #expect(ExactNeighbors.defaultBlockSize(pointCount: 20000, columns: 384, scalarBytes: 4) == 384)
+        for (n, d, bytes) in [(20000, 384, 4), (20000, 1024, 8), (1_000_000, 8, 4), (2500, 10, 8), (517, 3, 4), (5, 2, 8)] {
+            let block = ExactNeighbors.defaultBlockSize(pointCount: n, columns: d, scalarBytes: bytes)
+            let copies = block * d * bytes <= ExactNeighbors.centringCopyLimit ? 2 * block * d : 0
+            let scratch = (copies + block * block) * bytes
+            let uncapped = ExactNeighbors.defaultBlockSize(pointCount: n)
+            #expect(block <= uncapped && block % 64 == 0 || block == min(uncapped, n), "\(n)×\(d)")
+            // Within the limit, or at the 128-row floor; never lowered when the limit allows more.
+            #expect(scratch <= max(ExactNeighbors.scratchFloor, n * d * bytes / 16) || block == 128, "\(n)×\(d): \(block)")
+            if block < min(uncapped, n) {
+                let bigger = block + 64
+                let biggerScratch = ((bigger * d * bytes <= ExactNeighbors.centringCopyLimit ? 2 * bigger * d : 0) + bigger * bigger) * bytes
+                #expect(biggerScratch > max(ExactNeighbors.scratchFloor, n * d * bytes / 16), "\(n)×\(d): \(block)")
+            }
+        }
+        // Small inputs keep the N-only size (the 2 MiB floor).
+        #expect(ExactNeighbors.defaultBlockSize(pointCount: 2500, columns: 10, scalarBytes: 8) == 192)
+    }
+
+    @Test func sharedDeduplicationGivesTheSameSearch() throws {
+        // NeighborContext reusing the caller's duplicate analysis equals the one made inside.
+        var generator = SeededGenerator(seed: 12)
+        var rows = (0..<120).map { _ in (0..<3).map { _ in generator.nextUnitDouble() } }
+        rows += rows.prefix(12)
+        let points = Matrix(rows)
+        let own = try NeighborContext(points, k: 5, options: EstimationOptions())
+        let shared = try NeighborContext(points, deduplication: DeduplicatedPoints(points), k: 5, options: EstimationOptions())
+        #expect(own.table.distances == shared.table.distances && own.table.indices == shared.table.indices)
+        #expect(shared.deduplication?.removedCount == 12 && own.deduplication?.removedCount == 12)
+    }
 }

@@ -41,7 +41,7 @@ import Testing
     private func paintedArea(_ draw: (inout Canvas) -> Void) -> Double {
         var canvas = Canvas(width: 64, height: 64, background: SRGBColor.black.linear())
         draw(&canvas)
-        return canvas.pixels.reduce(0) { $0 + Double($1.x) }
+        return canvas.pixels.reduce(0) { $0 + Double($1.x) / Double(Canvas.fixedPointScale) }
     }
 
     @Test(arguments: [1.5, 2.0, 5.0, 12.3])

@@ -38,6 +38,12 @@ import Foundation
 ///    and at high dimension this systematic spread (≈ ±5 % at d = 20, n = 2500) exceeds the
 ///    sampling error.
 ///
+/// **Interval methods** (`IntervalMethod`). The interval is a bootstrap by construction (there is
+/// no analytic one), so `auto` and `bootstrap` both give it. Under `none` and `analytic` the
+/// estimate reports no interval (`analytic` says why), but the bootstrap of step 2 still runs:
+/// step 4 chooses the scale by comparing the calibrated intervals, so the estimate is the same
+/// whatever the interval method; only step 5 (the cube and sphere calibrations) is skipped.
+///
 /// **Why these choices** (measured during development on seeds 1–5 of the 24 benchmark manifolds
 /// at n = 2500 and on noisy cubes, balls, spheres and Gaussians; seed 0 is held out for the
 /// README's benchmark; `scripts/evaluate_auto.py` reproduces the benchmark figures). Mean
@@ -220,11 +226,13 @@ public struct AutoEstimator: DimensionEstimator {
                                                highs: curve.map(\.high), scales: scales)
         let chosen = choice.index
 
-        // 5. The interval over the reference geometries at the chosen scale.
+        // 5. The interval over the reference geometries at the chosen scale (skipped when no
+        // interval is reported).
+        let plan = options.intervalPlan(estimator: name, hasAnalytic: false)
         var perGeometry: [(shape: UniformShape, estimate: Double, low: Double, high: Double)] = [
             (Self.pointReference, curve[chosen].estimate.dimension, curve[chosen].low, curve[chosen].high)]
         var calibrationSamples = ball.samplesDrawn
-        for shape in Self.intervalReferences where shape != Self.pointReference {
+        for shape in Self.intervalReferences where shape != Self.pointReference && plan == .bootstrap {
             var other = calibration(shape)
             let estimate = try other.invert(raw[chosen], scaleIndex: chosen).dimension
             let low = try other.invert(rawLow[chosen], scaleIndex: chosen).dimension
@@ -234,12 +242,14 @@ public struct AutoEstimator: DimensionEstimator {
             calibrationSamples += other.samplesDrawn
         }
         let dimension = curve[chosen].estimate.dimension
-        let interval = ConfidenceInterval(
-            low: perGeometry.map(\.low).min() ?? dimension, high: perGeometry.map(\.high).max() ?? dimension,
-            level: options.confidenceLevel, method: .bootstrap,
-            detail: "percentile bootstrap over points (\(options.bootstrapResamples) resamples, seed \(options.seed)) of the "
-                + "scale-\(scales[chosen]) statistic, widened x\(Self.text(widening)) for calibration noise, inverted through "
-                + "ball, hypercube and sphere calibrations and joined")
+        let interval = options.bootstrapOnlyInterval(estimator: name) {
+            ConfidenceInterval(
+                low: perGeometry.map(\.low).min() ?? dimension, high: perGeometry.map(\.high).max() ?? dimension,
+                level: options.confidenceLevel, method: .bootstrap,
+                detail: "percentile bootstrap over points (\(options.bootstrapResamples) resamples, seed \(options.seed)) of the "
+                    + "scale-\(scales[chosen]) statistic, widened x\(Self.text(widening)) for calibration noise, inverted through "
+                    + "ball, hypercube and sphere calibrations and joined")
+        }
 
         // Report.
         diagnostics["sample_size"] = .int(n)
@@ -273,10 +283,15 @@ public struct AutoEstimator: DimensionEstimator {
             "\(scales[$0]): \(Self.text(curve[$0].estimate.dimension)) [\(Self.text(curve[$0].low)), \(Self.text(curve[$0].high))]"
         }.joined(separator: "; "))
         notes.append(choice.reason)
-        notes.append("interval: reference geometry unknown, so the \(Int((options.confidenceLevel * 100).rounded()))% "
-                     + "intervals through each calibration are joined (ball \(Self.text(perGeometry[0].estimate)), "
-                     + perGeometry.dropFirst().map { "\($0.shape.name) \(Self.text($0.estimate))" }.joined(separator: ", ")
-                     + "); point estimate from the ball")
+        if interval.hasBounds {
+            notes.append("interval: reference geometry unknown, so the \(Int((options.confidenceLevel * 100).rounded()))% "
+                         + "intervals through each calibration are joined (ball \(Self.text(perGeometry[0].estimate)), "
+                         + perGeometry.dropFirst().map { "\($0.shape.name) \(Self.text($0.estimate))" }.joined(separator: ", ")
+                         + "); point estimate from the ball")
+        } else {
+            notes.append("no interval reported; the bootstrap that chooses the scale still ran, so the estimate is the one "
+                         + "reported with an interval")
+        }
         switch curve[chosen].estimate.bound {
         case .aboveLargest where maximumDimension == points.columns:
             notes.append("the statistic reads at or above that of a uniform \(maximumDimension)-ball: the data fill all "

@@ -74,26 +74,28 @@ public struct CorrIntEstimator: CoordinateNeighborDimensionEstimator {
         let logRatio = log(r2 / r1)
         let dimension = (log(Double(outer) / pairs) - log(Double(inner) / pairs)) / logRatio
 
-        var generator = SeededGenerator(seed: options.seed)
-        let bounds = Bootstrap.percentileInterval(
-            itemCount: n, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-            generator: &generator) { weights in
-                var innerTotal = 0.0, outerTotal = 0.0
-                for point in 0..<n where weights[point] > 0 {
-                    innerTotal += Double(weights[point] * counts[0][point])
-                    outerTotal += Double(weights[point] * counts[1][point])
-                }
-                return log(outerTotal / innerTotal) / logRatio
-            }
-        let diagnostics: [String: ParameterValue] = [
+        var diagnostics: [String: ParameterValue] = [
             "points_used": .int(n), "r1": .double(r1), "r2": .double(r2),
             "ordered_pairs_within_r1": .int(inner), "ordered_pairs_within_r2": .int(outer),
-            "bootstrap_finite_replicates": .int(bounds?.finiteReplicates ?? 0),
         ]
-        let interval = ConfidenceInterval(
-            low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-            method: .bootstrap,
-            detail: "percentile bootstrap over points of their pair counts (radii fixed), \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        let interval = options.bootstrapOnlyInterval(estimator: name) {
+            var generator = SeededGenerator(seed: options.seed)
+            let bounds = Bootstrap.percentileInterval(
+                itemCount: n, resamples: options.bootstrapResamples, level: options.confidenceLevel,
+                generator: &generator) { weights in
+                    var innerTotal = 0.0, outerTotal = 0.0
+                    for point in 0..<n where weights[point] > 0 {
+                        innerTotal += Double(weights[point] * counts[0][point])
+                        outerTotal += Double(weights[point] * counts[1][point])
+                    }
+                    return log(outerTotal / innerTotal) / logRatio
+                }
+            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+            return ConfidenceInterval(
+                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
+                method: .bootstrap,
+                detail: "percentile bootstrap over points of their pair counts (radii fixed), \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: [])
     }

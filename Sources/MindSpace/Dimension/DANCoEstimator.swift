@@ -147,29 +147,33 @@ public struct DANCoEstimator: DimensionEstimator {
         let columns = points.columns
         let (integer, dimension, divergence) = try select(data, calibration: calibration, columns: columns)
 
-        var generator = SeededGenerator(seed: options.seed)
-        let bounds = Bootstrap.percentileInterval(
-            itemCount: points.rows, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-            generator: &generator) { counts in
-                let resampled = perPoint.statistics(k: k, bound: Double(bound), counts: counts)
-                return (try? select(resampled, calibration: calibration, columns: columns).estimate) ?? .nan
-            }
         var parameters = self.parameters
         parameters["max_dimension"] = .int(bound)
-        let diagnostics: [String: ParameterValue] = [
+        var diagnostics: [String: ParameterValue] = [
             "points_used": .int(points.rows), "integer_estimate": .int(integer),
             "kl_divergence": .double(divergence), "mind_mlk": .double(data.dimension),
             "mean_nu": .double(data.meanNu), "mean_tau": .double(data.meanTau),
-            "calibration_sets": .int(bound), "bootstrap_finite_replicates": .int(bounds?.finiteReplicates ?? 0),
+            "calibration_sets": .int(bound),
         ]
-        var notes = ["calibrated on \(bound) uniform hyperballs of \(points.rows) points (seed \(options.seed)); the interval leaves out the calibration's own noise"]
+        var notes = ["calibrated on \(bound) uniform hyperballs of \(points.rows) points (seed \(options.seed))"]
         if integer == bound {
             notes.append("the KL divergence is smallest at the largest candidate dimension \(bound); the dimension may be higher")
         }
-        let interval = ConfidenceInterval(
-            low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-            method: .bootstrap,
-            detail: "percentile bootstrap over points with the calibration fixed, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        let interval = options.bootstrapOnlyInterval(estimator: name) {
+            var generator = SeededGenerator(seed: options.seed)
+            let bounds = Bootstrap.percentileInterval(
+                itemCount: points.rows, resamples: options.bootstrapResamples, level: options.confidenceLevel,
+                generator: &generator) { counts in
+                    let resampled = perPoint.statistics(k: k, bound: Double(bound), counts: counts)
+                    return (try? select(resampled, calibration: calibration, columns: columns).estimate) ?? .nan
+                }
+            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+            notes[0] += "; the interval leaves out the calibration's own noise"
+            return ConfidenceInterval(
+                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
+                method: .bootstrap,
+                detail: "percentile bootstrap over points with the calibration fixed, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

@@ -48,6 +48,9 @@ public struct EstimationOptions: Sendable, Equatable {
     public var confidenceLevel: Double
     /// Resamples for bootstrap intervals (default 200).
     public var bootstrapResamples: Int
+    /// How intervals are obtained (default `.auto`: analytic where the estimator has one, else
+    /// the seeded bootstrap); `.none` skips them.
+    public var intervalMethod: IntervalMethod
     /// Seed of every random choice (bootstrap resampling).
     public var seed: UInt64
     /// Threads for the neighbour search (`nil`: all cores).
@@ -55,10 +58,12 @@ public struct EstimationOptions: Sendable, Equatable {
 
     /// Options with the defaults above; `validate()` checks them.
     public init(duplicates: DuplicatePolicy = .remove, confidenceLevel: Double = 0.95,
-                bootstrapResamples: Int = 200, seed: UInt64 = 0, threads: Int? = nil) {
+                bootstrapResamples: Int = 200, intervalMethod: IntervalMethod = .auto,
+                seed: UInt64 = 0, threads: Int? = nil) {
         self.duplicates = duplicates
         self.confidenceLevel = confidenceLevel
         self.bootstrapResamples = bootstrapResamples
+        self.intervalMethod = intervalMethod
         self.seed = seed
         self.threads = threads
     }

@@ -108,23 +108,25 @@ public struct FisherSEstimator: DimensionEstimator {
             throw MindSpaceError(.malformedData,
                                  "fishers: every point is separable from all others at every alpha in [0.6, 0.98]: the dimension is too high to resolve with \(n) points")
         }
-        var generator = SeededGenerator(seed: options.seed)
-        let bounds = Bootstrap.percentileInterval(
-            itemCount: n, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-            generator: &generator) { profile($0).dimension }
         var diagnostics: [String: ParameterValue] = [
             "points_used": .int(n), "components_retained": .int(retained), "selected_alpha": .double(alpha),
-            "bootstrap_finite_replicates": .int(bounds?.finiteReplicates ?? 0),
         ]
         var notes: [String] = []
         if zeroNorm > 0 {
             diagnostics["zero_norm_points"] = .int(zeroNorm)
             notes.append("\(zeroNorm) points at the exact mean have no direction after whitening and were left out")
         }
-        let interval = ConfidenceInterval(
-            low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-            method: .bootstrap,
-            detail: "percentile bootstrap over points of the per-point inseparability fractions, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        let interval = options.bootstrapOnlyInterval(estimator: name) {
+            var generator = SeededGenerator(seed: options.seed)
+            let bounds = Bootstrap.percentileInterval(
+                itemCount: n, resamples: options.bootstrapResamples, level: options.confidenceLevel,
+                generator: &generator) { profile($0).dimension }
+            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+            return ConfidenceInterval(
+                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
+                method: .bootstrap,
+                detail: "percentile bootstrap over points of the per-point inseparability fractions, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        }
         return prepared.annotated(DimensionEstimate(
             estimator: name, dimension: dimension, ci: interval, pointwise: nil,
             parameters: parameters, diagnostics: diagnostics, notes: notes))

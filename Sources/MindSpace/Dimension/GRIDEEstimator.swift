@@ -35,7 +35,11 @@ import Foundation
 /// the outlier cut removed (the cut rarely removes any). The interval is the Wald interval
 /// d̂ ± z·SE (z the normal quantile of the level), with the lower end floored at 0. At
 /// n₁ = 1 the exact Gamma interval of `TwoNNEstimator(fit: .maximumLikelihood)` is an
-/// alternative; the Wald form is kept here for every n₁ alike.
+/// alternative; the Wald form is kept here for every n₁ alike. With `IntervalMethod.bootstrap`
+/// the interval is instead a seeded percentile bootstrap over points: each resample of the ratios
+/// goes through the whole fit (ties, outlier cut, likelihood root); resamples the fit refuses are
+/// left out and counted (`bootstrap_finite_replicates`). Cost: B fits, O(B·N·log N) plus B root
+/// searches.
 ///
 /// **Known biases.** As TwoNN at n₁ = 1 (boundaries and curvature pull d̂ down, noise pulls it
 /// up); larger n₁ see larger neighbourhoods, so curvature and density changes bias more while
@@ -89,10 +93,35 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
         if fit.outliersRemoved > 0 {
             notes.append("\(fit.outliersRemoved) ratios above q50 + 20 (q95 - q50) left out as likely overlapping points (DADApy's cut)")
         }
-        let interval = ConfidenceInterval(
-            low: max(0, fit.dimension - z * fit.standardError), high: fit.dimension + z * fit.standardError,
-            level: options.confidenceLevel, method: .analytic,
-            detail: "Wald: estimate +- z * SE, SE = 1/sqrt(observed Fisher information) over all ratios (DADApy)")
+        let interval: ConfidenceInterval
+        switch options.intervalPlan(estimator: name, hasAnalytic: true) {
+        case .analytic:
+            interval = ConfidenceInterval(
+                low: max(0, fit.dimension - z * fit.standardError), high: fit.dimension + z * fit.standardError,
+                level: options.confidenceLevel, method: .analytic,
+                detail: "Wald: estimate +- z * SE, SE = 1/sqrt(observed Fisher information) over all ratios (DADApy)")
+        case .bootstrap:
+            let values = ratios.values
+            var generator = SeededGenerator(seed: options.seed)
+            var resample: [Double] = []
+            resample.reserveCapacity(values.count)
+            let bounds = Bootstrap.percentileInterval(
+                itemCount: values.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
+                generator: &generator) { counts -> Double in
+                    resample.removeAll(keepingCapacity: true)
+                    for index in 0..<values.count where counts[index] > 0 {
+                        for _ in 0..<counts[index] { resample.append(values[index]) }
+                    }
+                    return (try? Self.fit(ratios: resample, n1: n1, n2: n2).dimension) ?? .nan
+                }
+            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+            interval = ConfidenceInterval(
+                low: bounds?.low ?? fit.dimension, high: bounds?.high ?? fit.dimension, level: options.confidenceLevel,
+                method: .bootstrap,
+                detail: "percentile bootstrap over points (each resample refitted), \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        case .omitted(let reason):
+            interval = .omitted(level: options.confidenceLevel, reason: reason)
+        }
         return DimensionEstimate(estimator: name, dimension: fit.dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

@@ -143,12 +143,14 @@ public struct KNNEstimator: DimensionEstimator {
         let lengths = contributions.map { $0.map { $0.reduce(0, +) } }
         let fit = Self.fit(lengths: lengths, sizes: sizes, gamma: gamma, maximumDimension: rows.columns)
 
-        let bounds = Self.bootstrapInterval(contributions: contributions, sizes: sizes, gamma: gamma,
-                                            maximumDimension: rows.columns, options: options, generator: &generator)
+        let interval = options.bootstrapOnlyInterval(estimator: name) {
+            let bounds = Self.bootstrapInterval(contributions: contributions, sizes: sizes, gamma: gamma,
+                                                maximumDimension: rows.columns, options: options, generator: &generator)
+            return ConfidenceInterval(low: bounds.low, high: bounds.high, level: options.confidenceLevel, method: .bootstrap,
+                                      detail: "two-stage percentile bootstrap (replicates, then points within each) of the integer estimate, order statistics, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        }
         var result = DimensionEstimate(
-            estimator: name, dimension: Double(fit.dimension),
-            ci: ConfidenceInterval(low: bounds.low, high: bounds.high, level: options.confidenceLevel, method: .bootstrap,
-                                   detail: "two-stage percentile bootstrap (replicates, then points within each) of the integer estimate, order statistics, \(options.bootstrapResamples) resamples, seed \(options.seed)"),
+            estimator: name, dimension: Double(fit.dimension), ci: interval,
             pointwise: nil, parameters: parameters,
             diagnostics: ["residual": .double(fit.residual), "points_used": .int(n)],
             notes: [])

@@ -34,22 +34,24 @@ enum LocalEstimateSummary {
         guard dimension.isFinite else {
             throw MindSpaceError(.malformedData, "\(name): the \(pooling.rawValue) of the local estimates is not finite")
         }
-        var generator = SeededGenerator(seed: options.seed)
-        let bounds = Bootstrap.percentileInterval(
-            itemCount: sorted.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-            generator: &generator) { pooled(sorted, pooling: pooling, counts: $0) }
         var diagnostics = extraDiagnostics
         diagnostics["points_used"] = .int(sorted.count)
-        diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
         var notes = extraNotes
         if undefined > 0 {
             diagnostics["undefined_local_estimates"] = .int(undefined)
             notes.append("\(undefined) points left out of the \(pooling.rawValue): their local estimate is undefined (\(undefinedReason))")
         }
-        let interval = ConfidenceInterval(
-            low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-            method: .bootstrap,
-            detail: "percentile bootstrap over points of the \(pooling.rawValue) of local estimates, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        let interval = options.bootstrapOnlyInterval(estimator: name) {
+            var generator = SeededGenerator(seed: options.seed)
+            let bounds = Bootstrap.percentileInterval(
+                itemCount: sorted.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
+                generator: &generator) { pooled(sorted, pooling: pooling, counts: $0) }
+            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+            return ConfidenceInterval(
+                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
+                method: .bootstrap,
+                detail: "percentile bootstrap over points of the \(pooling.rawValue) of local estimates, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: pointwise,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

@@ -14,27 +14,29 @@ enum LocalMeanSummary {
                                  "\(name): too few points with a defined local estimate: \(finite.count) of \(local.count) (\(undefinedReason))")
         }
         let dimension = finite.reduce(0, +) / Double(finite.count)
-        var generator = SeededGenerator(seed: options.seed)
-        let bounds = Bootstrap.percentileInterval(
-            itemCount: finite.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-            generator: &generator) { counts in
-                var total = 0.0
-                for index in 0..<finite.count where counts[index] > 0 { total += Double(counts[index]) * finite[index] }
-                return total / Double(finite.count)
-            }
         var diagnostics = extra
         diagnostics["points_used"] = .int(finite.count)
-        diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
         var notes = extraNotes
         let undefined = local.count - finite.count
         if undefined > 0 {
             diagnostics["undefined_local_estimates"] = .int(undefined)
             notes.append("\(undefined) points left out of the mean: their local estimate is undefined (\(undefinedReason))")
         }
-        let interval = ConfidenceInterval(
-            low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-            method: .bootstrap,
-            detail: "percentile bootstrap over points of the mean of local estimates, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        let interval = options.bootstrapOnlyInterval(estimator: name) {
+            var generator = SeededGenerator(seed: options.seed)
+            let bounds = Bootstrap.percentileInterval(
+                itemCount: finite.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
+                generator: &generator) { counts in
+                    var total = 0.0
+                    for index in 0..<finite.count where counts[index] > 0 { total += Double(counts[index]) * finite[index] }
+                    return total / Double(finite.count)
+                }
+            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+            return ConfidenceInterval(
+                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
+                method: .bootstrap,
+                detail: "percentile bootstrap over points of the mean of local estimates, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: pointwise,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

@@ -108,27 +108,27 @@ public struct MLEEstimator: NeighborDimensionEstimator {
                                  "mle: the \(pooling.rawValue) of the local estimates is not finite (points whose k neighbours are all equidistant)")
         }
 
-        // For the median, resample the sorted local values so a resample stays sorted.
-        var generator = SeededGenerator(seed: options.seed)
-        let bounds = Bootstrap.percentileInterval(
-            itemCount: logSums.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-            generator: &generator) { counts in
-                pooled(logSums: logSums, local: localEstimates, sortedLocal: sortedLocal,
-                       numerator: numerator, counts: counts)
-            }
-        var diagnostics: [String: ParameterValue] = [
-            "points_used": .int(logSums.count),
-            "bootstrap_finite_replicates": .int(bounds?.finiteReplicates ?? 0),
-        ]
+        var diagnostics: [String: ParameterValue] = ["points_used": .int(logSums.count)]
         var notes: [String] = []
         if dropped > 0 {
             diagnostics["zero_distance_points_dropped"] = .int(dropped)
             notes.append("\(dropped) points with a duplicate (nearest-neighbour distance 0) dropped: their local estimate is undefined")
         }
-        let interval = ConfidenceInterval(
-            low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-            method: .bootstrap,
-            detail: "percentile bootstrap over points, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        let interval = options.bootstrapOnlyInterval(estimator: name) {
+            // For the median, resample the sorted local values so a resample stays sorted.
+            var generator = SeededGenerator(seed: options.seed)
+            let bounds = Bootstrap.percentileInterval(
+                itemCount: logSums.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
+                generator: &generator) { counts in
+                    pooled(logSums: logSums, local: localEstimates, sortedLocal: sortedLocal,
+                           numerator: numerator, counts: counts)
+                }
+            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+            return ConfidenceInterval(
+                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
+                method: .bootstrap,
+                detail: "percentile bootstrap over points, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: pointwise,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

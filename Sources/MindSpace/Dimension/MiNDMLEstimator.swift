@@ -92,16 +92,9 @@ public struct MiNDMLEstimator: DimensionEstimator {
             }
         }
         let dimension = solve(nil)
-        var generator = SeededGenerator(seed: options.seed)
-        let bounds = Bootstrap.percentileInterval(
-            itemCount: logRatios.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-            generator: &generator) { solve($0) }
         var parameters = self.parameters
         parameters["max_dimension"] = .int(bound)
-        var diagnostics: [String: ParameterValue] = [
-            "points_used": .int(logRatios.count),
-            "bootstrap_finite_replicates": .int(bounds?.finiteReplicates ?? 0),
-        ]
+        var diagnostics: [String: ParameterValue] = ["points_used": .int(logRatios.count)]
         var notes: [String] = []
         if dropped > 0 {
             diagnostics["undefined_ratio_points_dropped"] = .int(dropped)
@@ -110,10 +103,17 @@ public struct MiNDMLEstimator: DimensionEstimator {
         if dimension >= Double(bound) {
             notes.append("the estimate reached the upper bound \(bound); the true maximum of the likelihood may lie above it")
         }
-        let interval = ConfidenceInterval(
-            low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-            method: .bootstrap,
-            detail: "percentile bootstrap over points, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        let interval = options.bootstrapOnlyInterval(estimator: name) {
+            var generator = SeededGenerator(seed: options.seed)
+            let bounds = Bootstrap.percentileInterval(
+                itemCount: logRatios.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
+                generator: &generator) { solve($0) }
+            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+            return ConfidenceInterval(
+                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
+                method: .bootstrap,
+                detail: "percentile bootstrap over points, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

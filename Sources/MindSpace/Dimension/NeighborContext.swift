@@ -14,6 +14,14 @@ public struct NeighborContext<Scalar: NeighborScalar>: Sendable {
     /// - Throws: the search's errors; "too few distinct points" when removing duplicates leaves
     ///   k or fewer rows.
     public init(_ points: Matrix<Scalar>, k: Int, options: EstimationOptions) throws {
+        try self.init(points, deduplication: nil, k: k, options: options)
+    }
+
+    /// As `init(_:k:options:)`, reusing `deduplication` (the duplicate analysis of exactly these
+    /// `points`, made by the caller for its own bookkeeping) instead of hashing the rows again;
+    /// `nil` analyses them here. Ignored when `options.duplicates` is `.keep`.
+    public init(_ points: Matrix<Scalar>, deduplication known: DeduplicatedPoints<Scalar>?, k: Int,
+                options: EstimationOptions) throws {
         originalCount = points.rows
         if let (row, column) = points.firstNonFinite() {   // before deduplication renumbers rows
             throw MindSpaceError(.malformedData, "non-finite value (NaN or Inf) at row \(row), column \(column)")
@@ -23,7 +31,8 @@ public struct NeighborContext<Scalar: NeighborScalar>: Sendable {
             deduplication = nil
             table = try ExactNeighbors.search(points, k: k, threads: options.threads)
         case .remove:
-            let distinct = DeduplicatedPoints(points)
+            precondition(known.map { $0.originalCount == points.rows } ?? true, "deduplication of other points")
+            let distinct = known ?? DeduplicatedPoints(points)
             if distinct.hasDuplicates && distinct.unique.rows <= k && k >= 1 {
                 throw MindSpaceError(.malformedData,
                                      "too few distinct points for \(k) nearest neighbours: \(distinct.unique.rows) distinct of \(points.rows) rows")

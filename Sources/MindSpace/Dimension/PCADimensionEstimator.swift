@@ -52,33 +52,35 @@ public struct PCADimensionEstimator: DimensionEstimator {
         }
         let dimension = rule.dimension(eigenvalues: spectrum, sampleCount: n, featureCount: d)
 
-        // Replicates drawn exactly as `Bootstrap.percentileInterval` draws its resamples.
-        var generator = SeededGenerator(seed: options.seed)
-        let data = rows.storage.map { Double($0) }
-        var replicates: [Double] = []
-        var counts = [Int](repeating: 0, count: n)
-        for _ in 0..<options.bootstrapResamples {
-            for index in counts.indices { counts[index] = 0 }
-            for _ in 0..<n { counts[generator.nextIndex(below: n)] += 1 }
-            let values = try counts.withUnsafeBufferPointer { try Self.weightedSpectrum(data, rows: n, columns: d, counts: $0) }
-            let replicate = rule.dimension(eigenvalues: values, sampleCount: n, featureCount: d)
-            if replicate.isFinite { replicates.append(replicate) }
+        var diagnostics: [String: ParameterValue] = ["points_used": .int(n), "largest_eigenvalue": .double(spectrum[0])]
+        let interval = try options.bootstrapOnlyInterval(estimator: name) {
+            // Replicates drawn exactly as `Bootstrap.percentileInterval` draws its resamples.
+            var generator = SeededGenerator(seed: options.seed)
+            let data = rows.storage.map { Double($0) }
+            var replicates: [Double] = []
+            var counts = [Int](repeating: 0, count: n)
+            for _ in 0..<options.bootstrapResamples {
+                for index in counts.indices { counts[index] = 0 }
+                for _ in 0..<n { counts[generator.nextIndex(below: n)] += 1 }
+                let values = try counts.withUnsafeBufferPointer { try Self.weightedSpectrum(data, rows: n, columns: d, counts: $0) }
+                let replicate = rule.dimension(eigenvalues: values, sampleCount: n, featureCount: d)
+                if replicate.isFinite { replicates.append(replicate) }
+            }
+            replicates.sort()
+            var low = dimension, high = dimension
+            if !replicates.isEmpty {
+                let median = Bootstrap.interpolatedQuantile(replicates, 0.5)
+                low = dimension - (median - Bootstrap.interpolatedQuantile(replicates, (1 - options.confidenceLevel) / 2))
+                high = dimension + (Bootstrap.interpolatedQuantile(replicates, (1 + options.confidenceLevel) / 2) - median)
+            }
+            diagnostics["bootstrap_finite_replicates"] = .int(replicates.count)
+            return ConfidenceInterval(
+                low: low, high: high, level: options.confidenceLevel, method: .bootstrap,
+                detail: "bootstrap over points (spectrum recomputed per resample), percentile interval re-centred on the estimate, \(options.bootstrapResamples) resamples, seed \(options.seed)")
         }
-        replicates.sort()
-        var low = dimension, high = dimension
-        if !replicates.isEmpty {
-            let median = Bootstrap.interpolatedQuantile(replicates, 0.5)
-            low = dimension - (median - Bootstrap.interpolatedQuantile(replicates, (1 - options.confidenceLevel) / 2))
-            high = dimension + (Bootstrap.interpolatedQuantile(replicates, (1 + options.confidenceLevel) / 2) - median)
-        }
-        let interval = ConfidenceInterval(
-            low: low, high: high, level: options.confidenceLevel, method: .bootstrap,
-            detail: "bootstrap over points (spectrum recomputed per resample), percentile interval re-centred on the estimate, \(options.bootstrapResamples) resamples, seed \(options.seed)")
         let result = DimensionEstimate(
             estimator: name, dimension: dimension, ci: interval, pointwise: nil, parameters: parameters,
-            diagnostics: ["points_used": .int(n), "bootstrap_finite_replicates": .int(replicates.count),
-                          "largest_eigenvalue": .double(spectrum[0])],
-            notes: [])
+            diagnostics: diagnostics, notes: [])
         return prepared.annotated(result)
     }
 

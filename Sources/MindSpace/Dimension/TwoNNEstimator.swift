@@ -22,7 +22,8 @@ import Foundation
 /// DADApy's `compute_id_2NN()` (0.3.4: `mu_fraction = 0.9`, `y = -log(1 - arange(1, n_eff+1)/N)`,
 /// fitted with `curve_fit`): F uses the N of all ratios, before discarding, and i starts at 1, so
 /// 1 − F never reaches 0 when f > 0. f must be in (0, 1) (f = 0 would put the last point at
-/// −log 0). The interval is a seeded percentile bootstrap over points (`Bootstrap`).
+/// −log 0). The interval is a seeded percentile bootstrap over points (`Bootstrap`); it has no
+/// analytic one.
 ///
 /// **Maximum likelihood** (`.maximumLikelihood`, reported as `twonn-mle`; Denti et al. 2022,
 /// Sci. Rep. 12:14018; DADApy `compute_id_2NN(algorithm="ml")`, skdim `TwoNN(method="mle")`).
@@ -34,6 +35,8 @@ import Foundation
 /// Type-II censoring d·T ~ Gamma(M, 1) exactly (Epstein & Sobel 1953), a pivot, so
 ///   [G⁻¹((1 − level)/2; M) / T,  G⁻¹((1 + level)/2; M) / T]
 /// is an exact interval under the model (G⁻¹ the Gamma(M, 1) quantile; `GammaDistribution`).
+/// With `IntervalMethod.bootstrap` it is instead the seeded percentile bootstrap over points of
+/// the same statistic (each resample of the N ratios is sorted, censored at its own M-th value).
 ///
 /// **Known biases.** Boundaries and curvature bias d̂ down (a point near a boundary sees its
 /// neighbours on one side; on a uniform 10-cube with N = 4000 both fits give ≈ 8.7); small-scale
@@ -119,32 +122,72 @@ public struct TwoNNEstimator: NeighborDimensionEstimator {
 
         let dimension: Double
         let interval: ConfidenceInterval
-        switch fit {
-        case .leastSquares:
-            let targets = (1...kept).map { -log1p(-Double($0) / Double(n)) }
-            dimension = Self.leastSquaresSlope(logRatios, targets: targets, counts: nil)
+        func bootstrapInterval(around estimate: Double,
+                               _ statistic: (UnsafeBufferPointer<Int>) -> Double) -> ConfidenceInterval {
             var generator = SeededGenerator(seed: options.seed)
             let bounds = Bootstrap.percentileInterval(
                 itemCount: n, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { Self.leastSquaresSlope(logRatios, targets: targets, counts: $0) }
+                generator: &generator, statistic: statistic)
             diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
-            interval = ConfidenceInterval(
-                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
+            return ConfidenceInterval(
+                low: bounds?.low ?? estimate, high: bounds?.high ?? estimate, level: options.confidenceLevel,
                 method: .bootstrap,
                 detail: "percentile bootstrap over points, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        }
+        switch fit {
+        case .leastSquares:
+            let targets = (1...kept).map { -log1p(-Double($0) / Double(n)) }
+            let slope = Self.leastSquaresSlope(logRatios, targets: targets, counts: nil)
+            dimension = slope
+            interval = options.bootstrapOnlyInterval(estimator: name) {
+                bootstrapInterval(around: slope) { Self.leastSquaresSlope(logRatios, targets: targets, counts: $0) }
+            }
         case .maximumLikelihood:
-            let lastKept = logRatios[kept - 1]
-            let totalTime = logRatios.prefix(kept).reduce(0, +) + Double(n - kept) * lastKept
-            dimension = Double(kept - 1) / totalTime
-            let tail = (1 - options.confidenceLevel) / 2
-            interval = ConfidenceInterval(
-                low: GammaDistribution.quantile(tail, shape: Double(kept)) / totalTime,
-                high: GammaDistribution.quantile(1 - tail, shape: Double(kept)) / totalTime,
-                level: options.confidenceLevel, method: .analytic,
-                detail: "exact: d * T ~ Gamma(\(kept), 1), T the censored sum of log r2/r1")
+            let estimate = Self.censoredMaximumLikelihood(logRatios, kept: kept, counts: nil)
+            dimension = estimate
+            switch options.intervalPlan(estimator: name, hasAnalytic: true) {
+            case .analytic:
+                let totalTime = Self.censoredTotalTime(logRatios, kept: kept, counts: nil)
+                let tail = (1 - options.confidenceLevel) / 2
+                interval = ConfidenceInterval(
+                    low: GammaDistribution.quantile(tail, shape: Double(kept)) / totalTime,
+                    high: GammaDistribution.quantile(1 - tail, shape: Double(kept)) / totalTime,
+                    level: options.confidenceLevel, method: .analytic,
+                    detail: "exact: d * T ~ Gamma(\(kept), 1), T the censored sum of log r2/r1")
+            case .bootstrap:
+                interval = bootstrapInterval(around: estimate) {
+                    Self.censoredMaximumLikelihood(logRatios, kept: kept, counts: $0)
+                }
+            case .omitted(let reason):
+                interval = .omitted(level: options.confidenceLevel, reason: reason)
+            }
         }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
+    }
+
+    /// The censored maximum-likelihood estimate (M − 1)/T of the ascending `logRatios`, M = `kept`
+    /// (see the type's documentation), each entry repeated `counts[i]` times when `counts` is given
+    /// (a bootstrap resample, which stays sorted; its M-th value censors the rest).
+    static func censoredMaximumLikelihood(_ logRatios: [Double], kept: Int, counts: UnsafeBufferPointer<Int>?) -> Double {
+        Double(kept - 1) / censoredTotalTime(logRatios, kept: kept, counts: counts)
+    }
+
+    /// T = Σᵢ≤M x₍ᵢ₎ + (N − M)·x₍M₎ over the ascending `logRatios` (N of them, or Σ counts with
+    /// `counts`), M = `kept`.
+    static func censoredTotalTime(_ logRatios: [Double], kept: Int, counts: UnsafeBufferPointer<Int>?) -> Double {
+        let n = logRatios.count
+        guard let counts else {
+            return logRatios.prefix(kept).reduce(0, +) + Double(n - kept) * logRatios[kept - 1]
+        }
+        var sum = 0.0, taken = 0
+        for (index, x) in logRatios.enumerated() where counts[index] > 0 {
+            let use = min(counts[index], kept - taken)
+            sum += Double(use) * x
+            taken += use
+            if taken == kept { return sum + Double(n - kept) * x }
+        }
+        return sum
     }
 
     /// Σ xᵢyᵢ / Σ xᵢ² over the first `targets.count` entries of the ascending `logRatios`,

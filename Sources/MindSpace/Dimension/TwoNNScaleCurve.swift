@@ -29,7 +29,8 @@ import Foundation
 /// gives a standard error sᵣ = (high − low)/(2z), and the level's interval is
 /// mean ± z·√(Σ sᵣ²)/R, treating repetitions as independent (their subsets overlap only at
 /// random). DADApy's empirical error from R = 2 or 4 estimates is too noisy to build an interval
-/// on; it is reported as `standardError`.
+/// on; it is reported as `standardError`. The band is part of the curve: it is computed this way
+/// whatever `options.intervalMethod` asks of single estimates.
 ///
 /// **Duplicates.** Removed before decimating by default (a subset then never holds two equal
 /// rows). With duplicates kept, the TwoNN estimator drops points whose first neighbour is a
@@ -103,6 +104,7 @@ public struct TwoNNScaleCurve: Sendable {
             var scales: [Double] = []
             for _ in 0..<level.repetitions {
                 var subsetOptions = options
+                subsetOptions.intervalMethod = .auto   // the curve's band needs every subset's interval
                 let subset: Matrix<Scalar>
                 if level.size == rows.rows {
                     subset = rows

@@ -12,7 +12,9 @@
 /// exact, not a distance tolerance: rows that differ in the last bit are distinct.
 ///
 /// **Cost.** One pass hashing each row (O(N·D)) plus an element comparison per hash match;
-/// memory O(N) besides the unique rows.
+/// memory O(N) besides the unique rows. When no row repeats (the usual case), `unique` shares
+/// the input's storage instead of copying it (Swift arrays are copy-on-write), so the distinct
+/// rows cost no memory.
 public struct DeduplicatedPoints<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     /// The distinct rows, in order of their first occurrence.
     public let unique: Matrix<Scalar>
@@ -56,10 +58,14 @@ public struct DeduplicatedPoints<Scalar: BinaryFloatingPoint & Sendable>: Sendab
                 }
             }
         }
-        var storage: [Scalar] = []
-        storage.reserveCapacity(firstOriginalRow.count * d)
-        for row in firstOriginalRow { storage.append(contentsOf: points.row(row)) }
-        self.unique = Matrix(rows: firstOriginalRow.count, columns: d, storage: storage)
+        if firstOriginalRow.count == points.rows {
+            self.unique = points   // nothing repeated: share the storage, no copy
+        } else {
+            var storage: [Scalar] = []
+            storage.reserveCapacity(firstOriginalRow.count * d)
+            for row in firstOriginalRow { storage.append(contentsOf: points.row(row)) }
+            self.unique = Matrix(rows: firstOriginalRow.count, columns: d, storage: storage)
+        }
         self.uniqueRowOfOriginal = uniqueRowOfOriginal
         self.firstOriginalRow = firstOriginalRow
         self.multiplicity = multiplicity

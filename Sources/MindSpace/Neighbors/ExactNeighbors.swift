@@ -11,7 +11,8 @@ import Foundation
 /// each unordered block pair is computed **once** and updates both the lists of block I's rows
 /// (along the rows of the product) and those of block J's rows (along its columns). The full
 /// N×N matrix never exists: memory is O(N·k) for the lists plus, per thread, one blockSize²
-/// product, up to two blockSize×D row blocks and blockSize column thresholds.
+/// product, up to two blockSize×D row blocks and blockSize column thresholds (by default at most
+/// 1/16 of the input per thread: `defaultBlockSize(pointCount:columns:scalarBytes:)`).
 ///
 /// **Threads.** Block pairs are grouped into rounds in which no block occurs twice
 /// (`BlockPairSchedule`, the round-robin "circle method"), and the pairs of a round run in
@@ -25,8 +26,8 @@ import Foundation
 ///
 /// **Determinism.** Candidates are ranked by (squared distance, index), a strict total order, so
 /// the lists hold the same k entries whatever the thread count or the order of rounds. The block
-/// partition depends only on N, D, the scalar type and `blockSize` (by default a function of N
-/// alone), never on `threads`.
+/// partition depends only on N, D, the scalar type and `blockSize` (by default a function of
+/// those three), never on `threads`.
 ///
 /// **Precision.** Float32 input is computed in float32 and float64 in float64. Rows are centred
 /// on the column mean (computed in Double) while they are copied into the block buffers, which
@@ -47,15 +48,39 @@ import Foundation
 /// **Cost.** N²·D multiply-adds in the products (half of the full N×N) plus N²/2 scan steps,
 /// plus N·k·D for the refinement.
 public enum ExactNeighbors {
-    /// Rows per block when none is given: N/16 rounded up to a multiple of 64, within
-    /// [128, 1024]. Large blocks amortise the centring copies (each block is copied once per
-    /// round, so copies total N·D·N/blockSize) and run `gemm` near peak; 16 blocks or more keep
-    /// ≥ 8 independent pairs per round for the threads. Depends on N only, so results do not
-    /// change with the thread count.
+    /// Rows per block when none is given, from N alone: N/16 rounded up to a multiple of 64,
+    /// within [128, 1024]. Large blocks amortise the centring copies (each block is copied once
+    /// per round, so copies total N·D·N/blockSize) and run `gemm` near peak; 16 blocks or more
+    /// keep ≥ 8 independent pairs per round for the threads. Depends on N only, so results do not
+    /// change with the thread count. `search` then caps it for memory:
+    /// `defaultBlockSize(pointCount:columns:scalarBytes:)`.
     public static func defaultBlockSize(pointCount: Int) -> Int {
         let sixteenth = (pointCount + 15) / 16
         return min(1024, max(128, (sixteenth + 63) / 64 * 64))
     }
+
+    /// The block size `search` uses when none is given: `defaultBlockSize(pointCount:)`, lowered
+    /// in steps of 64 (not below 128) until one thread's scratch — two blockSize × D row copies
+    /// (when rows are centred into copies) and a blockSize² product, `scalarBytes` each — is at
+    /// most `max(scratchFloor, input bytes / 16)`. Up to 16 threads the scratch therefore stays
+    /// within one more input's worth of memory, so the search needs at most twice the input plus
+    /// the N·k lists (20000 × 384 float32: 1024 → 384 rows, 7.3 → 1.8 MB per thread, ≈ 8 % more
+    /// time on 2 cores, from the smaller products and more copies). Depends on N, D and the scalar
+    /// type only, never on the thread count.
+    public static func defaultBlockSize(pointCount: Int, columns: Int, scalarBytes: Int) -> Int {
+        let inputBytes = pointCount * columns * scalarBytes
+        let limit = max(scratchFloor, inputBytes / 16)
+        var block = min(defaultBlockSize(pointCount: pointCount), max(pointCount, 1))
+        func scratch(_ rows: Int) -> Int {
+            let copies = rows * columns * scalarBytes <= centringCopyLimit ? 2 * rows * columns : 0
+            return (copies + rows * rows) * scalarBytes
+        }
+        while block > 128 && scratch(block) > limit { block -= 64 }
+        return block
+    }
+
+    /// Scratch per thread that is always allowed (2 MiB), whatever the input's size.
+    static let scratchFloor = 2 << 20
 
     /// Largest row block (in bytes) copied and centred per thread; wider rows are used in place.
     static let centringCopyLimit = 16 << 20
@@ -67,7 +92,7 @@ public enum ExactNeighbors {
     ///   - points: N points (rows) × D features, all finite.
     ///   - k: neighbours per point, 1 ≤ k ≤ N − 1.
     ///   - threads: worker threads (default: every active core). Results do not depend on it.
-    ///   - blockSize: rows per block (default `defaultBlockSize(pointCount:)`); results agree
+    ///   - blockSize: rows per block (default `defaultBlockSize(pointCount:columns:scalarBytes:)`); results agree
     ///     across block sizes except possibly for neighbours tied within GEMM round-off.
     /// - Throws: `MindSpaceError` (`.usage` for k < 1; `.malformedData` when N ≤ k, D = 0, a
     ///   value is NaN or ±Inf, or N does not fit 32-bit indices).
@@ -75,7 +100,8 @@ public enum ExactNeighbors {
         _ points: Matrix<Scalar>, k: Int, threads: Int? = nil, blockSize: Int? = nil
     ) throws -> NeighborTable<Scalar> {
         try search(points, k: k, threads: threads,
-                   blockSize: blockSize ?? defaultBlockSize(pointCount: points.rows),
+                   blockSize: blockSize ?? defaultBlockSize(pointCount: points.rows, columns: points.columns,
+                                                            scalarBytes: MemoryLayout<Scalar>.stride),
                    centringCopyLimit: centringCopyLimit)
     }
 

@@ -24,6 +24,9 @@ public struct ContrastJob: Sendable {
     /// The intrinsic-dimension estimator (`EstimatorCatalog` name); `nil` picks `auto` when the
     /// catalog has it, else `twonn`.
     public var estimatorName: String?
+    /// Estimation settings. The figure and report show every ID with its interval, so an
+    /// `intervalMethod` that would leave an estimate without one (`.none`, or `.analytic` for an
+    /// estimator without an analytic interval) is replaced by `.auto`.
     public var options: EstimationOptions
     public var width: Int
     public var height: Int
@@ -129,7 +132,9 @@ public struct ContrastJob: Sendable {
     }
 
     private func view<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, estimator: any DimensionEstimator) throws -> View {
-        let estimate = try estimator.estimate(points, options: options)
+        var estimation = options
+        if estimation.intervalMethod != .bootstrap { estimation.intervalMethod = .auto }
+        let estimate = try estimator.estimate(points, options: estimation)
         let pca: PCAResult
         if let single = points as? Matrix<Float> {
             pca = try PCA(components: 1).fit(single)

@@ -69,7 +69,7 @@ public struct IDJob: Sendable {
             }
         }
         let report = IDReport(
-            n: outcome.n, d: outcome.d, distinctPoints: outcome.distinctPoints,
+            n: outcome.n, d: outcome.d, distinctPoints: outcome.distinctPoints, ciRequested: options.intervalMethod,
             estimates: outcome.estimates, skipped: outcome.skipped, pointwise: pointwiseFiles,
             scaleCurves: outcome.scaleCurves,
             image: outcome.fitCurve == nil ? nil : path("twonn-fit.png"),
@@ -123,8 +123,9 @@ public struct IDJob: Sendable {
         }
         var context: NeighborContext<Scalar>?
         if let largest = neighborCounts.max() {
-            let distinct = DeduplicatedPoints(points).unique.rows
-            let usable = options.duplicates == .remove ? distinct : points.rows
+            // One duplicate analysis, shared with the search (no second pass, no second copy).
+            let deduplication = options.duplicates == .remove ? DeduplicatedPoints(points) : nil
+            let usable = deduplication?.unique.rows ?? points.rows
             // Search as many neighbours as the data allow; estimators needing more are skipped
             // with a reason (or, alone, fail with it).
             let k = min(largest, usable - 1)
@@ -133,7 +134,7 @@ public struct IDJob: Sendable {
                     usable <= 1 ? "all \(points.rows) points are identical; no dimension can be estimated"
                                 : "too few distinct points: \(usable) of \(points.rows) rows; neighbour-based estimators need at least 3")
             }
-            let shared = try NeighborContext(points, k: k, options: options)
+            let shared = try NeighborContext(points, deduplication: deduplication, k: k, options: options)
             outcome.distinctPoints = shared.deduplication?.unique.rows
             context = shared
         }
@@ -205,9 +206,11 @@ public struct IDJob: Sendable {
             logMu: curve.keptLogRatios, minusLogOneMinusF: curve.keptTargets, slope: estimate.dimension,
             discardedLogMu: curve.discardedLogRatios, discardedMinusLogOneMinusF: curve.discardedTargets, title: nil)
         let level = Int((estimate.ci.level * 100).rounded())
+        let interval = estimate.ci.hasBounds
+            ? "\(level)% CI [\(TextTable.number(estimate.ci.low)), \(TextTable.number(estimate.ci.high))]"
+            : "no interval"
         let footer = "TwoNN (least squares through the origin, 10% largest ratios discarded) \u{00B7} "
-            + "ID = \(TextTable.number(estimate.dimension)), \(level)% CI [\(TextTable.number(estimate.ci.low)), "
-            + "\(TextTable.number(estimate.ci.high))] \u{00B7} N = \(n) points, D = \(d) \u{00B7} seed \(options.seed) "
+            + "ID = \(TextTable.number(estimate.dimension)), \(interval) \u{00B7} N = \(n) points, D = \(d) \u{00B7} seed \(options.seed) "
             + "\u{00B7} MindSpace \(MindSpaceVersion.string)"
         return Figure(chart, title: "\(name) \u{2014} TwoNN fit (slope = intrinsic dimension)", footer: footer)
     }
@@ -227,6 +230,8 @@ public struct IDReport: Codable, Equatable, Sendable {
     public var d: Int
     /// Distinct rows when duplicates were removed (`nil` when kept or no neighbour search ran).
     public var distinctPoints: Int?
+    /// The interval method asked for (`--ci`); each estimate's `ci_method` says which it used.
+    public var ciRequested: IntervalMethod
     public var estimates: [DimensionEstimate]
     public var skipped: [Skipped]
     /// Per-point value files by estimator name.
@@ -243,6 +248,7 @@ public struct IDReport: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case n, d, estimates, skipped, pointwise, image, report, provenance
         case distinctPoints = "distinct_points"
+        case ciRequested = "ci_requested"
         case scaleCurves = "scale_curves"
         case scaleImage = "scale_image"
     }
@@ -259,10 +265,17 @@ public struct IDReport: Codable, Equatable, Sendable {
             let parameters = estimate.parameters.filter { $0.key != "duplicates" }
                 .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             rows.append([estimate.estimator, String(format: "%.3f", estimate.dimension),
-                         String(format: "[%.3f, %.3f]", estimate.ci.low, estimate.ci.high),
-                         "\(level)% \(estimate.ci.method.rawValue)", parameters])
+                         estimate.ci.hasBounds ? String(format: "[%.3f, %.3f]", estimate.ci.low, estimate.ci.high) : "-",
+                         estimate.ci.hasBounds ? "\(level)% \(estimate.ci.method.rawValue)" : "none", parameters])
         }
         text += TextTable.render(rows, indent: "  ")
+        if ciRequested == .none {
+            text += "  no intervals computed (--ci none)\n"
+        } else {
+            for estimate in estimates where !estimate.ci.hasBounds {
+                text += "  \(estimate.estimator): \(estimate.ci.detail)\n"
+            }
+        }
         for skipped in self.skipped { text += "  skipped \(skipped.estimator): \(skipped.reason)\n" }
         for curve in scaleCurves {
             text += "  \(curve.method) across scales: " + curve.points.map {

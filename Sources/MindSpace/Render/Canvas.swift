@@ -1,18 +1,28 @@
 /// A raster image in linear light with premultiplied alpha, the surface every plot draws on.
 ///
-/// Each pixel holds (r·α, g·α, b·α, α) as `Float`s in [0, 1]. Drawing composites with the
+/// Each pixel holds (r·α, g·α, b·α, α), values in [0, 1]. Drawing composites with the
 /// Porter–Duff source-over rule weighted by coverage `c`: `dst = src·c + dst·(1 − α_src·c)`,
 /// so antialiased edges and translucent points mix as light does; conversion to 8-bit sRGB
 /// happens once, in `encodedBytes`. Shapes are antialiased by their exact or supersampled area
 /// coverage of each pixel. Every drawing call is restricted to `clip`.
 ///
+/// **Storage.** Each channel is a 16-bit fixed-point fraction v/65535; blending happens in
+/// `Float` and rounds to the nearest step once per composite. A step, 1.5·10⁻⁵, is 20 times finer
+/// than the smallest gap between two 8-bit sRGB codes in linear light (code 1 is 3.0·10⁻⁴), so
+/// the stored colour always resolves the output exactly; 0 and 1 are exact. Rounding can make a
+/// long run of faint composites of one colour stop within 0.5/(65535·α·c) of the value it
+/// converges to (α·c the composite's weight): under half an 8-bit code for weights of 1 % or
+/// more. Against `Float` storage, rendered plots differ by at most one code in a few dozen of
+/// 1.9 million pixels. Memory: 8 bytes per pixel (15 MB for 1600 × 1200), half of `Float`.
+///
 /// Coordinates are pixels, x to the right and y downwards; pixel (i, j) covers
-/// [i, i+1) × [j, j+1). Memory: 16 bytes per pixel (30 MB for 1600 × 1200).
+/// [i, i+1) × [j, j+1).
 public struct Canvas: Sendable {
     public let width: Int
     public let height: Int
-    /// Premultiplied linear RGBA, row-major from the top-left pixel.
-    public internal(set) var pixels: [SIMD4<Float>]
+    /// Premultiplied linear RGBA, row-major from the top-left pixel, each channel in units of
+    /// 1/65535 (`Canvas.fixedPointScale`).
+    public internal(set) var pixels: [SIMD4<UInt16>]
     /// Whole pixels that drawing may touch; the full canvas unless set with `setClip`.
     public private(set) var clip: PixelRect
 
@@ -22,13 +32,22 @@ public struct Canvas: Sendable {
         precondition(width > 0 && height > 0, "canvas size must be positive")
         self.width = width
         self.height = height
-        pixels = Array(repeating: background.premultiplied, count: width * height)
+        pixels = Array(repeating: Canvas.fixedPoint(background.premultiplied), count: width * height)
         clip = PixelRect(minX: 0, minY: 0, maxX: Double(width), maxY: Double(height))
     }
 
     /// The colour of one pixel.
     public func pixel(x: Int, y: Int) -> LinearColor {
-        LinearColor(premultiplied: pixels[y * width + x])
+        LinearColor(premultiplied: Canvas.unpacked(pixels[y * width + x]) / Canvas.fixedPointScale)
+    }
+
+    /// 65535: the stored value of a channel at 1.
+    public static let fixedPointScale: Float = 65535
+
+    /// A premultiplied colour with components in [0, 1] as stored (nearest step; out-of-range
+    /// components clamp to the nearest end, NaN to 0).
+    static func fixedPoint(_ color: SIMD4<Float>) -> SIMD4<UInt16> {
+        packed(color * fixedPointScale)
     }
 
     /// Restricts drawing to `rect` rounded outwards to whole pixels and kept inside the canvas;
@@ -51,10 +70,32 @@ public struct Canvas: Sendable {
                          x1: Int(region.maxX.rounded(.up)), y1: Int(region.maxY.rounded(.up)))
     }
 
-    /// Source-over of `source` (premultiplied) onto `destination`, weighted by `coverage`.
+    /// Source-over of `source` (premultiplied, components in [0, 1]) onto `destination` (stored),
+    /// weighted by `coverage` in [0, 1]: computed in `Float` in units of 1/65535 and rounded to
+    /// the nearest step (clamped, though a premultiplied colour's components never exceed its
+    /// alpha, so the result is in range up to round-off).
     @inline(__always)
-    static func blend(_ destination: inout SIMD4<Float>, _ source: SIMD4<Float>, _ coverage: Float) {
-        destination = source * coverage + destination * (1 - source.w * coverage)
+    static func blend(_ destination: inout SIMD4<UInt16>, _ source: SIMD4<Float>, _ coverage: Float) {
+        let mixed = source * (coverage * fixedPointScale) + unpacked(destination) * (1 - source.w * coverage)
+        destination = packed(mixed)
+    }
+
+    /// Stored channels as `Float`s in units of 1/65535 (lane by lane: the concrete conversions
+    /// inline, the generic SIMD ones do not).
+    @inline(__always)
+    static func unpacked(_ stored: SIMD4<UInt16>) -> SIMD4<Float> {
+        SIMD4(Float(stored.x), Float(stored.y), Float(stored.z), Float(stored.w))
+    }
+
+    /// `Float`s in units of 1/65535 rounded to the nearest step (halves up) and clamped to
+    /// [0, 65535]; NaN becomes 0.
+    @inline(__always)
+    static func packed(_ units: SIMD4<Float>) -> SIMD4<UInt16> {
+        @inline(__always) func lane(_ v: Float) -> UInt16 {
+            let shifted = v + 0.5   // `>=` is false for NaN
+            return shifted >= 0 ? UInt16(min(shifted, fixedPointScale)) : 0
+        }
+        return SIMD4(lane(units.x), lane(units.y), lane(units.z), lane(units.w))
     }
 
     // MARK: Rectangles
@@ -244,41 +285,53 @@ public struct Canvas: Sendable {
     }
 }
 
-/// The hot loop that turns premultiplied linear pixels into 8-bit sRGB.
+/// The hot loop that turns premultiplied linear pixels (stored as in `Canvas`) into 8-bit sRGB.
 enum SRGBEncoding {
-    static func encode(_ source: UnsafeBufferPointer<SIMD4<Float>>, into target: UnsafeMutableBufferPointer<UInt8>,
+    static func encode(_ source: UnsafeBufferPointer<SIMD4<UInt16>>, into target: UnsafeMutableBufferPointer<UInt8>,
                        includeAlpha: Bool) {
         let table = SRGBTransfer.encodeTable
         let scale = Float(SRGBTransfer.encodeTableSize - 1)
+        let perStep = scale / Canvas.fixedPointScale
         table.withUnsafeBufferPointer { lut in
-            @inline(__always) func code(_ v: Float) -> UInt8 {
-                let s = v * scale + 0.5
+            /// The code of linear value `v` given in table units (v · scale).
+            @inline(__always) func code(tableUnits v: Float) -> UInt8 {
+                let s = v + 0.5
                 let clamped = s >= 0 ? min(s, scale) : 0
                 return lut[Int(clamped)]
             }
             if includeAlpha {
                 for i in 0..<source.count {
-                    let p = source[i]
+                    let p = Canvas.unpacked(source[i])
                     let a = p.w
                     let o = i * 4
                     if a <= 0 {
                         target[o] = 0; target[o + 1] = 0; target[o + 2] = 0; target[o + 3] = 0
                         continue
                     }
-                    let inverse = a >= 1 ? 1 : 1 / a
-                    target[o] = code(p.x * inverse)
-                    target[o + 1] = code(p.y * inverse)
-                    target[o + 2] = code(p.z * inverse)
-                    let alpha = a * 255 + 0.5
+                    // Straight colour c / α, in table units.
+                    let inverse = a >= Canvas.fixedPointScale ? perStep : scale / a
+                    target[o] = code(tableUnits: p.x * inverse)
+                    target[o + 1] = code(tableUnits: p.y * inverse)
+                    target[o + 2] = code(tableUnits: p.z * inverse)
+                    let alpha = a * (255 / Canvas.fixedPointScale) + 0.5
                     target[o + 3] = UInt8(alpha >= 0 ? min(alpha, 255) : 0)
                 }
-            } else {
+            } else if perStep == 1 {
+                // The table has one entry per stored step: a stored value is its own index.
                 for i in 0..<source.count {
                     let p = source[i]
                     let o = i * 3
-                    target[o] = code(p.x)
-                    target[o + 1] = code(p.y)
-                    target[o + 2] = code(p.z)
+                    target[o] = lut[Int(p.x)]
+                    target[o + 1] = lut[Int(p.y)]
+                    target[o + 2] = lut[Int(p.z)]
+                }
+            } else {
+                for i in 0..<source.count {
+                    let p = Canvas.unpacked(source[i]) * perStep
+                    let o = i * 3
+                    target[o] = code(tableUnits: p.x)
+                    target[o + 1] = code(tableUnits: p.y)
+                    target[o + 2] = code(tableUnits: p.z)
                 }
             }
         }

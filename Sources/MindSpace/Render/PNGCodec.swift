@@ -125,17 +125,17 @@ public enum PNGCodec {
         let compressedMax = filtered + (filtered + 7) / 8 + (filtered + 63) / 64 + 11
         var capacity = 8 + 25 + 16 + 44 + 12 + 12 + 12 * (compressedMax / 8192 + 1) + compressedMax
         for _ in 0..<2 {
-            var output = [UInt8](repeating: 0, count: capacity)
+            // Left uninitialised: the bound is about the raw image's size, the stream usually a
+            // few percent of it, and pages libpng never writes then never become resident.
             var size = png_alloc_size_t(capacity)
-            let ok = output.withUnsafeMutableBytes { target in
-                image.bytes.withUnsafeBytes { source in
+            var ok: Int32 = 0
+            let output = [UInt8](unsafeUninitializedCapacity: capacity) { target, initialized in
+                ok = image.bytes.withUnsafeBytes { source in
                     png_image_write_to_memory(&descriptor, target.baseAddress, &size, 0, source.baseAddress, 0, nil)
                 }
+                initialized = ok != 0 ? min(Int(size), capacity) : 0
             }
-            if ok != 0 {
-                output.removeSubrange(Int(size)...)
-                return output
-            }
+            if ok != 0 { return output }
             // libpng reports a too-small buffer by raising `size` to what it needs.
             guard Int(size) > capacity else { break }
             capacity = Int(size)

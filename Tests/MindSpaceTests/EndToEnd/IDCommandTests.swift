@@ -127,4 +127,71 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(mention), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
+
+    /// `--ci MODE` with two estimators that have an analytic interval (twonn-mle, gride) and two
+    /// that do not (twonn, mle): the method each estimate used, `ci: null` where there is none,
+    /// the reason in `ci_detail` and in the table, the same estimates under every mode.
+    @Test(arguments: ["auto", "none", "analytic", "bootstrap"])
+    func intervalMethodChoosesEachEstimatesInterval(mode: String) throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try cube(n: 500, d: 3, seed: 5, in: folder)
+        let estimators = ["twonn", "twonn-mle", "gride", "mle"].flatMap { ["--estimator", $0] }
+        func run(_ extra: [String], out: String) throws -> CommandRunner.Result {
+            let result = try CommandRunner.run(["id", data] + estimators + extra + ["--seed", "3", "--out", folder.appendingPathComponent(out).path])
+            #expect(result.status == 0, "\(result.stderr)")
+            return result
+        }
+        let reference = try #require(try run(["--json"], out: "reference").json?["estimates"] as? [[String: Any]])
+        let json = try #require(try run(["--ci", mode, "--json"], out: "json").json)
+        #expect(json["ci_requested"] as? String == mode)
+        let estimates = try #require(json["estimates"] as? [[String: Any]])
+        #expect(estimates.count == 4)
+        let analytic: Set<String> = ["twonn-mle", "gride"]
+        for (estimate, before) in zip(estimates, reference) {
+            let name = try #require(estimate["estimator"] as? String)
+            #expect(estimate["dimension"] as? Double == before["dimension"] as? Double, "\(name)")
+            let expected: String
+            switch mode {
+            case "none": expected = "none"
+            case "analytic": expected = analytic.contains(name) ? "analytic" : "none"
+            case "bootstrap": expected = "bootstrap"
+            default: expected = analytic.contains(name) ? "analytic" : "bootstrap"
+            }
+            #expect(estimate["ci_method"] as? String == expected, "\(name): \(estimate)")
+            let detail = estimate["ci_detail"] as? String ?? ""
+            if expected == "none" {
+                #expect(estimate["ci"] is NSNull, "\(name)")
+                #expect(detail.contains(mode == "none" ? "none requested" : "\(name) has no analytic interval"), "\(detail)")
+                #expect((estimate["notes"] as? [String])?.contains(detail) == true)
+            } else {
+                let ci = try #require(estimate["ci"] as? [Double], "\(name)")
+                let dimension = try #require(estimate["dimension"] as? Double)
+                #expect(ci.count == 2 && ci[0] <= dimension && dimension <= ci[1], "\(name): \(ci)")
+            }
+        }
+        // The table says the same, one line per missing interval's reason.
+        let text = try run(["--ci", mode], out: "text").stdout
+        switch mode {
+        case "none": #expect(text.contains("no intervals computed (--ci none)"), "\(text)")
+        case "analytic":
+            #expect(text.contains("twonn: no interval: twonn has no analytic interval"), "\(text)")
+            #expect(text.contains("mle: no interval: mle has no analytic interval"), "\(text)")
+        default: #expect(!text.contains("no interval"), "\(text)")
+        }
+        if mode == "bootstrap" {
+            // Seeded: the same command gives the same intervals.
+            let again = try #require(try run(["--ci", mode, "--json"], out: "again").json?["estimates"] as? [[String: Any]])
+            #expect(zip(estimates, again).allSatisfy { ($0["ci"] as? [Double]) == ($1["ci"] as? [Double]) })
+        }
+    }
+
+    @Test func unknownIntervalMethodIsAUsageError() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try cube(n: 50, d: 2, seed: 6, in: folder)
+        let result = try CommandRunner.run(["id", data, "--ci", "exact", "--out", folder.appendingPathComponent("out").path])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("exact"), "\(result.stderr)")
+    }
 }
