@@ -102,6 +102,8 @@ def mindspace_problem(mindspace: pathlib.Path, workloads) -> str | None:
 def run_workload(workload, tools, inputs, work, mindspace, runs) -> dict:
     """Runs the tools interleaved `runs` times; returns the section's data."""
     results = {t.name: [] for t in tools}
+    if workload.maximum_runs is not None:
+        runs = min(runs, workload.maximum_runs)
     failures = {}
     outputs = {}
     commands = {}

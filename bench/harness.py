@@ -73,6 +73,9 @@ class Workload:
     #: runs itself: given a RunContext (out: its folder under bench/work/out), it returns
     #: {"markdown": [lines of its BENCHMARKS.md section], "ok": bool, "print": text for stdout}.
     custom: Optional[Callable[["RunContext"], dict]] = None
+    #: At most this many runs per tool, whatever --runs says (for workloads whose peer takes
+    #: minutes a run); None: --runs.
+    maximum_runs: Optional[int] = None
 
 
 @dataclasses.dataclass

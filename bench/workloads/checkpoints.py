@@ -147,6 +147,7 @@ WORKLOAD = Workload(
              note="safetensors load of the subset into one 32 × 5M float32 array, widening to float64, centring, np.linalg.svd; timed inside Python"),
     ],
     reference="cat FILES > /dev/null",
+    maximum_runs=2,
     mindspace_command="trajectory",
     check=check,
 )

@@ -164,6 +164,7 @@ WORKLOAD = Workload(
              + "; all cores, no seed (not reproducible)"),
     ],
     reference=REFERENCE,
+    maximum_runs=3,
     mindspace_command="project",
     check=check,
     check_measurements=time_check,
