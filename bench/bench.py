@@ -315,7 +315,7 @@ def render(machine, sections, started, load_before, load_after, args) -> str:
             lines += [f"## {w.name}: {w.title}", "", w.description, "", *s["markdown"], ""]
             continue
         lines += [f"## {w.name}: {w.title}", "", w.description, "",
-                  f"Input: `{pathlib.Path(s['inputs']['input']).relative_to(ROOT)}` "
+                  f"Input: `{pathlib.Path(s['inputs'].get('input') or s['inputs']['folder']).relative_to(ROOT)}` "
                   f"({s['inputs']['size_mb']:.0f} MB), seed {args.seed}.", ""]
         reference = s["results"].get(w.reference) or []
         reference_median = statistics.median(m.seconds for m in reference) if reference else None
