@@ -74,7 +74,13 @@ def main() -> int:
     machine["warnings"] = blas_warnings(MINDSPACE_CORES)
     for warning in machine["warnings"]:
         print(f"bench: WARNING: {warning}", file=sys.stderr)
-    text = render(machine, sections, started, load_before, load_after, args)
+    try:
+        text = render(machine, sections, started, load_before, load_after, args)
+    except Exception:  # never lose a long run's numbers to a rendering bug
+        import traceback
+        traceback.print_exc()
+        text = raw_results(sections)
+        print("bench: rendering failed; writing the raw measurements instead", file=sys.stderr)
     pathlib.Path(args.output).write_text(text)
     print(f"bench: wrote {args.output}", file=sys.stderr)
     for s in sections:
@@ -335,7 +341,8 @@ def render(machine, sections, started, load_before, load_after, args) -> str:
             runs = s["results"].get(tool.name) or []
             times = ", ".join(f"{m.seconds:.3f}" for m in runs) or "—"
             extra = ""
-            if runs and runs[0].reported and "load_seconds" in runs[0].reported:
+            if runs and all(m.reported and "load_seconds" in m.reported and "fit_seconds" in m.reported
+                            for m in runs):
                 loads = statistics.median(m.reported["load_seconds"] for m in runs)
                 fits = statistics.median(m.reported["fit_seconds"] for m in runs)
                 extra = f" (median load {loads:.3f} s + compute {fits:.3f} s)"
@@ -343,6 +350,20 @@ def render(machine, sections, started, load_before, load_after, args) -> str:
             lines.append(f"- {tool.name}: {tool.note}. Runs: {times}{extra}. `{command}`")
         if s["check"]:
             lines += ["", f"Check: {s['check']}."]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def raw_results(sections) -> str:
+    """Every measurement as plain text, for when `render` fails."""
+    lines = ["# Benchmarks (raw measurements; the report could not be rendered)", ""]
+    for s in sections:
+        lines.append(f"## {s['workload'].name}")
+        for name, runs in (s.get("results") or {}).items():
+            lines.append(f"- {name}: " + ", ".join(f"{m.seconds:.3f} s / {m.peak_rss_kb / 1024:.0f} MB" for m in runs))
+        lines += s.get("markdown") or []
+        if s.get("check"):
+            lines.append(f"Check: {s['check']}")
         lines.append("")
     return "\n".join(lines)
 
