@@ -93,7 +93,7 @@ def mindspace_problem(mindspace: pathlib.Path, workloads) -> str | None:
     """Why mindspace cannot be benchmarked, or None."""
     if not mindspace.exists():
         return (f"mindspace binary not found at {mindspace}: build it with `make bench` "
-                f"(runs `swift build -c release`) or pass --mindspace PATH")
+                f"(runs `swift build -c release --static-swift-stdlib`) or pass --mindspace PATH")
     for command in sorted({w.mindspace_command for w in workloads if w.mindspace_command}):
         # ArgumentParser answers `--help` after an unknown subcommand with the root help (exit 0),
         # so the subcommand's own USAGE line is what proves that it exists.
@@ -299,7 +299,7 @@ def render(machine, sections, started, load_before, load_after, args) -> str:
         "",
         "## How it is measured",
         "",
-        f"- Command: `make bench` (= `swift build -c release`, then `./bench/run.sh"
+        f"- Command: `make bench` (= `swift build -c release --static-swift-stdlib`, then `./bench/run.sh"
         f"{(' ' + ' '.join(sys.argv[1:])) if sys.argv[1:] else ''}`).",
         f"- {args.runs} runs per tool on the same input, interleaved (every tool's run 1, then every "
         "tool's run 2, ...) so that load from other processes hits all tools alike; the table shows "
