@@ -78,6 +78,22 @@ class Workload:
     maximum_runs: Optional[int] = None
 
 
+def write_labelled_points(path: pathlib.Path, labels: pathlib.Path, meta: pathlib.Path, points,
+                          names, wanted: dict) -> None:
+    """Saves a generated input: the points as `.npy` (`points` is a NumPy array), one label per
+    line (TensorBoard's single-column metadata.tsv) and, last, the metadata that marks the
+    input as complete (a workload regenerates when it is missing or different)."""
+    import numpy as np
+    np.save(path, points)
+    labels.write_text("\n".join(names) + "\n")
+    meta.write_text(json.dumps(wanted))
+
+
+def labelled_points_inputs(path: pathlib.Path, labels: pathlib.Path) -> dict:
+    """A workload's inputs for points with labels: both paths and their size in MB."""
+    return {"input": path, "labels": labels, "size_mb": (path.stat().st_size + labels.stat().st_size) / 1e6}
+
+
 @dataclasses.dataclass
 class Measurement:
     seconds: float

@@ -14,7 +14,7 @@ import struct
 
 import numpy as np
 
-from harness import Tool, Workload
+from harness import Tool, Workload, labelled_points_inputs, write_labelled_points
 
 N, WIDTH, HEIGHT, DPI = 1_000_000, 1600, 1200, 200
 
@@ -49,12 +49,9 @@ def prepare(work: pathlib.Path, seed: int) -> dict:
             parts.append(block + np.asarray(centre))
             names += [name] * count
         order = rng.permutation(N)
-        points = np.ascontiguousarray(np.concatenate(parts)[order], dtype=np.float64)
-        np.save(path, points)
-        labels.write_text("\n".join(np.asarray(names)[order]) + "\n")
-        meta.write_text(json.dumps(wanted))
-    size = (path.stat().st_size + labels.stat().st_size) / 1e6
-    return {"input": path, "labels": labels, "size_mb": size}
+        write_labelled_points(path, labels, meta, np.ascontiguousarray(np.concatenate(parts)[order], dtype=np.float64),
+                              np.asarray(names)[order], wanted)
+    return labelled_points_inputs(path, labels)
 
 
 def mindspace_command(ctx):

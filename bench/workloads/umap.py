@@ -34,7 +34,7 @@ import statistics
 
 import numpy as np
 
-from harness import OPENBLAS_TUNING, Tool, Workload
+from harness import OPENBLAS_TUNING, Tool, Workload, labelled_points_inputs, write_labelled_points
 
 N, D, GROUPS, LATENT, HIDDEN = 10000, 64, 10, 5, 32
 CENTRE_SCALE, NOISE = 0.8, 0.05
@@ -67,11 +67,9 @@ def prepare(work: pathlib.Path, seed: int) -> dict:
             parts.append(centre + np.tanh(z @ w1 + b1) @ w2 + NOISE * rng.standard_normal((per_group, D)))
             names += [f"group-{g}"] * per_group
         order = rng.permutation(N)
-        np.save(path, np.ascontiguousarray(np.concatenate(parts)[order], dtype=np.float32))
-        labels.write_text("\n".join(np.asarray(names)[order]) + "\n")
-        meta.write_text(json.dumps(wanted))
-    size = (path.stat().st_size + labels.stat().st_size) / 1e6
-    return {"input": path, "labels": labels, "size_mb": size}
+        write_labelled_points(path, labels, meta, np.ascontiguousarray(np.concatenate(parts)[order], dtype=np.float32),
+                              np.asarray(names)[order], wanted)
+    return labelled_points_inputs(path, labels)
 
 
 def mindspace_command(ctx):
