@@ -21,18 +21,6 @@ static enum isa kernel_isa(void) {
     return ISA_PORTABLE;
 }
 
-const char *ms_gram_kernels_isa(void) {
-    return ms_gram_kernels_isa_name((int)kernel_isa());
-}
-
-const char *ms_gram_kernels_isa_name(int isa) {
-    switch ((enum isa)isa) {
-    case ISA_AVX512: return "avx512f";
-    case ISA_AVX2: return "avx2+fma";
-    default: return "portable";
-    }
-}
-
 static int min_int(int a, int b) { return a < b ? a : b; }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,8 +175,6 @@ static enum isa usable(int requested) {
     return requested < (int)best ? (enum isa)(requested < 0 ? 0 : requested) : best;
 }
 
-int ms_gram_kernels_best_isa(void) { return (int)kernel_isa(); }
-
 void ms_gram_upper_accumulate_isa(int isa, int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc) {
     if (n <= 0 || k <= 0) return;
     switch (usable(isa)) {
@@ -198,10 +184,6 @@ void ms_gram_upper_accumulate_isa(int isa, int n, ptrdiff_t k, const double *a, 
 #endif
     default: gram_portable(n, k, a, lda, c, ldc); return;
     }
-}
-
-void ms_gram_upper_accumulate(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc) {
-    ms_gram_upper_accumulate_isa(ISA_AVX512, n, k, a, lda, c, ldc);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,19 +274,11 @@ void ms_widen_float32_isa(int isa, const float *src, double *dst, ptrdiff_t coun
     widen_portable(src, dst, count);
 }
 
-void ms_widen_float32(const float *src, double *dst, ptrdiff_t count) {
-    ms_widen_float32_isa(ISA_AVX512, src, dst, count);
-}
-
 void ms_sum_and_squares_isa(int isa, const double *values, ptrdiff_t count, double *sum, double *squares) {
 #if defined(__x86_64__)
     if (usable(isa) == ISA_AVX512) { sum_and_squares_avx512(values, count, sum, squares); return; }
 #endif
     sum_and_squares_portable(values, count, sum, squares);
-}
-
-void ms_sum_and_squares(const double *values, ptrdiff_t count, double *sum, double *squares) {
-    ms_sum_and_squares_isa(ISA_AVX512, values, count, sum, squares);
 }
 
 void ms_centre_columns_isa(int isa, double *block, ptrdiff_t ld, int rows, ptrdiff_t width) {
@@ -315,6 +289,3 @@ void ms_centre_columns_isa(int isa, double *block, ptrdiff_t ld, int rows, ptrdi
     centre_portable(block, ld, rows, width);
 }
 
-void ms_centre_columns(double *block, ptrdiff_t ld, int rows, ptrdiff_t width) {
-    ms_centre_columns_isa(ISA_AVX512, block, ld, rows, width);
-}

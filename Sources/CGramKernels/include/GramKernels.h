@@ -6,35 +6,22 @@
 
 #include <stddef.h>
 
+// Each kernel takes `isa`, the version to run: 0 portable C, 1 AVX2+FMA, 2 AVX-512F; a version
+// the processor lacks runs the widest one it has (so 2 means "the best available").
+
 /// C[i][j] += sum_c A[i][c] * A[j][c] for 0 <= i <= j < n (the upper triangle of A·Aᵀ):
 /// A is n × k row-major with row stride lda, C is n × n row-major with row stride ldc.
-void ms_gram_upper_accumulate(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc);
+void ms_gram_upper_accumulate_isa(int isa, int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc);
 
 /// Widens count float32 values to double (exact).
-void ms_widen_float32(const float *src, double *dst, ptrdiff_t count);
+void ms_widen_float32_isa(int isa, const float *src, double *dst, ptrdiff_t count);
 
 /// The sum and sum of squares of count doubles, in 8 partial-sum lanes (lane l takes the
 /// elements with index ≡ l mod 8) combined in order.
-void ms_sum_and_squares(const double *values, ptrdiff_t count, double *sum, double *squares);
+void ms_sum_and_squares_isa(int isa, const double *values, ptrdiff_t count, double *sum, double *squares);
 
 /// Centres the columns c < width of a row-major block of `rows` rows `ld` apart: subtracts from
 /// each its mean, (Σ over rows, in row order) × (1.0 / rows).
-void ms_centre_columns(double *block, ptrdiff_t ld, int rows, ptrdiff_t width);
-
-/// The instruction set the kernels use on this processor: "avx512f", "avx2+fma" or "portable".
-const char *ms_gram_kernels_isa(void);
-
-/// The widest version this processor runs: 0 portable, 1 AVX2+FMA, 2 AVX-512F.
-int ms_gram_kernels_best_isa(void);
-
-/// The name of version `isa` (0, 1, 2).
-const char *ms_gram_kernels_isa_name(int isa);
-
-/// The kernels above, run with version min(isa, ms_gram_kernels_best_isa()) (for tests that
-/// compare the versions).
-void ms_gram_upper_accumulate_isa(int isa, int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc);
-void ms_widen_float32_isa(int isa, const float *src, double *dst, ptrdiff_t count);
-void ms_sum_and_squares_isa(int isa, const double *values, ptrdiff_t count, double *sum, double *squares);
 void ms_centre_columns_isa(int isa, double *block, ptrdiff_t ld, int rows, ptrdiff_t width);
 
 #endif

@@ -10,7 +10,7 @@ import Foundation
 /// 1. Reading, by rows: each checkpoint's part of the chunk is read with `pread` (float64 in
 ///    native order straight into the block, every other dtype into a raw buffer of the thread),
 ///    fingerprinted (XXH64, `ContentHash`, in layout order), widened to `Double` while still in
-///    cache (`GramKernels`/`RowWidening`, exact for F16/BF16/F32) and totalled. Rows are striped
+///    cache (`RowWidening`, exact for F16/BF16/F32) and totalled. Rows are striped
 ///    over up to `threads` threads, which also overlaps the reads of different files.
 /// 2. For a tile consumer (the Gram pass), by tiles: the chunk's columns are cut into tiles of
 ///    `tileWidth` columns (an n × tile piece that stays in a core's cache) and the consumer's
@@ -241,12 +241,8 @@ public struct CheckpointStreamer {
             try tensor.source.read(at: segment.elements.lowerBound * tensor.dtype.byteSize, into: bytes)
             hasher.update(UnsafeRawBufferPointer(bytes))
             guard !direct else { continue }
-            if tensor.dtype == .float32 && tensor.byteOrder == .native {
-                GramKernels.widenFloat32(scratch.assumingMemoryBound(to: Float.self), into: target + segment.column, count: count)
-            } else {
-                RowWidening.widen(UnsafeRawPointer(scratch), count: count, dtype: tensor.dtype, byteOrder: tensor.byteOrder,
-                                  into: target + segment.column)
-            }
+            RowWidening.widen(UnsafeRawPointer(scratch), count: count, dtype: tensor.dtype, byteOrder: tensor.byteOrder,
+                              into: target + segment.column)
         }
         return GramKernels.sumAndSquares(target, count: chunk.width)
     }

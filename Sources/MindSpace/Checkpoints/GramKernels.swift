@@ -2,25 +2,19 @@ import CGramKernels
 
 /// The SIMD kernels of the checkpoint stream (`Sources/CGramKernels`; this is the one Swift file
 /// that imports them): the upper triangle of a Gram product, widening float32, sums and sums of
-/// squares, and centring columns. Each runs the widest version the processor has (AVX-512F, AVX2+FMA or portable C),
-/// chosen per call. For n ≤ a few hundred rows and tiles of ~1000 columns the Gram kernel is
+/// squares, and centring columns. Each runs the widest version the processor has (AVX-512F,
+/// AVX2+FMA or portable C), chosen per call; `version` asks for a narrower one (for tests). For n ≤ a few hundred rows and tiles of ~1000 columns the Gram kernel is
 /// about twice as fast as OpenBLAS `dsyrk`, whose packing dominates at such small n.
 ///
 /// Results: widening, sums of squares and centring are bit-identical on every version
 /// (element-wise IEEE operations; 8 partial-sum lanes, lane l taking the elements with index
-/// ≡ l mod 8, combined in order; column sums over rows in row order). Gram entries differ between versions only by the order
-/// of their partial sums (relative differences of a few ε·Σ|xᵢxⱼ|).
+/// ≡ l mod 8, combined in order; column sums over rows in row order). Gram entries differ
+/// between versions only by the order of their partial sums (a few ε·Σ|xᵢxⱼ|).
 enum GramKernels {
     /// A version of the kernels.
     enum InstructionSet: Int32, CaseIterable {
         case portable = 0, avx2 = 1, avx512 = 2
     }
-
-    /// The widest version this processor runs.
-    static var best: InstructionSet { InstructionSet(rawValue: ms_gram_kernels_best_isa()) ?? .portable }
-
-    /// Its name, for reports ("avx512f", "avx2+fma", "portable").
-    static var bestName: String { String(cString: ms_gram_kernels_isa()) }
 
     /// C[i][j] += Σ_c A[i][c]·A[j][c] for 0 ≤ i ≤ j < n: A is n × k (rows `lda` apart), C is
     /// n × n (rows `ldc` apart); only the upper triangle of C is touched. Cost n(n+1)/2·k

@@ -1,6 +1,6 @@
-/// Converts raw stored elements to `Double` for the checkpoint stream: tight loops for the
-/// dtypes checkpoints use (float32, bfloat16, float16 in native byte order) that the compiler
-/// vectorises, and `ElementDecoding` for everything else. Every conversion is exact for floating
+/// Converts raw stored elements to `Double` for the checkpoint stream: the SIMD kernel
+/// (`GramKernels.widenFloat32`) for float32 and tight loops for bfloat16 and float16 in native
+/// byte order, and `ElementDecoding` for everything else. Every conversion is exact for floating
 /// point (float16/bfloat16/float32 widen exactly); integers convert as `ElementDecoding` says.
 enum RowWidening {
     /// Writes `count` elements of `dtype`/`byteOrder` from `raw` as doubles into `target`.
@@ -14,8 +14,7 @@ enum RowWidening {
                 target.update(from: raw.assumingMemoryBound(to: Double.self), count: count)
                 return
             case .float32:
-                let source = raw.assumingMemoryBound(to: Float.self)
-                for i in 0..<count { target[i] = Double(source[i]) }
+                GramKernels.widenFloat32(raw.assumingMemoryBound(to: Float.self), into: target, count: count)
                 return
             case .bfloat16:
                 let source = raw.assumingMemoryBound(to: UInt16.self)

@@ -104,7 +104,7 @@ public struct ContrastJob: Sendable {
             commandLine: commandLine.isEmpty ? nil : commandLine.joined(separator: " "),
             inputs: inputs.map(ImageProvenance.InputFile.init), seed: options.seed, method: "contrast",
             parameters: ["projection=\(method.rawValue)", "null_model=\(nullModel.rawValue)", "estimator=\(estimator.name)"]
-                + views.manifold.projection.parameters.filter { $0.name != "seed" }.map { "\($0.name)=\($0.value)" })
+                + views.manifold.projection.tuning.map { "\($0.name)=\($0.value)" })
         let transaction = OutputTransaction()
         try transaction.stage(figure.pngData(provenance: provenance), at: report.image)
         try transaction.stage(NpyWriter.encode(views.manifold.projection.coordinates), at: report.coordinates.manifold)
@@ -163,9 +163,7 @@ public struct ContrastJob: Sendable {
         }
         let name = URL(fileURLWithPath: dataPath).lastPathComponent
         let level = Int((report.manifold.ciLevel * 100).rounded())
-        let tuning = views.manifold.projection.parameters.filter { $0.name != "seed" }
-        let methodText = method.displayName + (tuning.isEmpty ? "" : " (" + tuning.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + ")")
-        let footer = "Left: null model, \(nullModel.summary); right: the data. Both: \(methodText), seed \(options.seed). "
+        let footer = "Left: null model, \(nullModel.summary); right: the data. Both: \(views.manifold.projection.methodDescription), seed \(options.seed). "
             + "ID by \(report.manifold.estimator) with \(level)% CI \u{00B7} N = \(report.n), D = \(report.d) \u{00B7} MindSpace \(MindSpaceVersion.string)"
         // Both panels share their axis limits, so the spread of the two views compares honestly.
         var sphere = panel(views.sphere, name: "Sphere view"), manifold = panel(views.manifold, name: "Manifold view")

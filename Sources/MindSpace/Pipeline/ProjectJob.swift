@@ -153,12 +153,8 @@ public struct ProjectJob: Sendable {
                                xLabel: projection.xLabel, yLabel: projection.yLabel)
         plot.seed = seed
         plot.legendTitle = groupColumn
-        var footer = projection.method.displayName
         // The seed is listed once, at the end (it also sets the drawing order).
-        let shown = projection.parameters.filter { $0.name != "seed" }
-        if !shown.isEmpty {
-            footer += " (" + shown.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + ")"
-        }
+        var footer = projection.methodDescription
         footer += " \u{00B7} N = \(projection.count) points, D = \(d)"
         if let labels, let groupsPath {
             footer += " \u{00B7} \(GroupColoring.groupCount(labels)) groups from \(URL(fileURLWithPath: groupsPath).lastPathComponent)"

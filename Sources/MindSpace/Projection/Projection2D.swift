@@ -48,6 +48,14 @@ public struct Projection2D: Sendable, Equatable {
     /// N, the number of points.
     public var count: Int { coordinates.rows }
 
+    /// The parameters other than the seed (which figures state once, on its own).
+    public var tuning: [Parameter] { parameters.filter { $0.name != "seed" } }
+
+    /// "Method (name: value, …)" for a figure footer; just the method without tuning.
+    public var methodDescription: String {
+        method.displayName + (tuning.isEmpty ? "" : " (" + tuning.map { "\($0.name): \($0.value)" }.joined(separator: ", ") + ")")
+    }
+
     /// Refuses data that no 2-D projection can be made of: fewer than 2 points or fewer than 2
     /// features (a 1-D data set has no second direction). `.malformedData` without a file; the
     /// caller locates it.
