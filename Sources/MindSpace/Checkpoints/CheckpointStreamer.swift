@@ -67,6 +67,9 @@ public struct CheckpointStreamer {
     public let grouping: ParameterGrouping
     /// Threads reading rows and widening tiles at once (1 works serially).
     public let threads: Int
+    /// Bytes per checkpoint row of a raw chunk buffer: `chunkElements` of the widest stored dtype,
+    /// padded by a cache line or more (rows a power of two apart would share cache sets).
+    private let rawRowBytes: Int
 
     /// About 4 MiB of doubles per block (2¹⁹ values shared among the n rows), between 4096 and
     /// 65536 parameters per row: large enough that the two parallel phases of a chunk cost little
@@ -93,62 +96,303 @@ public struct CheckpointStreamer {
         self.grouping = grouping
         self.threads = max(1, threads)
         chunks = set.layout.chunks(maximumWidth: width, grouping: grouping)
+        let widest = set.checkpoints.lazy.flatMap { $0.tensors.map(\.dtype.byteSize) }.max() ?? 8
+        rawRowBytes = (width * widest + 63) / 64 * 64 + 64
     }
 
     /// Reads every chunk in order and calls `body(chunk, block)`, where `block` holds n rows of
     /// `chunk.width` values (row-major; row i = checkpoint i, column c = parameter
     /// `chunk.parameters.lowerBound + c`). `body` runs on the calling thread and may overwrite the
     /// block. `progress` is called after each chunk with the bytes read so far in this pass.
-    /// Returns the pass totals.
+    /// Returns the pass totals (sums: per chunk, in chunk order).
     public func forEachBlock(
         progress: ((Int) -> Void)? = nil,
         _ body: (ParameterLayout.Chunk, UnsafeMutableBufferPointer<Double>) throws -> Void
     ) throws -> PassTotals {
-        try stream(slots: threads, tileWork: { _ in }, progress: progress, tileMode: false, blockWork: body)
+        let n = set.count
+        let state = PassState(rows: n, slots: 1)
+        let raw = RawChunks(rows: n, rowBytes: rawRowBytes, buffers: 1)
+        let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: n * max(1, chunkElements))
+        defer { block.deallocate() }
+        guard let blockBase = block.baseAddress else { return state.totals(bytesRead: 0) }
+        var bytesRead = 0
+        let pieces = RowPieces(set: set)
+        for chunk in chunks {
+            let width = chunk.width
+            pieces.describe(chunk)
+            let layout = pieces.table
+            // Each row is read, fingerprinted, widened and totalled by one thread.
+            parallelFor(n) { row in
+                guard state.failures[row] == nil else { return }
+                do {
+                    try self.readRaw(row: row, of: chunk, into: raw.row(row, buffer: 0), hasher: &state.hashers[row])
+                } catch {
+                    state.failures[row] = error
+                    return
+                }
+                let target = blockBase + row &* width
+                layout.widen(row: row, raw: UnsafeRawPointer(raw.row(row, buffer: 0)), columns: 0..<width, into: target)
+                let totals = GramKernels.sumAndSquares(target, count: width)
+                state.sums[row] += totals.sum
+                state.squares[row] += totals.squares
+            }
+            try state.throwFirstFailure()
+            if let row = state.firstNonFiniteRow() { throw nonFiniteError(row: row, chunk: chunk) }
+            bytesRead += storedBytes(of: chunk)
+            try body(chunk, UnsafeMutableBufferPointer(rebasing: block[0..<(n * width)]))
+            progress?(bytesRead)
+        }
+        return state.totals(bytesRead: bytesRead)
     }
 
     /// Reads every chunk in order and calls `work` on each widened tile (see `TileWork`), from up
     /// to `threads` threads at once, each slot's tiles in pass order by one thread at a time.
-    /// `slots` must be ≥ 1. Returns the pass totals.
+    /// `slots` must be ≥ 1. Returns the pass totals (sums: per slot, in tile order, the slots
+    /// added in slot order).
+    ///
+    /// Pipelined: round r reads chunk r (one task per row: `pread`, fingerprint) into one of two
+    /// raw buffers while the slots widen and work the tiles of chunk r − 1 from the other (one
+    /// task per slot), so that each round has one synchronisation point and the reads overlap
+    /// the arithmetic. A slot widens its tile into its own buffer (n × `tileWidth` doubles, in the
+    /// core's cache) and totals each row's part there.
     public func forEachTile(slots: Int, progress: ((Int) -> Void)? = nil, _ work: TileWork) throws -> PassTotals {
         precondition(slots >= 1)
-        return try stream(slots: slots, tileWork: work, progress: progress, tileMode: true, blockWork: { _, _ in })
+        let n = set.count
+        let state = PassState(rows: n, slots: slots)
+        let raw = RawChunks(rows: n, rowBytes: rawRowBytes, buffers: 2)
+        // Tile rows are padded by a cache line or more, so that no two rows of a tile start at
+        // addresses a power of two apart (which would map them all onto the same cache sets).
+        let tileStride = (tileWidth + 7) / 8 * 8 + 8
+        // One tile buffer per thread (not per slot): a buffer that moves between cores with its
+        // slot would make every widening fetch its lines from the other core's cache.
+        let tileBuffers = PerThreadBuffers(byteCount: n * tileStride * MemoryLayout<Double>.stride)
+        var bytesRead = 0, firstTile = 0
+        let pieces = RowPieces(set: set)
+        for round in 0...chunks.count {
+            let reading = round < chunks.count ? chunks[round] : nil
+            let working = round > 0 ? chunks[round - 1] : nil
+            let readTasks = reading == nil ? 0 : n
+            let tileCount = working.map { ($0.width + tileWidth - 1) / tileWidth } ?? 0
+            let slotTasks = tileCount > 0 ? min(slots, tileCount) : 0
+            let tileOffset = firstTile
+            if let chunk = working { pieces.describe(chunk) }
+            let layout = pieces.table
+            parallelFor(readTasks + slotTasks) { task in
+                if task < readTasks, let chunk = reading {
+                    guard state.failures[task] == nil else { return }
+                    do {
+                        try self.readRaw(row: task, of: chunk, into: raw.row(task, buffer: round % 2), hasher: &state.hashers[task])
+                    } catch {
+                        state.failures[task] = error
+                    }
+                    return
+                }
+                guard let chunk = working else { return }
+                // Tile g of the pass belongs to slot g mod slots; `local` counts in this chunk.
+                let slot = (tileOffset + (task - readTasks)) % slots
+                let values = tileBuffers.buffer().assumingMemoryBound(to: Double.self)
+                var local = task - readTasks
+                while local < tileCount {
+                    let columns = (local &* self.tileWidth)..<min(chunk.width, (local &+ 1) &* self.tileWidth)
+                    for row in 0..<n {
+                        let target = values + row &* tileStride
+                        layout.widen(row: row, raw: UnsafeRawPointer(raw.row(row, buffer: (round - 1) % 2)),
+                                     columns: columns, into: target)
+                        let totals = GramKernels.sumAndSquares(target, count: columns.count)
+                        state.sums[slot &* n &+ row] += totals.sum
+                        state.squares[slot &* n &+ row] += totals.squares
+                    }
+                    work(Tile(chunk: chunk, columns: columns, values: values, leadingDimension: tileStride, slot: slot))
+                    local &+= slots
+                }
+            }
+            // The worked chunk's failures come before the read chunk's: it is earlier in the pass.
+            if let chunk = working, let row = state.firstNonFiniteRow() { throw nonFiniteError(row: row, chunk: chunk) }
+            try state.throwFirstFailure()
+            firstTile += tileCount
+            if let chunk = reading {
+                bytesRead += storedBytes(of: chunk)
+                progress?(bytesRead)
+            }
+        }
+        return state.totals(bytesRead: bytesRead)
     }
 
-    private func stream(
-        slots: Int, tileWork nonEscapingTileWork: TileWork, progress: ((Int) -> Void)?,
-        tileMode: Bool, blockWork: (ParameterLayout.Chunk, UnsafeMutableBufferPointer<Double>) throws -> Void
-    ) throws -> PassTotals {
-        // The tile work runs inside `concurrentPerform` only, which returns before this does.
-        try withoutActuallyEscaping(nonEscapingTileWork) { tileWork in
-            try streamEscaping(slots: slots, tileWork: tileWork, progress: progress, tileMode: tileMode, blockWork: blockWork)
+    /// Runs `body(0)`, …, `body(count − 1)` on up to `threads` threads (serially for one).
+    private func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        if threads > 1 && count > 1 {
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        } else {
+            for index in 0..<count { body(index) }
         }
     }
 
-    private func streamEscaping(
-        slots: Int, tileWork: @escaping TileWork, progress: ((Int) -> Void)?,
-        tileMode: Bool, blockWork: (ParameterLayout.Chunk, UnsafeMutableBufferPointer<Double>) throws -> Void
-    ) throws -> PassTotals {
-        let n = set.count
-        let readers = min(threads, n)
-        // In tile mode rows are padded by a cache line or more, so that no two rows of a tile
-        // start at addresses a power of two apart (which would map them all onto the same
-        // cache sets); the block handed to a block consumer is contiguous.
-        let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: n * (max(1, chunkElements) + 16))
-        defer { block.deallocate() }
-        // One raw buffer per reading thread, large enough for a chunk of the widest dtype.
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: readers * max(1, chunkElements) * 8, alignment: 64)
-        defer { scratch.deallocate() }
-        // Per-row state, each element touched by one thread at a time.
-        let sums = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
-        let squares = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
-        let hashers = UnsafeMutableBufferPointer<ContentHash>.allocate(capacity: n)
-        let failures = UnsafeMutableBufferPointer<Error?>.allocate(capacity: n)
-        sums.initialize(repeating: 0)
-        squares.initialize(repeating: 0)
-        hashers.initialize(repeating: ContentHash())
-        failures.initialize(repeating: nil)
-        defer {
+    /// Bytes of stored tensor data in `chunk`, over all checkpoints.
+    private func storedBytes(of chunk: ParameterLayout.Chunk) -> Int {
+        var bytes = 0
+        for checkpoint in set.checkpoints {
+            for segment in chunk.segments { bytes += segment.elements.count * checkpoint.tensors[segment.tensor].dtype.byteSize }
+        }
+        return bytes
+    }
+
+    /// Reads checkpoint `row`'s part of `chunk` into `target` as stored (the segments' raw bytes
+    /// back to back, in segment order) and feeds them to `hasher`.
+    private func readRaw(row: Int, of chunk: ParameterLayout.Chunk, into target: UnsafeMutableRawPointer,
+                         hasher: inout ContentHash) throws {
+        let checkpoint = set.checkpoints[row]
+        var offset = 0
+        for segment in chunk.segments {
+            let tensor = checkpoint.tensors[segment.tensor]
+            let bytes = UnsafeMutableRawBufferPointer(start: target + offset, count: segment.elements.count * tensor.dtype.byteSize)
+            try tensor.source.read(at: segment.elements.lowerBound * tensor.dtype.byteSize, into: bytes)
+            hasher.update(UnsafeRawBufferPointer(bytes))
+            offset += bytes.count
+        }
+    }
+
+    /// Where each checkpoint's part of one chunk lies in its raw row (`readRaw` puts the segments
+    /// back to back) and how to widen it: a flat table rebuilt per chunk, so that the tasks look
+    /// nothing up in the checkpoint set (no reference counting on the hot path).
+    private final class RowPieces {
+        struct Piece {
+            var rawOffset: Int
+            var column: Int
+            var count: Int
+            var byteSize: Int
+            var dtype: DType
+            var byteOrder: ByteOrder
+        }
+
+        /// The table of one chunk: `pieces[row · segmentCount + s]`.
+        struct Table {
+            let pieces: UnsafeBufferPointer<Piece>
+            let segmentCount: Int
+
+            /// Widens the chunk columns `columns` of checkpoint `row` from its raw row `raw` to
+            /// `target` (`columns.count` doubles; exact, `RowWidening`).
+            func widen(row: Int, raw: UnsafeRawPointer, columns: Range<Int>, into target: UnsafeMutablePointer<Double>) {
+                for index in (row &* segmentCount)..<((row &+ 1) &* segmentCount) {
+                    let piece = pieces[index]
+                    let first = max(columns.lowerBound, piece.column)
+                    let end = min(columns.upperBound, piece.column &+ piece.count)
+                    guard first < end else { continue }
+                    RowWidening.widen(raw + (piece.rawOffset &+ (first &- piece.column) &* piece.byteSize), count: end &- first,
+                                      dtype: piece.dtype, byteOrder: piece.byteOrder,
+                                      into: target + (first &- columns.lowerBound))
+                }
+            }
+        }
+
+        private let set: CheckpointSet
+        private var storage: UnsafeMutableBufferPointer<Piece>
+        private(set) var table: Table
+
+        init(set: CheckpointSet) {
+            self.set = set
+            storage = .allocate(capacity: 0)
+            table = Table(pieces: UnsafeBufferPointer(storage), segmentCount: 0)
+        }
+
+        deinit { storage.deallocate() }
+
+        /// Rebuilds the table for `chunk`; the previous table is invalid afterwards.
+        func describe(_ chunk: ParameterLayout.Chunk) {
+            let needed = set.count * chunk.segments.count
+            if storage.count < needed {
+                storage.deallocate()
+                storage = .allocate(capacity: needed)
+            }
+            var index = 0
+            for checkpoint in set.checkpoints {
+                var offset = 0
+                for segment in chunk.segments {
+                    let tensor = checkpoint.tensors[segment.tensor]
+                    storage[index] = Piece(rawOffset: offset, column: segment.column, count: segment.elements.count,
+                                           byteSize: tensor.dtype.byteSize, dtype: tensor.dtype, byteOrder: tensor.byteOrder)
+                    offset += segment.elements.count * tensor.dtype.byteSize
+                    index += 1
+                }
+            }
+            table = Table(pieces: UnsafeBufferPointer(rebasing: storage[0..<needed]), segmentCount: chunk.segments.count)
+        }
+    }
+
+    /// A buffer of `byteCount` bytes for each thread that asks (`pthread` thread-specific data),
+    /// all freed with the object.
+    private final class PerThreadBuffers {
+        private var key = pthread_key_t()
+        private let byteCount: Int
+        private let lock = NSLock()
+        private var buffers: [UnsafeMutableRawPointer] = []
+
+        init(byteCount: Int) {
+            self.byteCount = max(64, byteCount)
+            pthread_key_create(&key, nil)
+        }
+
+        deinit {
+            pthread_key_delete(key)
+            for buffer in buffers { buffer.deallocate() }
+        }
+
+        /// The calling thread's buffer.
+        func buffer() -> UnsafeMutableRawPointer {
+            if let existing = pthread_getspecific(key) { return existing }
+            let buffer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+            pthread_setspecific(key, buffer)
+            lock.lock()
+            buffers.append(buffer)
+            lock.unlock()
+            return buffer
+        }
+    }
+
+    /// The raw bytes of up to `buffers` chunks: per chunk n rows of `rowBytes` bytes.
+    private final class RawChunks {
+        let rowBytes: Int
+        let rows: Int
+        let storage: UnsafeMutableRawBufferPointer
+
+        init(rows: Int, rowBytes: Int, buffers: Int) {
+            self.rows = rows
+            self.rowBytes = rowBytes
+            storage = .allocate(byteCount: max(1, buffers * rows * rowBytes), alignment: 64)
+        }
+
+        deinit { storage.deallocate() }
+
+        /// Row `row` of buffer `buffer`.
+        func row(_ row: Int, buffer: Int) -> UnsafeMutableRawPointer {
+            // `storage` is never empty, so its base address exists.
+            storage.baseAddress.unsafelyUnwrapped + (buffer &* rows &+ row) &* rowBytes
+        }
+    }
+
+    /// What a pass accumulates: per-row fingerprints and read failures, and per slot and row the
+    /// sums and sums of squares (slot-major). Each element is touched by one task at a time.
+    private final class PassState {
+        let rows: Int
+        let slots: Int
+        let sums: UnsafeMutableBufferPointer<Double>
+        let squares: UnsafeMutableBufferPointer<Double>
+        let hashers: UnsafeMutableBufferPointer<ContentHash>
+        let failures: UnsafeMutableBufferPointer<Error?>
+
+        init(rows: Int, slots: Int) {
+            self.rows = rows
+            self.slots = slots
+            sums = .allocate(capacity: rows * slots)
+            squares = .allocate(capacity: rows * slots)
+            hashers = .allocate(capacity: rows)
+            failures = .allocate(capacity: rows)
+            sums.initialize(repeating: 0)
+            squares.initialize(repeating: 0)
+            hashers.initialize(repeating: ContentHash())
+            failures.initialize(repeating: nil)
+        }
+
+        deinit {
             sums.deallocate()
             squares.deallocate()
             _ = hashers.deinitialize()
@@ -156,95 +400,29 @@ public struct CheckpointStreamer {
             _ = failures.deinitialize()
             failures.deallocate()
         }
-        guard let blockBase = block.baseAddress, let scratchBase = scratch.baseAddress else {
-            return PassTotals(sums: [], sumsOfSquares: [], dataHashes: [], bytesRead: 0)
-        }
-        var bytesRead = 0, tileCounter = 0
-        for chunk in chunks {
-            let width = chunk.width
-            let rowStride = tileMode ? (width + 7) / 8 * 8 + 8 : width
-            // Phase 1: read, fingerprint, widen and total, rows striped over the threads.
-            let readStripe = { (stripe: Int) in
-                for row in stride(from: stripe, to: n, by: readers) where failures[row] == nil {
-                    do {
-                        let totals = try self.readRow(row, of: chunk, into: blockBase + row &* rowStride,
-                                                      scratch: scratchBase + stripe &* self.chunkElements &* 8,
-                                                      hasher: &hashers[row])
-                        sums[row] += totals.sum
-                        squares[row] += totals.squares
-                    } catch {
-                        failures[row] = error
-                    }
-                }
-            }
-            if readers > 1 {
-                DispatchQueue.concurrentPerform(iterations: readers, execute: readStripe)
-            } else {
-                readStripe(0)
-            }
-            if let failure = failures.compactMap({ $0 }).first { throw failure }
-            // The first row (lowest index) that went non-finite fails the pass.
-            if let row = (0..<n).first(where: { !squares[$0].isFinite }) { throw nonFiniteError(row: row, chunk: chunk) }
-            for row in 0..<n {
-                for segment in chunk.segments {
-                    bytesRead += segment.elements.count * set.checkpoints[row].tensors[segment.tensor].dtype.byteSize
-                }
-            }
 
-            if tileMode {
-                // Phase 2: tile by tile; tile g of the pass belongs to slot g mod slots.
-                let tiles = (width + tileWidth - 1) / tileWidth
-                let firstTile = tileCounter
-                let slotWork = { (slot: Int) in
-                    var local = ((slot - firstTile) % slots + slots) % slots
-                    while local < tiles {
-                        let columns = (local &* self.tileWidth)..<min(width, (local &+ 1) &* self.tileWidth)
-                        tileWork(Tile(chunk: chunk, columns: columns, values: blockBase + columns.lowerBound,
-                                      leadingDimension: rowStride, slot: slot))
-                        local &+= slots
-                    }
+        /// The read failure of the lowest row, if any.
+        func throwFirstFailure() throws {
+            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        }
+
+        /// The lowest row whose sum of squares (in any slot) is no longer finite.
+        func firstNonFiniteRow() -> Int? {
+            (0..<rows).first { row in (0..<slots).contains { !squares[$0 &* rows &+ row].isFinite } }
+        }
+
+        /// The totals, each row's slots added in slot order.
+        func totals(bytesRead: Int) -> PassTotals {
+            var rowSums = [Double](repeating: 0, count: rows), rowSquares = rowSums
+            for slot in 0..<slots {
+                for row in 0..<rows {
+                    rowSums[row] += sums[slot * rows + row]
+                    rowSquares[row] += squares[slot * rows + row]
                 }
-                if threads > 1 && slots > 1 && tiles > 1 {
-                    DispatchQueue.concurrentPerform(iterations: slots, execute: slotWork)
-                } else {
-                    for slot in 0..<slots { slotWork(slot) }
-                }
-                tileCounter += tiles
-            } else {
-                try blockWork(chunk, UnsafeMutableBufferPointer(rebasing: block[0..<(n * width)]))
             }
-            progress?(bytesRead)
+            return PassTotals(sums: rowSums, sumsOfSquares: rowSquares, dataHashes: hashers.map { $0.hexDigest() },
+                              bytesRead: bytesRead)
         }
-        return PassTotals(sums: Array(sums), sumsOfSquares: Array(squares), dataHashes: hashers.map { $0.hexDigest() },
-                          bytesRead: bytesRead)
-    }
-
-    /// Whether checkpoint `row`'s tensor `tensor` is read straight into the block (float64 in
-    /// native byte order needs no widening).
-    private func readsDirectly(row: Int, tensor: Int) -> Bool {
-        let stored = set.checkpoints[row].tensors[tensor]
-        return stored.dtype == .float64 && stored.byteOrder == .native
-    }
-
-    /// Reads checkpoint `row`'s part of `chunk` into `target` (chunk.width doubles): raw bytes
-    /// per segment into `scratch` (float64 in native order straight into `target`), hashed,
-    /// widened; returns the row's sum and sum of squares over the chunk.
-    private func readRow(_ row: Int, of chunk: ParameterLayout.Chunk, into target: UnsafeMutablePointer<Double>,
-                         scratch: UnsafeMutableRawPointer, hasher: inout ContentHash) throws -> (sum: Double, squares: Double) {
-        let checkpoint = set.checkpoints[row]
-        for segment in chunk.segments {
-            let tensor = checkpoint.tensors[segment.tensor]
-            let count = segment.elements.count
-            let direct = readsDirectly(row: row, tensor: segment.tensor)
-            let destination = direct ? UnsafeMutableRawPointer(target + segment.column) : scratch
-            let bytes = UnsafeMutableRawBufferPointer(start: destination, count: count * tensor.dtype.byteSize)
-            try tensor.source.read(at: segment.elements.lowerBound * tensor.dtype.byteSize, into: bytes)
-            hasher.update(UnsafeRawBufferPointer(bytes))
-            guard !direct else { continue }
-            RowWidening.widen(UnsafeRawPointer(scratch), count: count, dtype: tensor.dtype, byteOrder: tensor.byteOrder,
-                              into: target + segment.column)
-        }
-        return GramKernels.sumAndSquares(target, count: chunk.width)
     }
 
     /// The error for a row whose sum of squares went non-finite in `chunk`: the first NaN/±Inf
