@@ -24,4 +24,11 @@ void ms_sum_and_squares_isa(int isa, const double *values, ptrdiff_t count, doub
 /// each its mean, (Σ over rows, in row order) × (1.0 / rows).
 void ms_centre_columns_isa(int isa, double *block, ptrdiff_t ld, int rows, ptrdiff_t width);
 
+/// One row of a tile: v = the count float32 values of src widened (exact) when src is not NULL,
+/// else the count doubles already in values; writes v − reference (reference not NULL) or v to
+/// values, and returns Σ v and Σ v² in 32 partial-sum lanes (lane l takes the elements with
+/// index ≡ l mod 32) combined in order. Identical on every version.
+void ms_difference_row_isa(int isa, const float *src, double *values, const double *reference, ptrdiff_t count,
+                           double *sum, double *squares);
+
 #endif

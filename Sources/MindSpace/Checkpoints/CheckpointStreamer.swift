@@ -34,13 +34,15 @@ public struct CheckpointStreamer {
         public var sums: [Double]
         /// Σⱼ xᵢⱼ², so ‖xᵢ‖ = √(sumsOfSquares[i]).
         public var sumsOfSquares: [Double]
-        /// XXH64 (16 hex digits) of the raw bytes of checkpoint i's selected tensors, in layout order.
-        public var dataHashes: [String]
+        /// XXH64 (16 hex digits) of the raw bytes of checkpoint i's selected tensors, in layout
+        /// order; `nil` unless the streamer `hashesData`.
+        public var dataHashes: [String]?
         /// Bytes of tensor data read in the pass.
         public var bytesRead: Int
     }
 
-    /// One widened tile of a chunk: n rows × `columns.count` values.
+    /// One widened tile of a chunk: n rows × `columns.count` values, row 0 holding checkpoint
+    /// 0's values x₀ and row i ≥ 1 the differences xᵢ − x₀ (`RowWidening.widenDifference`).
     public struct Tile {
         /// The chunk the tile belongs to.
         public let chunk: ParameterLayout.Chunk
@@ -67,15 +69,19 @@ public struct CheckpointStreamer {
     public let grouping: ParameterGrouping
     /// Threads reading rows and widening tiles at once (1 works serially).
     public let threads: Int
+    /// Whether a pass fingerprints each checkpoint's bytes (`PassTotals.dataHashes`); this costs
+    /// a second look at every byte, on a core that did not read it (about 15 % of a pass).
+    public let hashesData: Bool
     /// Bytes per checkpoint row of a raw chunk buffer: `chunkElements` of the widest stored dtype,
     /// padded by a cache line or more (rows a power of two apart would share cache sets).
     private let rawRowBytes: Int
 
-    /// About 4 MiB of doubles per block (2¹⁹ values shared among the n rows), between 4096 and
-    /// 65536 parameters per row: large enough that the two parallel phases of a chunk cost little
-    /// synchronisation, small enough that block and raw buffer stay in the last-level cache.
+    /// About 16 MiB of doubles per block (2²¹ values shared among the n rows), between 4096 and
+    /// 65536 parameters per row: large enough that each part of a chunk (a task) reads tens of
+    /// KiB per `pread` and a chunk costs little synchronisation, small enough that the raw chunk
+    /// stays in the last-level cache.
     public static func defaultChunkElements(checkpointCount: Int) -> Int {
-        max(4096, min(1 << 16, (1 << 19) / max(1, checkpointCount)))
+        max(4096, min(1 << 16, (1 << 21) / max(1, checkpointCount)))
     }
 
     /// About 256 KiB of doubles per tile (2¹⁵ values among the n rows, at least 256 columns so
@@ -87,7 +93,7 @@ public struct CheckpointStreamer {
 
     /// A streamer over `set`; `chunkElements` `nil` picks `defaultChunkElements`; it must be ≥ 1.
     public init(set: CheckpointSet, chunkElements: Int? = nil, grouping: ParameterGrouping = .none,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount, hashesData: Bool = false) {
         let width = chunkElements ?? Self.defaultChunkElements(checkpointCount: set.count)
         precondition(width >= 1, "chunk size must be at least 1")
         self.set = set
@@ -95,6 +101,7 @@ public struct CheckpointStreamer {
         tileWidth = min(width, Self.defaultTileWidth(checkpointCount: set.count))
         self.grouping = grouping
         self.threads = max(1, threads)
+        self.hashesData = hashesData
         chunks = set.layout.chunks(maximumWidth: width, grouping: grouping)
         let widest = set.checkpoints.lazy.flatMap { $0.tensors.map(\.dtype.byteSize) }.max() ?? 8
         rawRowBytes = (width * widest + 63) / 64 * 64 + 64
@@ -114,7 +121,7 @@ public struct CheckpointStreamer {
         let raw = RawChunks(rows: n, rowBytes: rawRowBytes, buffers: 1)
         let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: n * max(1, chunkElements))
         defer { block.deallocate() }
-        guard let blockBase = block.baseAddress else { return state.totals(bytesRead: 0) }
+        guard let blockBase = block.baseAddress else { return state.totals(bytesRead: 0, hashed: false) }
         var bytesRead = 0
         let pieces = RowPieces(set: set)
         for chunk in chunks {
@@ -125,7 +132,8 @@ public struct CheckpointStreamer {
             parallelFor(n) { row in
                 guard state.failures[row] == nil else { return }
                 do {
-                    try self.readRaw(row: row, of: chunk, into: raw.row(row, buffer: 0), hasher: &state.hashers[row])
+                    try self.readRaw(row: row, of: chunk, into: raw.row(row, buffer: 0),
+                                     hasher: self.hashesData ? state.hashers.baseAddress.map { $0 + row } : nil)
                 } catch {
                     state.failures[row] = error
                     return
@@ -142,7 +150,7 @@ public struct CheckpointStreamer {
             try body(chunk, UnsafeMutableBufferPointer(rebasing: block[0..<(n * width)]))
             progress?(bytesRead)
         }
-        return state.totals(bytesRead: bytesRead)
+        return state.totals(bytesRead: bytesRead, hashed: hashesData)
     }
 
     /// Reads every chunk in order and calls `work` on each widened tile (see `TileWork`), from up
@@ -150,72 +158,101 @@ public struct CheckpointStreamer {
     /// `slots` must be ≥ 1. Returns the pass totals (sums: per slot, in tile order, the slots
     /// added in slot order).
     ///
-    /// Pipelined: round r reads chunk r (one task per row: `pread`, fingerprint) into one of two
-    /// raw buffers while the slots widen and work the tiles of chunk r − 1 from the other (one
-    /// task per slot), so that each round has one synchronisation point and the reads overlap
-    /// the arithmetic. A slot widens its tile into its own buffer (n × `tileWidth` doubles, in the
-    /// core's cache) and totals each row's part there.
+    /// Each chunk is cut by columns into at most `slots` parts of whole tiles; part k of the pass
+    /// belongs to slot k mod slots. One task per part reads the part's columns of every checkpoint
+    /// (`pread`) and at once widens and works its tiles, so the bytes a core reads are the bytes it
+    /// computes on, still in its cache. With `hashesData`, the raw chunk is kept for one more round,
+    /// in which one task per checkpoint fingerprints its bytes in layout order.
     public func forEachTile(slots: Int, progress: ((Int) -> Void)? = nil, _ work: TileWork) throws -> PassTotals {
         precondition(slots >= 1)
         let n = set.count
         let state = PassState(rows: n, slots: slots)
-        let raw = RawChunks(rows: n, rowBytes: rawRowBytes, buffers: 2)
+        let rawBuffers = hashesData ? 2 : 1
+        let raw = RawChunks(rows: n, rowBytes: rawRowBytes, buffers: rawBuffers)
         // Tile rows are padded by a cache line or more, so that no two rows of a tile start at
         // addresses a power of two apart (which would map them all onto the same cache sets).
         let tileStride = (tileWidth + 7) / 8 * 8 + 8
         // One tile buffer per thread (not per slot): a buffer that moves between cores with its
         // slot would make every widening fetch its lines from the other core's cache.
         let tileBuffers = PerThreadBuffers(byteCount: n * tileStride * MemoryLayout<Double>.stride)
-        var bytesRead = 0, firstTile = 0
-        let pieces = RowPieces(set: set)
-        for round in 0...chunks.count {
+        let tables = [RowPieces(set: set), RowPieces(set: set)]
+        let partFailures = UnsafeMutableBufferPointer<(row: Int, error: Error)?>.allocate(capacity: slots)
+        partFailures.initialize(repeating: nil)
+        defer {
+            _ = partFailures.deinitialize()
+            partFailures.deallocate()
+        }
+        var bytesRead = 0, firstPart = 0
+        for round in 0..<(chunks.count + (hashesData ? 1 : 0)) {
             let reading = round < chunks.count ? chunks[round] : nil
-            let working = round > 0 ? chunks[round - 1] : nil
-            let readTasks = reading == nil ? 0 : n
-            let tileCount = working.map { ($0.width + tileWidth - 1) / tileWidth } ?? 0
-            let slotTasks = tileCount > 0 ? min(slots, tileCount) : 0
-            let tileOffset = firstTile
-            if let chunk = working { pieces.describe(chunk) }
-            let layout = pieces.table
-            parallelFor(readTasks + slotTasks) { task in
-                if task < readTasks, let chunk = reading {
-                    guard state.failures[task] == nil else { return }
-                    do {
-                        try self.readRaw(row: task, of: chunk, into: raw.row(task, buffer: round % 2), hasher: &state.hashers[task])
-                    } catch {
-                        state.failures[task] = error
-                    }
+            let hashing = hashesData && round > 0 ? chunks[round - 1] : nil
+            if let chunk = reading { tables[round % 2].describe(chunk) }
+            let readLayout = tables[round % 2].table, hashLayout = tables[(round + 1) % 2].table
+            let readBuffer = round % rawBuffers, hashBuffer = (round + 1) % rawBuffers
+            let tileCount = reading.map { ($0.width + tileWidth - 1) / tileWidth } ?? 0
+            let tilesPerPart = max(1, (tileCount + slots - 1) / slots)
+            let parts = (tileCount + tilesPerPart - 1) / tilesPerPart
+            let partOffset = firstPart
+            parallelFor(parts + (hashing == nil ? 0 : n)) { task in
+                guard task < parts, let chunk = reading else {
+                    // Fingerprint checkpoint `row`'s bytes of the previous chunk, in layout order.
+                    let row = task - parts
+                    state.hashers[row].update(UnsafeRawBufferPointer(start: raw.row(row, buffer: hashBuffer),
+                                                                     count: hashLayout.rawBytes(row: row)))
                     return
                 }
-                guard let chunk = working else { return }
-                // Tile g of the pass belongs to slot g mod slots; `local` counts in this chunk.
-                let slot = (tileOffset + (task - readTasks)) % slots
+                let slot = (partOffset + task) % slots
+                let columns = (task &* tilesPerPart &* self.tileWidth)..<min(chunk.width, (task &+ 1) &* tilesPerPart &* self.tileWidth)
+                for row in 0..<n {
+                    do {
+                        try self.readColumns(columns, row: row, of: chunk, layout: readLayout, into: raw.row(row, buffer: readBuffer))
+                    } catch {
+                        partFailures[task] = (row, error)
+                        return
+                    }
+                }
                 let values = tileBuffers.buffer().assumingMemoryBound(to: Double.self)
-                var local = task - readTasks
-                while local < tileCount {
-                    let columns = (local &* self.tileWidth)..<min(chunk.width, (local &+ 1) &* self.tileWidth)
+                var start = columns.lowerBound
+                while start < columns.upperBound {
+                    let tile = start..<min(columns.upperBound, start &+ self.tileWidth)
                     for row in 0..<n {
-                        let target = values + row &* tileStride
-                        layout.widen(row: row, raw: UnsafeRawPointer(raw.row(row, buffer: (round - 1) % 2)),
-                                     columns: columns, into: target)
-                        let totals = GramKernels.sumAndSquares(target, count: columns.count)
+                        // Row 0 first: checkpoint 0's values are the reference of the others.
+                        let totals = readLayout.widenDifference(row: row, raw: UnsafeRawPointer(raw.row(row, buffer: readBuffer)),
+                                                                columns: tile, into: values + row &* tileStride,
+                                                                minus: row == 0 ? nil : UnsafePointer(values))
                         state.sums[slot &* n &+ row] += totals.sum
                         state.squares[slot &* n &+ row] += totals.squares
                     }
-                    work(Tile(chunk: chunk, columns: columns, values: values, leadingDimension: tileStride, slot: slot))
-                    local &+= slots
+                    work(Tile(chunk: chunk, columns: tile, values: values, leadingDimension: tileStride, slot: slot))
+                    start = tile.upperBound
                 }
             }
-            // The worked chunk's failures come before the read chunk's: it is earlier in the pass.
-            if let chunk = working, let row = state.firstNonFiniteRow() { throw nonFiniteError(row: row, chunk: chunk) }
-            try state.throwFirstFailure()
-            firstTile += tileCount
-            if let chunk = reading {
-                bytesRead += storedBytes(of: chunk)
-                progress?(bytesRead)
-            }
+            guard let chunk = reading else { continue }
+            // The lowest failing row of the chunk; then the lowest row gone non-finite.
+            if let failure = partFailures[0..<parts].compactMap({ $0 }).min(by: { $0.row < $1.row }) { throw failure.error }
+            if let row = state.firstNonFiniteRow() { throw nonFiniteError(row: row, chunk: chunk) }
+            firstPart += parts
+            bytesRead += storedBytes(of: chunk)
+            progress?(bytesRead)
         }
-        return state.totals(bytesRead: bytesRead)
+        return state.totals(bytesRead: bytesRead, hashed: hashesData)
+    }
+
+    /// Reads the chunk columns `columns` of checkpoint `row` into its raw row `rawRow`, each at
+    /// the place `layout` gives it (`readRaw`'s layout: the segments' bytes back to back).
+    private func readColumns(_ columns: Range<Int>, row: Int, of chunk: ParameterLayout.Chunk, layout: RowPieces.Table,
+                             into rawRow: UnsafeMutableRawPointer) throws {
+        let tensors = set.checkpoints[row].tensors
+        for (index, segment) in chunk.segments.enumerated() {
+            let piece = layout.pieces[row &* layout.segmentCount &+ index]
+            let first = max(columns.lowerBound, piece.column)
+            let end = min(columns.upperBound, piece.column &+ piece.count)
+            guard first < end else { continue }
+            let skip = first &- piece.column
+            let bytes = UnsafeMutableRawBufferPointer(start: rawRow + (piece.rawOffset &+ skip &* piece.byteSize),
+                                                      count: (end &- first) &* piece.byteSize)
+            try tensors[segment.tensor].source.read(at: (segment.elements.lowerBound &+ skip) &* piece.byteSize, into: bytes)
+        }
     }
 
     /// Runs `body(0)`, …, `body(count − 1)` on up to `threads` threads (serially for one).
@@ -239,14 +276,14 @@ public struct CheckpointStreamer {
     /// Reads checkpoint `row`'s part of `chunk` into `target` as stored (the segments' raw bytes
     /// back to back, in segment order) and feeds them to `hasher`.
     private func readRaw(row: Int, of chunk: ParameterLayout.Chunk, into target: UnsafeMutableRawPointer,
-                         hasher: inout ContentHash) throws {
+                         hasher: UnsafeMutablePointer<ContentHash>?) throws {
         let checkpoint = set.checkpoints[row]
         var offset = 0
         for segment in chunk.segments {
             let tensor = checkpoint.tensors[segment.tensor]
             let bytes = UnsafeMutableRawBufferPointer(start: target + offset, count: segment.elements.count * tensor.dtype.byteSize)
             try tensor.source.read(at: segment.elements.lowerBound * tensor.dtype.byteSize, into: bytes)
-            hasher.update(UnsafeRawBufferPointer(bytes))
+            hasher?.pointee.update(UnsafeRawBufferPointer(bytes))
             offset += bytes.count
         }
     }
@@ -268,6 +305,34 @@ public struct CheckpointStreamer {
         struct Table {
             let pieces: UnsafeBufferPointer<Piece>
             let segmentCount: Int
+
+            /// Bytes of checkpoint `row`'s raw row for the chunk.
+            func rawBytes(row: Int) -> Int {
+                guard segmentCount > 0 else { return 0 }
+                let last = pieces[(row &+ 1) &* segmentCount &- 1]
+                return last.rawOffset &+ last.count &* last.byteSize
+            }
+
+            /// Widens the chunk columns `columns` of checkpoint `row` from its raw row `raw` and
+            /// writes v − `reference` (indexed like `target`; when given) or v to `target`; returns
+            /// the row's Σ v and Σ v² over those columns (`RowWidening.widenDifference`, pieces in order).
+            func widenDifference(row: Int, raw: UnsafeRawPointer, columns: Range<Int>, into target: UnsafeMutablePointer<Double>,
+                                 minus reference: UnsafePointer<Double>?) -> (sum: Double, squares: Double) {
+                var sum = 0.0, squares = 0.0
+                for index in (row &* segmentCount)..<((row &+ 1) &* segmentCount) {
+                    let piece = pieces[index]
+                    let first = max(columns.lowerBound, piece.column)
+                    let end = min(columns.upperBound, piece.column &+ piece.count)
+                    guard first < end else { continue }
+                    let offset = first &- columns.lowerBound
+                    let totals = RowWidening.widenDifference(raw + (piece.rawOffset &+ (first &- piece.column) &* piece.byteSize),
+                                                             count: end &- first, dtype: piece.dtype, byteOrder: piece.byteOrder,
+                                                             into: target + offset, minus: reference.map { $0 + offset })
+                    sum += totals.sum
+                    squares += totals.squares
+                }
+                return (sum, squares)
+            }
 
             /// Widens the chunk columns `columns` of checkpoint `row` from its raw row `raw` to
             /// `target` (`columns.count` doubles; exact, `RowWidening`).
@@ -411,8 +476,8 @@ public struct CheckpointStreamer {
             (0..<rows).first { row in (0..<slots).contains { !squares[$0 &* rows &+ row].isFinite } }
         }
 
-        /// The totals, each row's slots added in slot order.
-        func totals(bytesRead: Int) -> PassTotals {
+        /// The totals, each row's slots added in slot order; fingerprints if `hashed`.
+        func totals(bytesRead: Int, hashed: Bool) -> PassTotals {
             var rowSums = [Double](repeating: 0, count: rows), rowSquares = rowSums
             for slot in 0..<slots {
                 for row in 0..<rows {
@@ -420,7 +485,7 @@ public struct CheckpointStreamer {
                     rowSquares[row] += squares[slot * rows + row]
                 }
             }
-            return PassTotals(sums: rowSums, sumsOfSquares: rowSquares, dataHashes: hashers.map { $0.hexDigest() },
+            return PassTotals(sums: rowSums, sumsOfSquares: rowSquares, dataHashes: hashed ? hashers.map { $0.hexDigest() } : nil,
                               bytesRead: bytesRead)
         }
     }

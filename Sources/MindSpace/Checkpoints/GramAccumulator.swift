@@ -1,16 +1,18 @@
 /// Accumulates the centred Gram matrix Gc = Xc·Xcᵀ (n×n) of n points in p dimensions from tiles
 /// of columns (parameters), in `Double`: the streaming half of PCA by the Gram (dual) route, for
-/// n checkpoints of p ≫ n parameters. Memory O(slots · groups · n²); cost n(n+1)/2·p
+/// n checkpoints of p ≫ n parameters. Memory O(slots · groups · n²); cost n(n−1)/2·p
 /// multiply–adds (`GramKernels.addUpperGram`).
 ///
-/// Centring. The textbook route forms G = X·Xᵀ and centres it afterwards, Gc = J·G·J with
-/// J = I − 11ᵀ/n. Since J·G·J = (J·X)(J·X)ᵀ and every tile holds all n values of its
-/// parameters, J·X is formed exactly, tile by tile, by subtracting each parameter's mean over
-/// the n points, and the Gram kernel then adds (J·X)(J·X)ᵀ. The result is the same matrix in exact
-/// arithmetic, but without cancellation: centring G afterwards subtracts numbers of size ‖x‖²
-/// to get numbers of size ‖x − x̄‖², losing log₁₀(‖x‖²/‖x − x̄‖²) digits, which is 6–8 digits for
-/// a fine-tune that moves the weights by 0.01 %. Here each entry carries the round-off of a sum
-/// of p products of centred values, as in a dense PCA.
+/// Centring. Forming G = X·Xᵀ and centring it afterwards, Gc = J·G·J with J = I − 11ᵀ/n, loses
+/// log₁₀(‖x‖²/‖x − x̄‖²) digits to cancellation: 6–8 digits for a fine-tune that moves the
+/// weights by 0.01 %. Centring is translation-invariant, J·X = J·(X − 1·rᵀ) for any vector r, so
+/// each tile arrives with checkpoint 0's values subtracted from every row (r = x₀, row 0 then all
+/// zero; the widening does it in the same pass, exactly for float32/float16/bfloat16 weights whose
+/// exponents differ by less than 29). The accumulator adds D·Dᵀ for D = X − 1·x₀ᵀ, whose entries
+/// have the size of the spread of the checkpoints, not of the weights, and returns J·(D·Dᵀ)·J:
+/// the last step loses at most about log₁₀(max ‖xᵢ − x₀‖² / mean ‖xᵢ − x̄‖²) digits (≤ 1 for a
+/// trajectory), as in a dense PCA that subtracts the mean first. Unlike subtracting the mean,
+/// this needs no second pass over the tile.
 ///
 /// Groups: each tile belongs to one group and is added to that group's matrix; because a Gram
 /// matrix is a sum over parameters, the groups' matrices add up to the matrix of all parameters.
@@ -50,15 +52,15 @@ public final class GramAccumulator {
         upper.deallocate()
     }
 
-    /// Centres the tile in place (each of its `width` columns minus its mean over the n rows;
-    /// rows `leadingDimension` apart) and adds its Gram matrix to group `group` of slot `slot`
-    /// (`GramKernels.addUpperGram`). Calls for different slots may run at the same time.
-    public func add(tile: UnsafeMutablePointer<Double>, leadingDimension: Int, width: Int, group: Int, slot: Int) {
+    /// Adds D·Dᵀ for the tile's rows 1…n−1 (row i = xᵢ − x₀ over `width` columns, rows
+    /// `leadingDimension` apart, as `CheckpointStreamer.Tile` holds them; row 0 is not read) to
+    /// group `group` of slot `slot` (`GramKernels.addUpperGram`). Calls for different slots may
+    /// run at the same time.
+    public func add(differences tile: UnsafePointer<Double>, leadingDimension: Int, width: Int, group: Int, slot: Int) {
         precondition(group >= 0 && group < groupCount && slot >= 0 && slot < slots)
-        guard width > 0, let upperBase = upper.baseAddress else { return }
-        GramKernels.centreColumns(tile, ld: leadingDimension, rows: count, width: width)
-        GramKernels.addUpperGram(n: count, k: width, a: UnsafePointer(tile), lda: leadingDimension,
-                                 c: upperBase + (slot * groupCount + group) * count * count, ldc: count)
+        guard width > 0, count > 1, let upperBase = upper.baseAddress else { return }
+        GramKernels.addUpperGram(n: count - 1, k: width, a: tile + leadingDimension, lda: leadingDimension,
+                                 c: upperBase + (slot * groupCount + group) * count * count + count + 1, ldc: count)
     }
 
     /// Subtracts from each column of the row-major `rows` × `width` block its mean over the rows
@@ -70,9 +72,10 @@ public final class GramAccumulator {
         GramKernels.centreColumns(data, ld: width, rows: rows, width: width)
     }
 
-    /// The centred Gram matrix of group `group` (its slots added in slot order), full symmetric n×n.
+    /// The centred Gram matrix of group `group` (its slots added in slot order, then J·G·J),
+    /// full symmetric n×n.
     public func centredGram(group: Int) -> Matrix<Double> {
-        Self.symmetric(groupUpper(group), n: count)
+        Self.centred(Self.symmetric(groupUpper(group), n: count))
     }
 
     /// The centred Gram matrix of all parameters: the sum of every group's, full symmetric n×n.
@@ -82,7 +85,7 @@ public final class GramAccumulator {
             let matrix = groupUpper(group)
             for index in sum.indices { sum[index] += matrix[index] }
         }
-        return Self.symmetric(sum, n: count)
+        return Self.centred(Self.symmetric(sum, n: count))
     }
 
     private func groupUpper(_ group: Int) -> [Double] {
@@ -93,6 +96,19 @@ public final class GramAccumulator {
             for index in 0..<size { sum[index] += upper[start + index] }
         }
         return sum
+    }
+
+    /// J·G·J: Gᵢⱼ − r̄ᵢ − r̄ⱼ + t̄, with r̄ the row means and t̄ the mean of all entries.
+    static func centred(_ gram: Matrix<Double>) -> Matrix<Double> {
+        let n = gram.rows
+        guard n > 0 else { return gram }
+        let rowMeans = (0..<n).map { i in (0..<n).reduce(0.0) { $0 + gram[i, $1] } / Double(n) }
+        let mean = rowMeans.reduce(0, +) / Double(n)
+        var result = gram
+        for i in 0..<n {
+            for j in 0..<n { result[i, j] = gram[i, j] - rowMeans[i] - rowMeans[j] + mean }
+        }
+        return result
     }
 
     private static func symmetric(_ upper: [Double], n: Int) -> Matrix<Double> {

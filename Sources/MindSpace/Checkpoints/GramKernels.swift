@@ -44,4 +44,16 @@ enum GramKernels {
                               version: InstructionSet? = nil) {
         ms_centre_columns_isa((version ?? .avx512).rawValue, block, ld, Int32(rows), width)
     }
+
+    /// One row of a tile, in one pass: v = `source` widened (when given; otherwise the doubles
+    /// already in `values`); writes v − `reference` (when given) or v to `values` and returns
+    /// Σ v and Σ v² (32 partial-sum lanes, lane l taking the elements with index ≡ l mod 32,
+    /// combined in order; identical on every version).
+    static func differenceRow(widening source: UnsafePointer<Float>?, values: UnsafeMutablePointer<Double>,
+                              minus reference: UnsafePointer<Double>?, count: Int,
+                              version: InstructionSet? = nil) -> (sum: Double, squares: Double) {
+        var sum = 0.0, squares = 0.0
+        ms_difference_row_isa((version ?? .avx512).rawValue, source, values, reference, count, &sum, &squares)
+        return (sum, squares)
+    }
 }

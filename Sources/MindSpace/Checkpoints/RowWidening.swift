@@ -31,4 +31,20 @@ enum RowWidening {
         ElementDecoding.decode(UnsafeRawBufferPointer(start: raw, count: count * dtype.byteSize), dtype: dtype,
                                byteOrder: byteOrder, into: UnsafeMutableBufferPointer(start: target, count: count))
     }
+
+    /// Widens like `widen`, then writes v − `reference` (when given) instead of v, and returns
+    /// Σ v and Σ v² of the widened values (`GramKernels.differenceRow`; one pass for float32 in
+    /// native order). For float16/bfloat16/float32 the difference is exact whenever the two
+    /// values' exponents differ by less than 29 (both have at most 24 significant bits).
+    static func widenDifference(_ raw: UnsafeRawPointer, count: Int, dtype: DType, byteOrder: ByteOrder,
+                                into target: UnsafeMutablePointer<Double>,
+                                minus reference: UnsafePointer<Double>?) -> (sum: Double, squares: Double) {
+        guard count > 0 else { return (0, 0) }
+        if dtype == .float32 && byteOrder == .native {
+            return GramKernels.differenceRow(widening: raw.assumingMemoryBound(to: Float.self), values: target,
+                                             minus: reference, count: count)
+        }
+        widen(raw, count: count, dtype: dtype, byteOrder: byteOrder, into: target)
+        return GramKernels.differenceRow(widening: nil, values: target, minus: reference, count: count)
+    }
 }

@@ -51,7 +51,7 @@ public struct StreamedGram: Sendable {
         let accumulator = GramAccumulator(count: set.count, groupCount: groups.count,
                                           slots: GramAccumulator.slotCount(count: set.count, groupCount: groups.count))
         let totals = try streamer.forEachTile(slots: accumulator.slots, progress: progress) { tile in
-            accumulator.add(tile: tile.values, leadingDimension: tile.leadingDimension, width: tile.columns.count,
+            accumulator.add(differences: tile.values, leadingDimension: tile.leadingDimension, width: tile.columns.count,
                             group: tile.chunk.group, slot: tile.slot)
         }
         let total = accumulator.totalCentredGram()

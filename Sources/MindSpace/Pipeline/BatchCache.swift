@@ -24,7 +24,7 @@ struct BatchCache {
         var parameterCount: Int
         var chunkElements: Int
         var bytesRead: Int
-        var dataHashes: [String]
+        var dataHashes: [String]?
         /// Bit patterns: n² Gram entries, n sums, n sums of squares.
         var centredGram: String
         var sums: String
@@ -48,7 +48,7 @@ struct BatchCache {
             guard n == set.count, parameterCount == set.layout.parameterCount,
                   let gram = Self.doubles(centredGram), gram.count == n * n,
                   let sums = Self.doubles(sums), sums.count == n,
-                  let squares = Self.doubles(sumsOfSquares), squares.count == n, dataHashes.count == n else { return nil }
+                  let squares = Self.doubles(sumsOfSquares), squares.count == n, dataHashes.map({ $0.count == n }) ?? true else { return nil }
             let matrix = Matrix(rows: n, columns: n, storage: gram)
             return StreamedGram(checkpointCount: n, parameterCount: parameterCount, centredGram: matrix,
                                 grouping: .none, groups: set.layout.groups(by: .none), groupGrams: [matrix],

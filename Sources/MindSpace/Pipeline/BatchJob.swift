@@ -27,6 +27,8 @@ public struct BatchJob {
     /// Parameters per checkpoint read at once; `nil` for the streamer's default.
     public var chunkElements: Int?
     public var threads: Int
+    /// Whether to fingerprint each checkpoint's analysed bytes (`--data-hash`).
+    public var hashesData = false
     public var options: EstimationOptions
     public var outputFolder: String
     public var commandLine: [String]
@@ -184,11 +186,12 @@ public struct BatchJob {
     /// The pass over `set`: from the cache when `cached` is there, else streamed and cached.
     private func streamedGram(_ set: CheckpointSet, key: String, cached: BatchCache.Entry?, name: String,
                               cache: BatchCache, done: inout Int, total: Int, reused: inout [String]) throws -> StreamedGram {
-        if let cached, let gram = cached.streamedGram(for: set) {
+        // A cached pass without fingerprints does not serve a run that asks for them.
+        if let cached, let gram = cached.streamedGram(for: set), !hashesData || gram.totals.dataHashes != nil {
             reused.append(name)
             return gram
         }
-        let streamer = CheckpointStreamer(set: set, chunkElements: width(for: set), threads: threads)
+        let streamer = CheckpointStreamer(set: set, chunkElements: width(for: set), threads: threads, hashesData: hashesData)
         let start = done
         let gram = try StreamedGram.accumulate(streamer) { progress?(start + $0, total) }
         done = start + gram.totals.bytesRead
@@ -254,12 +257,12 @@ public struct BatchJob {
     }
 
     private func weightSetProvenance(_ report: BatchReport.WeightSet) -> ImageProvenance {
-        let hashes = zip(report.dataXXH64, report.checkpoints).map { "\($0)  \($1)" }.joined(separator: "\n")
+        let hashes = zip(report.dataXXH64 ?? [], report.checkpoints).map { "\($0)  \($1)" }.joined(separator: "\n")
         return ImageProvenance(
             commandLine: commandLine.joined(separator: " "),
             method: "weight-set PCA: eigen-decomposition of the centred Gram matrix of one checkpoint per run, streamed",
             parameters: ["runs=\(report.runs.count)", "parameters=\(report.parameters)", "pick=\(report.pick)"],
-            extra: [PNGTextEntry(keyword: "mindspace:checkpoints-data-xxh64", text: hashes)])
+            extra: hashes.isEmpty ? [] : [PNGTextEntry(keyword: "mindspace:checkpoints-data-xxh64", text: hashes)])
     }
 
     /// Deletes `OutputTransaction` temporaries (`.name.partial-PID`) left by a killed batch in

@@ -52,7 +52,8 @@ public struct BatchReport: Codable, Equatable, Sendable {
         /// n × n distances ‖xᵢ − xⱼ‖ between the runs' weights.
         public var distances: [[Double]]
         public var norms: [Double]
-        public var dataXXH64: [String]
+        /// XXH64 of each picked checkpoint's analysed bytes; only with `--data-hash`.
+        public var dataXXH64: [String]?
         /// Intrinsic-dimension estimates (only with enough runs) and the estimators skipped, with reasons.
         public var estimates: [DimensionEstimate]
         public var skipped: [IDReport.Skipped]

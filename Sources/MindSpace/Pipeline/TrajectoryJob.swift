@@ -23,6 +23,8 @@ public struct TrajectoryJob {
     public var chunkElements: Int?
     /// Threads reading checkpoints at once.
     public var threads: Int
+    /// Whether to fingerprint each checkpoint's analysed bytes (`--data-hash`).
+    public var hashesData = false
     public var outputFolder: String
     /// The command line, recorded in the report and the images.
     public var commandLine: [String]
@@ -61,7 +63,8 @@ public struct TrajectoryJob {
             throw MindSpaceError(.usage, "--chunk-elements must be at least 1, got \(chunkElements)")
         }
         let set = try CheckpointSet.open(checkpoints, selection: selection)
-        let streamer = CheckpointStreamer(set: set, chunkElements: chunkElements, grouping: grouping, threads: threads)
+        let streamer = CheckpointStreamer(set: set, chunkElements: chunkElements, grouping: grouping, threads: threads,
+                                          hashesData: hashesData)
         let passes = saveComponents == nil ? 1 : 2
         let total = set.dataByteCount * passes
         let result = try TrajectoryResult.analyse(streamer) { progress?($0, total) }
@@ -124,7 +127,7 @@ public struct TrajectoryJob {
                 path: checkpoint.path, format: checkpoint.format.rawValue, bytes: checkpoint.byteCount,
                 step: steps.values[index], norm: result.norms[index],
                 scores: (0..<min(3, spectrum.componentCount)).map { coordinates[index, $0] },
-                dataXXH64: result.gram.totals.dataHashes[index])
+                dataXXH64: result.gram.totals.dataHashes?[index])
         }
         let tensors = set.layout.entries.enumerated().map { index, entry in
             TrajectoryReport.TensorEntry(name: entry.name, shape: entry.shape, parameters: entry.parameterCount,
@@ -154,16 +157,17 @@ public struct TrajectoryJob {
             provenance: ReportEncoding.Provenance(command: commandLine, seed: nil, inputs: []))
     }
 
-    /// PNG provenance: the command, the method, the main parameters, and one `xxh64  path` line
-    /// per checkpoint (the hash of its analysed tensor bytes, as in the report).
+    /// PNG provenance: the command, the method, the main parameters, and with `--data-hash` one
+    /// `xxh64  path` line per checkpoint (the hash of its analysed tensor bytes, as in the report).
     private func imageProvenance(_ report: TrajectoryReport) -> ImageProvenance {
-        let hashes = report.checkpoints.map { "\($0.dataXXH64)  \($0.path)" }.joined(separator: "\n")
+        let hashes = report.checkpoints.compactMap { entry in entry.dataXXH64.map { "\($0)  \(entry.path)" } }
+            .joined(separator: "\n")
         return ImageProvenance(
             commandLine: commandLine.joined(separator: " "),
             method: "trajectory PCA: eigen-decomposition of the centred Gram matrix of the checkpoints, streamed",
             parameters: ["checkpoints=\(report.checkpoints.count)", "parameters=\(report.parameters)",
                          "tensors=\(report.tensors.map(\.name).joined(separator: ","))",
                          "grouping=\(report.grouping)"],
-            extra: [PNGTextEntry(keyword: "mindspace:checkpoints-data-xxh64", text: hashes)])
+            extra: hashes.isEmpty ? [] : [PNGTextEntry(keyword: "mindspace:checkpoints-data-xxh64", text: hashes)])
     }
 }
