@@ -34,9 +34,11 @@ let package = Package(
         // Our own SIMD kernels for the checkpoint stream (Gram products, widening, centring), with
         // a run-time choice between AVX-512, AVX2 and portable C.
         .target(name: "CGramKernels"),
+        // Our own streaming XXH3-64 content hash, with the same run-time choice for its stripe loop.
+        .target(name: "CXXH3"),
         .target(
             name: "MindSpace",
-            dependencies: ["CLinalg", "CPNG", "CZlib", "CGramKernels"],
+            dependencies: ["CLinalg", "CPNG", "CZlib", "CGramKernels", "CXXH3"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .executableTarget(
