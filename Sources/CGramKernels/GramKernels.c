@@ -24,65 +24,85 @@ static enum isa kernel_isa(void) {
 static int min_int(int a, int b) { return a < b ? a : b; }
 
 // ---------------------------------------------------------------------------------------------
-// Gram upper triangle. Blocks of 4 rows (i) × 4 rows (j), j-block ≥ i-block; rows past n are
-// clamped to row n − 1 and their results dropped; diagonal blocks also compute (and drop) the
-// entries below the diagonal.
+// Gram upper triangle. Blocks of up to 4 rows (i) × 4 rows (j), j-block ≥ i-block. The AVX-512
+// version computes only the entries it keeps: a diagonal block its upper triangle (10 of 16 for
+// 4 rows), a block at the end of the rows only the rows that exist. The AVX2 version clamps rows
+// past n to row n − 1 and drops their results, and computes (and drops) the entries below the
+// diagonal of diagonal blocks.
 
 #if defined(__x86_64__)
-// One 4 × 4 block over columns [0, k) of the given rows, adding to the 16 partial-sum vectors
-// s[4·t + u] (row t of the i rows, row u of the j rows).
+// One block of T i-rows × U j-rows over columns [0, k), adding to the partial-sum vectors
+// s[4·t + u] (row t of the i rows, row u of the j rows); with `diagonal` the i and j rows are the
+// same and only u ≥ t is computed. T, U and `diagonal` are constants at every call, so the
+// loops unroll and the sums stay in registers (at most 16 sums and 8 loaded rows).
 __attribute__((target("avx512f"), always_inline))
-static inline void gram_block_avx512(const double *const x[4], const double *const y[4], ptrdiff_t k, __m512d *s) {
-    __m512d s00 = s[0], s01 = s[1], s02 = s[2], s03 = s[3], s10 = s[4], s11 = s[5], s12 = s[6], s13 = s[7];
-    __m512d s20 = s[8], s21 = s[9], s22 = s[10], s23 = s[11], s30 = s[12], s31 = s[13], s32 = s[14], s33 = s[15];
-    const double *x0 = x[0], *x1 = x[1], *x2 = x[2], *x3 = x[3], *y0 = y[0], *y1 = y[1], *y2 = y[2], *y3 = y[3];
+static inline void gram_block_avx512(const double *const x[4], const double *const y[4], ptrdiff_t k, __m512d *s,
+                                     const int T, const int U, const int diagonal) {
+    __m512d sum[4][4];
+    for (int t = 0; t < T; t++)
+        for (int u = 0; u < U; u++)
+            if (!diagonal || u >= t) sum[t][u] = s[4 * t + u];
     ptrdiff_t col = 0;
-#define MS_GRAM_STEP512(LOAD)                                                                     \
-    {                                                                                           \
-        __m512d a0 = LOAD(x0 + col), a1 = LOAD(x1 + col), a2 = LOAD(x2 + col), a3 = LOAD(x3 + col); \
-        __m512d b0 = LOAD(y0 + col), b1 = LOAD(y1 + col), b2 = LOAD(y2 + col), b3 = LOAD(y3 + col); \
-        s00 = _mm512_fmadd_pd(a0, b0, s00); s01 = _mm512_fmadd_pd(a0, b1, s01);                    \
-        s02 = _mm512_fmadd_pd(a0, b2, s02); s03 = _mm512_fmadd_pd(a0, b3, s03);                    \
-        s10 = _mm512_fmadd_pd(a1, b0, s10); s11 = _mm512_fmadd_pd(a1, b1, s11);                    \
-        s12 = _mm512_fmadd_pd(a1, b2, s12); s13 = _mm512_fmadd_pd(a1, b3, s13);                    \
-        s20 = _mm512_fmadd_pd(a2, b0, s20); s21 = _mm512_fmadd_pd(a2, b1, s21);                    \
-        s22 = _mm512_fmadd_pd(a2, b2, s22); s23 = _mm512_fmadd_pd(a2, b3, s23);                    \
-        s30 = _mm512_fmadd_pd(a3, b0, s30); s31 = _mm512_fmadd_pd(a3, b1, s31);                    \
-        s32 = _mm512_fmadd_pd(a3, b2, s32); s33 = _mm512_fmadd_pd(a3, b3, s33);                    \
+    for (; col + 8 <= k; col += 8) {
+        __m512d a[4], b[4];
+        for (int t = 0; t < T; t++) a[t] = _mm512_loadu_pd(x[t] + col);
+        for (int u = 0; u < U; u++) b[u] = diagonal ? a[u] : _mm512_loadu_pd(y[u] + col);
+        for (int t = 0; t < T; t++)
+            for (int u = 0; u < U; u++)
+                if (!diagonal || u >= t) sum[t][u] = _mm512_fmadd_pd(a[t], b[u], sum[t][u]);
     }
-#define MS_LOADU512(p) _mm512_loadu_pd(p)
-    for (; col + 8 <= k; col += 8) MS_GRAM_STEP512(MS_LOADU512)
     if (col < k) {
         const __mmask8 mask = (__mmask8)((1u << (unsigned)(k - col)) - 1u);
-#define MS_LOADMASK512(p) _mm512_maskz_loadu_pd(mask, p)
-        MS_GRAM_STEP512(MS_LOADMASK512)
-#undef MS_LOADMASK512
+        __m512d a[4], b[4];
+        for (int t = 0; t < T; t++) a[t] = _mm512_maskz_loadu_pd(mask, x[t] + col);
+        for (int u = 0; u < U; u++) b[u] = diagonal ? a[u] : _mm512_maskz_loadu_pd(mask, y[u] + col);
+        for (int t = 0; t < T; t++)
+            for (int u = 0; u < U; u++)
+                if (!diagonal || u >= t) sum[t][u] = _mm512_fmadd_pd(a[t], b[u], sum[t][u]);
     }
-#undef MS_LOADU512
-#undef MS_GRAM_STEP512
-    s[0] = s00; s[1] = s01; s[2] = s02; s[3] = s03; s[4] = s10; s[5] = s11; s[6] = s12; s[7] = s13;
-    s[8] = s20; s[9] = s21; s[10] = s22; s[11] = s23; s[12] = s30; s[13] = s31; s[14] = s32; s[15] = s33;
+    for (int t = 0; t < T; t++)
+        for (int u = 0; u < U; u++)
+            if (!diagonal || u >= t) s[4 * t + u] = sum[t][u];
+}
+
+// The block at rows (ib, jb) with its shape: T = U = rows left (at most 4) on the diagonal, else
+// 4 i-rows and the j-rows left.
+__attribute__((target("avx512f")))
+static void gram_block_dispatch_avx512(const double *const x[4], const double *const y[4], ptrdiff_t k, __m512d *s,
+                                       int rows_i, int rows_j, int diagonal) {
+    if (diagonal) {
+        switch (rows_i) {
+        case 1: gram_block_avx512(x, y, k, s, 1, 1, 1); return;
+        case 2: gram_block_avx512(x, y, k, s, 2, 2, 1); return;
+        case 3: gram_block_avx512(x, y, k, s, 3, 3, 1); return;
+        default: gram_block_avx512(x, y, k, s, 4, 4, 1); return;
+        }
+    }
+    switch (rows_j) {
+    case 1: gram_block_avx512(x, y, k, s, 4, 1, 0); return;
+    case 2: gram_block_avx512(x, y, k, s, 4, 2, 0); return;
+    case 3: gram_block_avx512(x, y, k, s, 4, 3, 0); return;
+    default: gram_block_avx512(x, y, k, s, 4, 4, 0); return;
+    }
+    (void)rows_i;
 }
 
 // Columns are taken in panels of `GRAM_PANEL` (for n ≤ 48 rows: at most 192 KiB, which stays in
 // the second-level cache while every block of the panel runs; 512 measured fastest against 128,
-// 256 and whole tiles of 1024), each block's 16 partial-sum vectors kept in memory between
-// panels and reduced once at the end.
+// 256 and 1024), each block's 16 partial-sum vectors kept in memory ("lanes") between panels,
+// and between calls when the caller keeps a workspace, and reduced once when flushed.
 enum { GRAM_PANEL = 512, GRAM_PANEL_ROWS = 48 };
 
-__attribute__((target("avx512f")))
-static void gram_avx512(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc) {
+static int gram_blocks(int n) {
     const int row_blocks = (n + 3) / 4;
-    const int blocks = row_blocks * (row_blocks + 1) / 2;
-    const ptrdiff_t panel = n <= GRAM_PANEL_ROWS ? GRAM_PANEL : k;
-    __m512d stack_sums[16 * ((GRAM_PANEL_ROWS / 4) * (GRAM_PANEL_ROWS / 4 + 1) / 2)];
-    __m512d single[16];
-    __m512d *sums = n <= GRAM_PANEL_ROWS ? stack_sums : single;
-    if (n <= GRAM_PANEL_ROWS) {
-        for (int b = 0; b < 16 * blocks; b++) sums[b] = _mm512_setzero_pd();
-    }
-    for (ptrdiff_t start = 0; start < k; start += panel) {
-        const ptrdiff_t width = k - start < panel ? k - start : panel;
+    return row_blocks * (row_blocks + 1) / 2;
+}
+
+// lanes (16 vectors per block, blocks in (ib, jb ≥ ib) order) += the partial sums over [0, k).
+__attribute__((target("avx512f")))
+static void gram_lanes_avx512(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, __m512d *lanes) {
+    for (ptrdiff_t start = 0; start < k; start += GRAM_PANEL) {
+        const ptrdiff_t width = k - start < GRAM_PANEL ? k - start : GRAM_PANEL;
         int block = 0;
         for (int ib = 0; ib < n; ib += 4) {
             const double *x[4];
@@ -90,18 +110,50 @@ static void gram_avx512(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, doub
             for (int jb = ib; jb < n; jb += 4, block++) {
                 const double *y[4];
                 for (int u = 0; u < 4; u++) y[u] = a + (ptrdiff_t)min_int(jb + u, n - 1) * lda + start;
-                __m512d *s = n <= GRAM_PANEL_ROWS ? sums + 16 * block : sums;
-                if (n > GRAM_PANEL_ROWS) {
-                    for (int v = 0; v < 16; v++) s[v] = _mm512_setzero_pd();
-                }
-                gram_block_avx512(x, y, width, s);
-                if (n > GRAM_PANEL_ROWS || start + width >= k) {
-                    for (int t = 0; t < 4 && ib + t < n; t++)
-                        for (int u = 0; u < 4 && jb + u < n; u++)
-                            if (ib + t <= jb + u)
-                                c[(ptrdiff_t)(ib + t) * ldc + jb + u] += _mm512_reduce_add_pd(s[4 * t + u]);
-                }
+                gram_block_dispatch_avx512(x, y, width, lanes + 16 * block, min_int(4, n - ib), min_int(4, n - jb), ib == jb);
             }
+        }
+    }
+}
+
+// C[i][j] += the reduced lanes of each entry (i ≤ j < n), and the lanes are zeroed.
+__attribute__((target("avx512f")))
+static void gram_lanes_flush_avx512(int n, __m512d *lanes, double *c, ptrdiff_t ldc) {
+    int block = 0;
+    for (int ib = 0; ib < n; ib += 4) {
+        for (int jb = ib; jb < n; jb += 4, block++) {
+            __m512d *s = lanes + 16 * block;
+            for (int t = 0; t < 4 && ib + t < n; t++)
+                for (int u = 0; u < 4 && jb + u < n; u++)
+                    if (ib + t <= jb + u) c[(ptrdiff_t)(ib + t) * ldc + jb + u] += _mm512_reduce_add_pd(s[4 * t + u]);
+            for (int v = 0; v < 16; v++) s[v] = _mm512_setzero_pd();
+        }
+    }
+}
+
+// Without a workspace: for n ≤ 48 rows the lanes live on the stack for one call; above, each
+// block runs over all k columns at once and is reduced straight away.
+__attribute__((target("avx512f")))
+static void gram_avx512(int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc) {
+    if (n <= GRAM_PANEL_ROWS) {
+        __m512d lanes[16 * ((GRAM_PANEL_ROWS / 4) * (GRAM_PANEL_ROWS / 4 + 1) / 2)];
+        for (int v = 0; v < 16 * gram_blocks(n); v++) lanes[v] = _mm512_setzero_pd();
+        gram_lanes_avx512(n, k, a, lda, lanes);
+        gram_lanes_flush_avx512(n, lanes, c, ldc);
+        return;
+    }
+    for (int ib = 0; ib < n; ib += 4) {
+        const double *x[4];
+        for (int t = 0; t < 4; t++) x[t] = a + (ptrdiff_t)min_int(ib + t, n - 1) * lda;
+        for (int jb = ib; jb < n; jb += 4) {
+            const double *y[4];
+            for (int u = 0; u < 4; u++) y[u] = a + (ptrdiff_t)min_int(jb + u, n - 1) * lda;
+            __m512d s[16];
+            for (int v = 0; v < 16; v++) s[v] = _mm512_setzero_pd();
+            gram_block_dispatch_avx512(x, y, k, s, min_int(4, n - ib), min_int(4, n - jb), ib == jb);
+            for (int t = 0; t < 4 && ib + t < n; t++)
+                for (int u = 0; u < 4 && jb + u < n; u++)
+                    if (ib + t <= jb + u) c[(ptrdiff_t)(ib + t) * ldc + jb + u] += _mm512_reduce_add_pd(s[4 * t + u]);
         }
     }
 }
@@ -184,6 +236,43 @@ void ms_gram_upper_accumulate_isa(int isa, int n, ptrdiff_t k, const double *a, 
     case ISA_AVX2: gram_avx2(n, k, a, lda, c, ldc); return;
 #endif
     default: gram_portable(n, k, a, lda, c, ldc); return;
+    }
+}
+
+// The workspace: AVX-512 with n ≤ 48 rows keeps the lanes (16 vectors of 8 doubles per block);
+// every other case keeps an n × n upper triangle, added to by the version's Gram kernel.
+static int workspace_has_lanes(int isa, int n) {
+#if defined(__x86_64__)
+    return usable(isa) == ISA_AVX512 && n <= GRAM_PANEL_ROWS;
+#else
+    (void)isa; (void)n;
+    return 0;
+#endif
+}
+
+ptrdiff_t ms_gram_workspace_size_isa(int isa, int n) {
+    if (n <= 0) return 0;
+    return workspace_has_lanes(isa, n) ? (ptrdiff_t)gram_blocks(n) * 16 * 8 : (ptrdiff_t)n * n;
+}
+
+void ms_gram_workspace_accumulate_isa(int isa, int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *workspace) {
+    if (n <= 0 || k <= 0) return;
+#if defined(__x86_64__)
+    if (workspace_has_lanes(isa, n)) { gram_lanes_avx512(n, k, a, lda, (__m512d *)workspace); return; }
+#endif
+    ms_gram_upper_accumulate_isa(isa, n, k, a, lda, workspace, n);
+}
+
+void ms_gram_workspace_flush_isa(int isa, int n, double *workspace, double *c, ptrdiff_t ldc) {
+    if (n <= 0) return;
+#if defined(__x86_64__)
+    if (workspace_has_lanes(isa, n)) { gram_lanes_flush_avx512(n, (__m512d *)workspace, c, ldc); return; }
+#endif
+    for (int i = 0; i < n; i++) {
+        for (int j = i; j < n; j++) {
+            c[(ptrdiff_t)i * ldc + j] += workspace[(ptrdiff_t)i * n + j];
+            workspace[(ptrdiff_t)i * n + j] = 0;
+        }
     }
 }
 

@@ -40,7 +40,7 @@ struct TrajectoryCommand: ParsableCommand {
     @Option(name: .long, help: "Parameters per checkpoint read at once (default: about 16 MiB of doubles per chunk across all checkpoints).")
     var chunkElements: Int?
 
-    @Flag(name: .long, help: "Also fingerprint each checkpoint's analysed bytes (XXH64, in the report and the images); costs about 15% more time.")
+    @Flag(name: .long, help: "Also fingerprint each checkpoint's analysed bytes (XXH3-64, in the report and the images); reads the data twice, about 40% more time.")
     var dataHash = false
 
     @OptionGroup var common: CommonOptions

@@ -13,6 +13,16 @@
 /// A is n × k row-major with row stride lda, C is n × n row-major with row stride ldc.
 void ms_gram_upper_accumulate_isa(int isa, int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *c, ptrdiff_t ldc);
 
+/// A Gram accumulation kept between calls, so that the partial sums are reduced once at the end
+/// rather than per call: the workspace (64-byte aligned, zeroed before first use) holds
+/// ms_gram_workspace_size_isa doubles in a layout of the version; accumulate adds the Gram
+/// products of one more block of columns (as ms_gram_upper_accumulate_isa, A n × k rows lda
+/// apart); flush adds every total into the upper triangle of C and zeroes the workspace.
+/// The same isa and n must be used for all three.
+ptrdiff_t ms_gram_workspace_size_isa(int isa, int n);
+void ms_gram_workspace_accumulate_isa(int isa, int n, ptrdiff_t k, const double *a, ptrdiff_t lda, double *workspace);
+void ms_gram_workspace_flush_isa(int isa, int n, double *workspace, double *c, ptrdiff_t ldc);
+
 /// Widens count float32 values to double (exact).
 void ms_widen_float32_isa(int isa, const float *src, double *dst, ptrdiff_t count);
 

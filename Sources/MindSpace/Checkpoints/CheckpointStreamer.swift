@@ -1,28 +1,29 @@
 import Foundation
 
 /// Streams the selected parameters of every checkpoint of a set, chunk by chunk: for each chunk
-/// of the `ParameterLayout` walk, the same parameter range is read from all n checkpoints into an
-/// n × width block of `Double` (row i = checkpoint i), which a consumer (the Gram accumulation,
-/// the component pass) then uses. Memory: one block, n × `chunkElements` doubles, plus one raw
-/// chunk per thread, whatever p is.
+/// of the `ParameterLayout` walk, the same parameter range is read from all n checkpoints (row
+/// i = checkpoint i, `pread`, as stored) and widened to `Double` (`RowWidening`, exact for
+/// F16/BF16/F32) for a consumer. Memory, whatever p is: for tiles, per thread one part's raw
+/// bytes (n × about `chunkElements`/slots stored values), one tile and, when fingerprinting, a
+/// 1 MiB read buffer; for blocks, the raw chunk and one n × chunk block of doubles.
 ///
-/// Each chunk goes through up to two parallel phases:
-/// 1. Reading, by rows: each checkpoint's part of the chunk is read with `pread` (float64 in
-///    native order straight into the block, every other dtype into a raw buffer of the thread),
-///    fingerprinted (XXH64, `ContentHash`, in layout order), widened to `Double` while still in
-///    cache (`RowWidening`, exact for F16/BF16/F32) and totalled. Rows are striped
-///    over up to `threads` threads, which also overlaps the reads of different files.
-/// 2. For a tile consumer (the Gram pass), by tiles: the chunk's columns are cut into tiles of
-///    `tileWidth` columns (an n × tile piece that stays in a core's cache) and the consumer's
-///    work (centring and the Gram product) runs on each tile. Tiles are dealt to a fixed number
-///    of slots (tile g of the pass goes to slot g mod slots); one thread works a slot's tiles in
-///    order, so a consumer that keeps one accumulator per slot gets results that depend on the
-///    slot count, never on the thread count or scheduling. A block consumer (the component pass)
-///    instead gets the whole block on the calling thread.
+/// Two consumers:
+/// - Tiles (the Gram pass, `forEachTile`): each chunk is cut by columns into parts of whole
+///   tiles (`tileWidth` columns, an n × tile piece that stays in a core's cache). One task per
+///   part reads the part's columns of every checkpoint and at once widens and works its tiles, so
+///   the bytes a core reads are the bytes it computes on. Parts are dealt to a fixed number of
+///   slots (part k of the pass to slot k mod slots, at most one part per slot in a chunk) and a
+///   slot's parts run in pass order, one at a time; a consumer that keeps one accumulator per
+///   slot gets results that depend on the slot count, never on the thread count or scheduling.
+///   A tile arrives as checkpoint 0's values and the other checkpoints' differences from them
+///   (see `Tile`). Fingerprints, when asked for, come from reading the bytes a second time.
+/// - Blocks (the component pass, `forEachBlock`): each checkpoint's part of the chunk is read,
+///   widened and totalled by one task; the consumer gets the whole n × width block on the
+///   calling thread.
 ///
 /// Per pass it also totals, for every checkpoint, the sum and sum of squares of its parameters
-/// (in `Double`, per-chunk partial sums added in chunk order) and the XXH64 of the raw bytes of its
-/// selected tensors in layout order (the same for any chunk size).
+/// (in `Double`), and, when `hashesData`, the XXH3-64 (`XXH3Hash`) of the raw bytes of its selected
+/// tensors in layout order (the same for any chunk size).
 ///
 /// Errors: read failures (`.missingInput`, truncation as `.malformedData`) and a NaN or ±Inf
 /// value, reported with the checkpoint, the tensor and the element index (counting from 0).
@@ -34,7 +35,7 @@ public struct CheckpointStreamer {
         public var sums: [Double]
         /// Σⱼ xᵢⱼ², so ‖xᵢ‖ = √(sumsOfSquares[i]).
         public var sumsOfSquares: [Double]
-        /// XXH64 (16 hex digits) of the raw bytes of checkpoint i's selected tensors, in layout
+        /// XXH3-64 (16 hex digits) of the raw bytes of checkpoint i's selected tensors, in layout
         /// order; `nil` unless the streamer `hashesData`.
         public var dataHashes: [String]?
         /// Bytes of tensor data read in the pass.
@@ -69,12 +70,14 @@ public struct CheckpointStreamer {
     public let grouping: ParameterGrouping
     /// Threads reading rows and widening tiles at once (1 works serially).
     public let threads: Int
-    /// Whether a pass fingerprints each checkpoint's bytes (`PassTotals.dataHashes`); this costs
-    /// a second look at every byte, on a core that did not read it (about 15 % of a pass).
+    /// Whether a pass fingerprints each checkpoint's bytes (`PassTotals.dataHashes`). In a tile
+    /// pass this reads every byte a second time (about 40 % more time on a 2-core machine).
     public let hashesData: Bool
+    /// Bytes per element of the widest stored dtype of the set.
+    private let widestByteSize: Int
     /// Bytes per checkpoint row of a raw chunk buffer: `chunkElements` of the widest stored dtype,
     /// padded by a cache line or more (rows a power of two apart would share cache sets).
-    private let rawRowBytes: Int
+    private var rawRowBytes: Int { (chunkElements * widestByteSize + 63) / 64 * 64 + 64 }
 
     /// About 16 MiB of doubles per block (2²¹ values shared among the n rows), between 4096 and
     /// 65536 parameters per row: large enough that each part of a chunk (a task) reads tens of
@@ -88,7 +91,7 @@ public struct CheckpointStreamer {
     /// that each rank-k update of the n×n matrix stays efficient): a tile that stays in the
     /// core's cache between widening, centring and the Gram product.
     public static func defaultTileWidth(checkpointCount: Int) -> Int {
-        max(256, (1 << 15) / max(1, checkpointCount))
+        max(256, (1 << 14) / max(1, checkpointCount))
     }
 
     /// A streamer over `set`; `chunkElements` `nil` picks `defaultChunkElements`; it must be ≥ 1.
@@ -103,8 +106,7 @@ public struct CheckpointStreamer {
         self.threads = max(1, threads)
         self.hashesData = hashesData
         chunks = set.layout.chunks(maximumWidth: width, grouping: grouping)
-        let widest = set.checkpoints.lazy.flatMap { $0.tensors.map(\.dtype.byteSize) }.max() ?? 8
-        rawRowBytes = (width * widest + 63) / 64 * 64 + 64
+        widestByteSize = set.checkpoints.lazy.flatMap { $0.tensors.map(\.dtype.byteSize) }.max() ?? 8
     }
 
     /// Reads every chunk in order and calls `body(chunk, block)`, where `block` holds n rows of
@@ -158,56 +160,82 @@ public struct CheckpointStreamer {
     /// `slots` must be ≥ 1. Returns the pass totals (sums: per slot, in tile order, the slots
     /// added in slot order).
     ///
-    /// Each chunk is cut by columns into at most `slots` parts of whole tiles; part k of the pass
-    /// belongs to slot k mod slots. One task per part reads the part's columns of every checkpoint
-    /// (`pread`) and at once widens and works its tiles, so the bytes a core reads are the bytes it
-    /// computes on, still in its cache. With `hashesData`, the raw chunk is kept for one more round,
-    /// in which one task per checkpoint fingerprints its bytes in layout order.
+    /// Each chunk is cut by columns into at most `slots` parts of whole tiles; part g of the pass
+    /// belongs to slot g mod slots. One task per part reads the part's columns of every checkpoint
+    /// (`pread`, into the thread's own buffer) and at once widens and works its tiles, so the
+    /// bytes a core reads are the bytes it computes on, still in its cache. Tasks run in batches
+    /// of chunks (about 2²⁵ values each, one synchronisation and one `progress` call per batch);
+    /// within a batch a part waits for the slot's previous part (`SlotTurns`), which is almost
+    /// always done. With `hashesData` one more task per checkpoint and batch reads the
+    /// checkpoint's bytes of the batch again, in layout order, and fingerprints them.
     public func forEachTile(slots: Int, progress: ((Int) -> Void)? = nil, _ work: TileWork) throws -> PassTotals {
         precondition(slots >= 1)
         let n = set.count
         let state = PassState(rows: n, slots: slots)
-        let rawBuffers = hashesData ? 2 : 1
-        let raw = RawChunks(rows: n, rowBytes: rawRowBytes, buffers: rawBuffers)
         // Tile rows are padded by a cache line or more, so that no two rows of a tile start at
         // addresses a power of two apart (which would map them all onto the same cache sets).
         let tileStride = (tileWidth + 7) / 8 * 8 + 8
-        // One tile buffer per thread (not per slot): a buffer that moves between cores with its
-        // slot would make every widening fetch its lines from the other core's cache.
+        let tilesPerPart = max(1, ((chunkElements + tileWidth - 1) / tileWidth + slots - 1) / slots)
+        let partColumns = tilesPerPart * tileWidth
+        let partRowBytes = (partColumns * widestByteSize + 63) / 64 * 64 + 64
+        // Per thread: a part's raw bytes, a tile, and a buffer for re-reading bytes to fingerprint.
+        // (A buffer that moved between cores would make every access fetch the other core's lines.)
+        let rawBuffers = PerThreadBuffers(byteCount: n * partRowBytes)
         let tileBuffers = PerThreadBuffers(byteCount: n * tileStride * MemoryLayout<Double>.stride)
-        let tables = [RowPieces(set: set), RowPieces(set: set)]
-        let partFailures = UnsafeMutableBufferPointer<(row: Int, error: Error)?>.allocate(capacity: slots)
-        partFailures.initialize(repeating: nil)
+        let hashBuffers = hashesData ? PerThreadBuffers(byteCount: Self.hashReadBytes) : nil
+        let chunksPerBatch = max(1, (1 << 25) / max(1, n * chunkElements))
+        let tables = (0..<min(chunksPerBatch, max(1, chunks.count))).map { _ in RowPieces(set: set) }
+        let maximumTasks = chunksPerBatch * slots + (hashesData ? n : 0)
+        let failures = UnsafeMutableBufferPointer<StreamFailure?>.allocate(capacity: maximumTasks)
+        failures.initialize(repeating: nil)
         defer {
-            _ = partFailures.deinitialize()
-            partFailures.deallocate()
+            _ = failures.deinitialize()
+            failures.deallocate()
         }
+        let turns = SlotTurns(slots: slots)
         var bytesRead = 0, firstPart = 0
-        for round in 0..<(chunks.count + (hashesData ? 1 : 0)) {
-            let reading = round < chunks.count ? chunks[round] : nil
-            let hashing = hashesData && round > 0 ? chunks[round - 1] : nil
-            if let chunk = reading { tables[round % 2].describe(chunk) }
-            let readLayout = tables[round % 2].table, hashLayout = tables[(round + 1) % 2].table
-            let readBuffer = round % rawBuffers, hashBuffer = (round + 1) % rawBuffers
-            let tileCount = reading.map { ($0.width + tileWidth - 1) / tileWidth } ?? 0
-            let tilesPerPart = max(1, (tileCount + slots - 1) / slots)
-            let parts = (tileCount + tilesPerPart - 1) / tilesPerPart
-            let partOffset = firstPart
-            parallelFor(parts + (hashing == nil ? 0 : n)) { task in
-                guard task < parts, let chunk = reading else {
-                    // Fingerprint checkpoint `row`'s bytes of the previous chunk, in layout order.
-                    let row = task - parts
-                    state.hashers[row].update(UnsafeRawBufferPointer(start: raw.row(row, buffer: hashBuffer),
-                                                                     count: hashLayout.rawBytes(row: row)))
+        for batchStart in stride(from: 0, to: chunks.count, by: chunksPerBatch) {
+            let batch = batchStart..<min(chunks.count, batchStart + chunksPerBatch)
+            // Parts of the batch, in pass order: (chunk, part within the chunk, global part index).
+            var parts: [(chunk: Int, part: Int, global: Int)] = []
+            for index in batch {
+                tables[index - batchStart].describe(chunks[index])
+                let tiles = (chunks[index].width + tileWidth - 1) / tileWidth
+                for part in 0..<((tiles + tilesPerPart - 1) / tilesPerPart) {
+                    parts.append((index, part, firstPart + parts.count))
+                }
+            }
+            let layouts = tables.map(\.table)
+            let hashTasks = hashesData ? n : 0
+            parallelFor(parts.count + hashTasks) { task in
+                guard task < parts.count else {
+                    guard let hashBuffers else { return }
+                    let row = task - parts.count
+                    do {
+                        try self.fingerprint(row: row, chunks: batch, into: &state.hashers[row], scratch: hashBuffers.buffer())
+                    } catch let failure as StreamFailure {
+                        failures[task] = failure
+                    } catch {
+                        failures[task] = StreamFailure(chunk: batch.lowerBound, kind: .read, row: row, error: error)
+                    }
                     return
                 }
-                let slot = (partOffset + task) % slots
-                let columns = (task &* tilesPerPart &* self.tileWidth)..<min(chunk.width, (task &+ 1) &* tilesPerPart &* self.tileWidth)
+                let (index, part, global) = parts[task]
+                let slot = global % slots
+                turns.wait(slot: slot, turn: global / slots)
+                defer { turns.finish(slot: slot) }
+                let chunk = self.chunks[index], layout = layouts[index - batchStart]
+                let columns = (part &* partColumns)..<min(chunk.width, (part &+ 1) &* partColumns)
+                let raw = rawBuffers.buffer()
+                // Row r of the part starts at raw + r·partRowBytes, holding its bytes from `origin` on.
+                var origins = [Int](repeating: 0, count: n)
                 for row in 0..<n {
+                    origins[row] = layout.rawOffset(row: row, column: columns.lowerBound)
                     do {
-                        try self.readColumns(columns, row: row, of: chunk, layout: readLayout, into: raw.row(row, buffer: readBuffer))
+                        try self.readColumns(columns, row: row, of: chunk, layout: layout,
+                                             into: raw + row &* partRowBytes, origin: origins[row])
                     } catch {
-                        partFailures[task] = (row, error)
+                        failures[task] = StreamFailure(chunk: index, kind: .read, row: row, error: error)
                         return
                     }
                 }
@@ -217,31 +245,74 @@ public struct CheckpointStreamer {
                     let tile = start..<min(columns.upperBound, start &+ self.tileWidth)
                     for row in 0..<n {
                         // Row 0 first: checkpoint 0's values are the reference of the others.
-                        let totals = readLayout.widenDifference(row: row, raw: UnsafeRawPointer(raw.row(row, buffer: readBuffer)),
-                                                                columns: tile, into: values + row &* tileStride,
-                                                                minus: row == 0 ? nil : UnsafePointer(values))
+                        let totals = layout.widenDifference(row: row, raw: UnsafeRawPointer(raw + row &* partRowBytes),
+                                                            origin: origins[row], columns: tile,
+                                                            into: values + row &* tileStride,
+                                                            minus: row == 0 ? nil : UnsafePointer(values))
                         state.sums[slot &* n &+ row] += totals.sum
                         state.squares[slot &* n &+ row] += totals.squares
+                        if !totals.squares.isFinite && (failures[task].map { row < $0.row } ?? true) {
+                            failures[task] = StreamFailure(chunk: index, kind: .nonFinite, row: row, error: nil)
+                        }
                     }
                     work(Tile(chunk: chunk, columns: tile, values: values, leadingDimension: tileStride, slot: slot))
                     start = tile.upperBound
                 }
             }
-            guard let chunk = reading else { continue }
-            // The lowest failing row of the chunk; then the lowest row gone non-finite.
-            if let failure = partFailures[0..<parts].compactMap({ $0 }).min(by: { $0.row < $1.row }) { throw failure.error }
-            if let row = state.firstNonFiniteRow() { throw nonFiniteError(row: row, chunk: chunk) }
-            firstPart += parts
-            bytesRead += storedBytes(of: chunk)
+            // The first failure of the pass: lowest chunk, then read failures before values, then lowest row.
+            let found = failures[0..<(parts.count + hashTasks)].compactMap { $0 }
+            if let first = found.min(by: { ($0.chunk, $0.kind.rawValue, $0.row) < ($1.chunk, $1.kind.rawValue, $1.row) }) {
+                throw first.error ?? nonFiniteError(row: first.row, chunk: chunks[first.chunk])
+            }
+            firstPart += parts.count
+            for index in batch { bytesRead += storedBytes(of: chunks[index]) }
             progress?(bytesRead)
         }
         return state.totals(bytesRead: bytesRead, hashed: hashesData)
     }
 
-    /// Reads the chunk columns `columns` of checkpoint `row` into its raw row `rawRow`, each at
-    /// the place `layout` gives it (`readRaw`'s layout: the segments' bytes back to back).
+    /// Bytes read at a time to fingerprint.
+    static let hashReadBytes = 1 << 20
+
+    /// Feeds checkpoint `row`'s stored bytes of `chunks` (in layout order) to `hasher`, read in
+    /// pieces of up to `hashReadBytes` into `scratch` (consecutive segments of one tensor are read
+    /// as one range). Throws a `StreamFailure` for a read error.
+    private func fingerprint(row: Int, chunks range: Range<Int>, into hasher: inout XXH3Hash,
+                             scratch: UnsafeMutableRawPointer) throws {
+        let tensors = set.checkpoints[row].tensors
+        // Runs of stored bytes: (chunk of the run's start, tensor, elements).
+        var runs: [(chunk: Int, tensor: Int, elements: Range<Int>)] = []
+        for index in range {
+            for segment in chunks[index].segments {
+                if let last = runs.last, last.tensor == segment.tensor, last.elements.upperBound == segment.elements.lowerBound {
+                    runs[runs.count - 1].elements = last.elements.lowerBound..<segment.elements.upperBound
+                } else {
+                    runs.append((index, segment.tensor, segment.elements))
+                }
+            }
+        }
+        for run in runs {
+            let tensor = tensors[run.tensor]
+            let size = tensor.dtype.byteSize
+            var offset = run.elements.lowerBound * size
+            let end = run.elements.upperBound * size
+            while offset < end {
+                let bytes = UnsafeMutableRawBufferPointer(start: scratch, count: min(Self.hashReadBytes, end - offset))
+                do {
+                    try tensor.source.read(at: offset, into: bytes)
+                } catch {
+                    throw StreamFailure(chunk: run.chunk, kind: .read, row: row, error: error)
+                }
+                hasher.update(UnsafeRawBufferPointer(bytes))
+                offset += bytes.count
+            }
+        }
+    }
+
+    /// Reads the chunk columns `columns` of checkpoint `row` into `rawRow`, each at the place
+    /// `layout` gives it (`readRaw`'s layout: the segments' bytes back to back) minus `origin`.
     private func readColumns(_ columns: Range<Int>, row: Int, of chunk: ParameterLayout.Chunk, layout: RowPieces.Table,
-                             into rawRow: UnsafeMutableRawPointer) throws {
+                             into rawRow: UnsafeMutableRawPointer, origin: Int) throws {
         let tensors = set.checkpoints[row].tensors
         for (index, segment) in chunk.segments.enumerated() {
             let piece = layout.pieces[row &* layout.segmentCount &+ index]
@@ -249,7 +320,7 @@ public struct CheckpointStreamer {
             let end = min(columns.upperBound, piece.column &+ piece.count)
             guard first < end else { continue }
             let skip = first &- piece.column
-            let bytes = UnsafeMutableRawBufferPointer(start: rawRow + (piece.rawOffset &+ skip &* piece.byteSize),
+            let bytes = UnsafeMutableRawBufferPointer(start: rawRow + (piece.rawOffset &+ skip &* piece.byteSize &- origin),
                                                       count: (end &- first) &* piece.byteSize)
             try tensors[segment.tensor].source.read(at: (segment.elements.lowerBound &+ skip) &* piece.byteSize, into: bytes)
         }
@@ -276,7 +347,7 @@ public struct CheckpointStreamer {
     /// Reads checkpoint `row`'s part of `chunk` into `target` as stored (the segments' raw bytes
     /// back to back, in segment order) and feeds them to `hasher`.
     private func readRaw(row: Int, of chunk: ParameterLayout.Chunk, into target: UnsafeMutableRawPointer,
-                         hasher: UnsafeMutablePointer<ContentHash>?) throws {
+                         hasher: UnsafeMutablePointer<XXH3Hash>?) throws {
         let checkpoint = set.checkpoints[row]
         var offset = 0
         for segment in chunk.segments {
@@ -306,6 +377,18 @@ public struct CheckpointStreamer {
             let pieces: UnsafeBufferPointer<Piece>
             let segmentCount: Int
 
+            /// Where chunk column `column` of checkpoint `row` starts in its raw row (the row's
+            /// length for a column past the end).
+            func rawOffset(row: Int, column: Int) -> Int {
+                for index in (row &* segmentCount)..<((row &+ 1) &* segmentCount) {
+                    let piece = pieces[index]
+                    if column < piece.column &+ piece.count {
+                        return piece.rawOffset &+ max(0, column &- piece.column) &* piece.byteSize
+                    }
+                }
+                return rawBytes(row: row)
+            }
+
             /// Bytes of checkpoint `row`'s raw row for the chunk.
             func rawBytes(row: Int) -> Int {
                 guard segmentCount > 0 else { return 0 }
@@ -313,10 +396,12 @@ public struct CheckpointStreamer {
                 return last.rawOffset &+ last.count &* last.byteSize
             }
 
-            /// Widens the chunk columns `columns` of checkpoint `row` from its raw row `raw` and
+            /// Widens the chunk columns `columns` of checkpoint `row` from its raw row `raw` (which
+            /// holds the row's bytes from offset `origin` on) and
             /// writes v − `reference` (indexed like `target`; when given) or v to `target`; returns
             /// the row's Σ v and Σ v² over those columns (`RowWidening.widenDifference`, pieces in order).
-            func widenDifference(row: Int, raw: UnsafeRawPointer, columns: Range<Int>, into target: UnsafeMutablePointer<Double>,
+            func widenDifference(row: Int, raw: UnsafeRawPointer, origin: Int = 0, columns: Range<Int>,
+                                 into target: UnsafeMutablePointer<Double>,
                                  minus reference: UnsafePointer<Double>?) -> (sum: Double, squares: Double) {
                 var sum = 0.0, squares = 0.0
                 for index in (row &* segmentCount)..<((row &+ 1) &* segmentCount) {
@@ -325,7 +410,7 @@ public struct CheckpointStreamer {
                     let end = min(columns.upperBound, piece.column &+ piece.count)
                     guard first < end else { continue }
                     let offset = first &- columns.lowerBound
-                    let totals = RowWidening.widenDifference(raw + (piece.rawOffset &+ (first &- piece.column) &* piece.byteSize),
+                    let totals = RowWidening.widenDifference(raw + (piece.rawOffset &+ (first &- piece.column) &* piece.byteSize &- origin),
                                                              count: end &- first, dtype: piece.dtype, byteOrder: piece.byteOrder,
                                                              into: target + offset, minus: reference.map { $0 + offset })
                     sum += totals.sum
@@ -380,6 +465,41 @@ public struct CheckpointStreamer {
                 }
             }
             table = Table(pieces: UnsafeBufferPointer(rebasing: storage[0..<needed]), segmentCount: chunk.segments.count)
+        }
+    }
+
+    /// A failed read or a non-finite value in a task of the tile pass, with where it happened.
+    private struct StreamFailure: Error {
+        enum Kind: Int { case read = 0, nonFinite = 1 }
+        let chunk: Int
+        let kind: Kind
+        let row: Int
+        /// The read error; `nil` for a non-finite value (described by `nonFiniteError`).
+        let error: Error?
+    }
+
+    /// Lets the parts of each slot run one at a time, in pass order: part g waits until the slot
+    /// has finished g / slots parts. Parts are handed out in order, so the wait is almost always
+    /// already over.
+    private final class SlotTurns {
+        private let condition = NSCondition()
+        private var finished: [Int]
+
+        init(slots: Int) {
+            finished = Array(repeating: 0, count: slots)
+        }
+
+        func wait(slot: Int, turn: Int) {
+            condition.lock()
+            while finished[slot] != turn { condition.wait() }
+            condition.unlock()
+        }
+
+        func finish(slot: Int) {
+            condition.lock()
+            finished[slot] += 1
+            condition.broadcast()
+            condition.unlock()
         }
     }
 
@@ -441,7 +561,7 @@ public struct CheckpointStreamer {
         let slots: Int
         let sums: UnsafeMutableBufferPointer<Double>
         let squares: UnsafeMutableBufferPointer<Double>
-        let hashers: UnsafeMutableBufferPointer<ContentHash>
+        let hashers: UnsafeMutableBufferPointer<XXH3Hash>
         let failures: UnsafeMutableBufferPointer<Error?>
 
         init(rows: Int, slots: Int) {
@@ -453,7 +573,7 @@ public struct CheckpointStreamer {
             failures = .allocate(capacity: rows)
             sums.initialize(repeating: 0)
             squares.initialize(repeating: 0)
-            hashers.initialize(repeating: ContentHash())
+            hashers.initialize(repeating: XXH3Hash())
             failures.initialize(repeating: nil)
         }
 

@@ -24,6 +24,27 @@ enum GramKernels {
         ms_gram_upper_accumulate_isa((version ?? .avx512).rawValue, Int32(n), k, a, lda, c, ldc)
     }
 
+    /// Doubles of workspace `accumulateGram` needs for n rows (in a layout of the version: the
+    /// AVX-512 partial-sum vectors for n ≤ 48, else an n × n upper triangle).
+    static func gramWorkspaceCount(n: Int, version: InstructionSet? = nil) -> Int {
+        ms_gram_workspace_size_isa((version ?? .avx512).rawValue, Int32(n))
+    }
+
+    /// Adds the Gram products of A (n × k, rows `lda` apart) to `workspace` (64-byte aligned,
+    /// `gramWorkspaceCount` doubles, zero before first use), without reducing them: many calls
+    /// then cost one reduction (`flushGram`).
+    static func accumulateGram(n: Int, k: Int, a: UnsafePointer<Double>, lda: Int, workspace: UnsafeMutablePointer<Double>,
+                               version: InstructionSet? = nil) {
+        ms_gram_workspace_accumulate_isa((version ?? .avx512).rawValue, Int32(n), k, a, lda, workspace)
+    }
+
+    /// C[i][j] += the workspace's total for every i ≤ j < n (C's rows `ldc` apart); the workspace
+    /// is zero afterwards. Same `version` and n as the accumulation.
+    static func flushGram(n: Int, workspace: UnsafeMutablePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int,
+                          version: InstructionSet? = nil) {
+        ms_gram_workspace_flush_isa((version ?? .avx512).rawValue, Int32(n), workspace, c, ldc)
+    }
+
     /// Widens `count` float32 values to `target` (exact).
     static func widenFloat32(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Double>, count: Int,
                              version: InstructionSet? = nil) {

@@ -251,18 +251,18 @@ public struct BatchJob {
             totalVariance: spectrum.totalVariance, componentsFor: spectrum.componentsForStandardFractions,
             scores: (0..<n).map { i in (0..<min(3, spectrum.componentCount)).map { coordinates[i, $0] } },
             distances: (0..<n).map { i in (0..<n).map { result.distances[i, $0] } },
-            norms: result.norms, dataXXH64: result.gram.totals.dataHashes,
+            norms: result.norms, dataXXH3: result.gram.totals.dataHashes,
             estimates: result.estimates, skipped: result.skipped, dimensionSummary: result.dimensionSummary,
             image: path(Self.weightSetImageName), report: path(Self.weightSetReportName))
     }
 
     private func weightSetProvenance(_ report: BatchReport.WeightSet) -> ImageProvenance {
-        let hashes = zip(report.dataXXH64 ?? [], report.checkpoints).map { "\($0)  \($1)" }.joined(separator: "\n")
+        let hashes = zip(report.dataXXH3 ?? [], report.checkpoints).map { "\($0)  \($1)" }.joined(separator: "\n")
         return ImageProvenance(
             commandLine: commandLine.joined(separator: " "),
             method: "weight-set PCA: eigen-decomposition of the centred Gram matrix of one checkpoint per run, streamed",
             parameters: ["runs=\(report.runs.count)", "parameters=\(report.parameters)", "pick=\(report.pick)"],
-            extra: hashes.isEmpty ? [] : [PNGTextEntry(keyword: "mindspace:checkpoints-data-xxh64", text: hashes)])
+            extra: hashes.isEmpty ? [] : [PNGTextEntry(keyword: "mindspace:checkpoints-data-xxh3", text: hashes)])
     }
 
     /// Deletes `OutputTransaction` temporaries (`.name.partial-PID`) left by a killed batch in

@@ -52,8 +52,8 @@ public struct BatchReport: Codable, Equatable, Sendable {
         /// n × n distances ‖xᵢ − xⱼ‖ between the runs' weights.
         public var distances: [[Double]]
         public var norms: [Double]
-        /// XXH64 of each picked checkpoint's analysed bytes; only with `--data-hash`.
-        public var dataXXH64: [String]?
+        /// XXH3-64 of each picked checkpoint's analysed bytes; only with `--data-hash`.
+        public var dataXXH3: [String]?
         /// Intrinsic-dimension estimates (only with enough runs) and the estimators skipped, with reasons.
         public var estimates: [DimensionEstimate]
         public var skipped: [IDReport.Skipped]
@@ -68,7 +68,7 @@ public struct BatchReport: Codable, Equatable, Sendable {
             case explainedVarianceRatio = "explained_variance_ratio"
             case totalVariance = "total_variance"
             case componentsFor = "components_for"
-            case dataXXH64 = "data_xxh64"
+            case dataXXH3 = "data_xxh3"
             case dimensionSummary = "dimension_summary"
         }
     }

@@ -127,7 +127,7 @@ public struct TrajectoryJob {
                 path: checkpoint.path, format: checkpoint.format.rawValue, bytes: checkpoint.byteCount,
                 step: steps.values[index], norm: result.norms[index],
                 scores: (0..<min(3, spectrum.componentCount)).map { coordinates[index, $0] },
-                dataXXH64: result.gram.totals.dataHashes?[index])
+                dataXXH3: result.gram.totals.dataHashes?[index])
         }
         let tensors = set.layout.entries.enumerated().map { index, entry in
             TrajectoryReport.TensorEntry(name: entry.name, shape: entry.shape, parameters: entry.parameterCount,
@@ -158,9 +158,9 @@ public struct TrajectoryJob {
     }
 
     /// PNG provenance: the command, the method, the main parameters, and with `--data-hash` one
-    /// `xxh64  path` line per checkpoint (the hash of its analysed tensor bytes, as in the report).
+    /// `xxh3  path` line per checkpoint (the hash of its analysed tensor bytes, as in the report).
     private func imageProvenance(_ report: TrajectoryReport) -> ImageProvenance {
-        let hashes = report.checkpoints.compactMap { entry in entry.dataXXH64.map { "\($0)  \(entry.path)" } }
+        let hashes = report.checkpoints.compactMap { entry in entry.dataXXH3.map { "\($0)  \(entry.path)" } }
             .joined(separator: "\n")
         return ImageProvenance(
             commandLine: commandLine.joined(separator: " "),
@@ -168,6 +168,6 @@ public struct TrajectoryJob {
             parameters: ["checkpoints=\(report.checkpoints.count)", "parameters=\(report.parameters)",
                          "tensors=\(report.tensors.map(\.name).joined(separator: ","))",
                          "grouping=\(report.grouping)"],
-            extra: hashes.isEmpty ? [] : [PNGTextEntry(keyword: "mindspace:checkpoints-data-xxh64", text: hashes)])
+            extra: hashes.isEmpty ? [] : [PNGTextEntry(keyword: "mindspace:checkpoints-data-xxh3", text: hashes)])
     }
 }

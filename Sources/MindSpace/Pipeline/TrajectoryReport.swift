@@ -17,14 +17,14 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
         public var norm: Double
         /// Coordinates on the first (up to) 3 components; all of them are in `coordinates`.
         public var scores: [Double]
-        /// XXH64 of the raw bytes of the selected tensors, in `tensors` order: identifies the
+        /// XXH3-64 of the raw bytes of the selected tensors, in `tensors` order: identifies the
         /// analysed data (the whole files are not hashed, to keep the analysis one read). Only
-        /// with `--data-hash` (absent otherwise): it costs about 15 % of the pass.
-        public var dataXXH64: String?
+        /// with `--data-hash` (absent otherwise): it reads the data a second time.
+        public var dataXXH3: String?
 
         enum CodingKeys: String, CodingKey {
             case path, format, bytes, step, norm, scores
-            case dataXXH64 = "data_xxh64"
+            case dataXXH3 = "data_xxh3"
         }
     }
 

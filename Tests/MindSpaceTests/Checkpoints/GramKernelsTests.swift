@@ -112,4 +112,90 @@ import Testing
             #expect(values == expected, "rows \(rows) width \(width)")
         }
     }
+
+    /// One tile row: v (float32 widened, or the doubles in place), v − reference written back
+    /// (or v without one), Σ v and Σ v² in 32 lanes (lane l: indices ≡ l mod 32) combined in
+    /// order: the same bits on every version as this Swift transcription, nothing written past
+    /// the end.
+    @Test(arguments: versions)
+    func differenceRowIsTheDefinedPass(version: GramKernels.InstructionSet) {
+        var generator = SeededGenerator(seed: 11)
+        for count in [0, 1, 7, 8, 31, 32, 33, 100, 1027] {
+            for (widening, subtracting) in [(true, true), (true, false), (false, true), (false, false)] {
+                let floats = (0..<count).map { _ in Float(generator.nextGaussian()) * 0.02 }
+                let doubles = randomValues(count, seed: UInt64(count + 7))
+                let reference = randomValues(count, seed: UInt64(count + 8))
+                let input = widening ? floats.map(Double.init) : doubles
+                var lanes = [Double](repeating: 0, count: 32), squareLanes = lanes
+                for (index, value) in input.enumerated() {
+                    lanes[index % 32] += value
+                    squareLanes[index % 32] += value * value
+                }
+                let expectedValues = subtracting ? zip(input, reference).map { $0 - $1 } : input
+                var values = (widening ? [Double](repeating: .nan, count: count) : doubles) + [.nan]
+                let totals = floats.withUnsafeBufferPointer { source in
+                    reference.withUnsafeBufferPointer { referenceBuffer in
+                        values.withUnsafeMutableBufferPointer { target in
+                            GramKernels.differenceRow(widening: widening ? source.baseAddress : nil,
+                                                      values: target.baseAddress.unsafelyUnwrapped,
+                                                      minus: subtracting ? referenceBuffer.baseAddress : nil,
+                                                      count: count, version: version)
+                        }
+                    }
+                }
+                let label = "count \(count) widening \(widening) subtracting \(subtracting)"
+                #expect(Array(values[0..<count]) == expectedValues, "\(label)")
+                #expect(values[count].isNaN, "\(label): nothing written past the end")
+                #expect(totals.sum == lanes.reduce(0, +) && totals.squares == squareLanes.reduce(0, +), "\(label)")
+            }
+        }
+    }
+
+    /// The workspace route: several column blocks accumulated, then flushed into C, equals the
+    /// dot products over all columns (same tolerance as above: a different order of the same
+    /// products), touches only the upper triangle, and leaves the workspace zero.
+    @Test(arguments: versions)
+    func gramWorkspaceAccumulatesAcrossCalls(version: GramKernels.InstructionSet) {
+        for n in [1, 2, 5, 31, 32, 49] {
+            let widths = [3, 8, 600, 1]
+            let k = widths.reduce(0, +), lda = k + 3, ldc = n + 1
+            let a = randomValues(n * lda, seed: UInt64(n + 77))
+            let size = GramKernels.gramWorkspaceCount(n: n, version: version)
+            let workspace = UnsafeMutableRawBufferPointer.allocate(byteCount: max(64, size * 8), alignment: 64)
+            defer { workspace.deallocate() }
+            workspace.initializeMemory(as: UInt8.self, repeating: 0)
+            let lanes = workspace.baseAddress.unsafelyUnwrapped.assumingMemoryBound(to: Double.self)
+            var c = [Double](repeating: 1, count: n * ldc)
+            a.withUnsafeBufferPointer { aBuffer in
+                guard let aBase = aBuffer.baseAddress else { return }
+                var start = 0
+                for width in widths {
+                    GramKernels.accumulateGram(n: n, k: width, a: aBase + start, lda: lda, workspace: lanes, version: version)
+                    start += width
+                }
+            }
+            c.withUnsafeMutableBufferPointer { cBuffer in
+                guard let cBase = cBuffer.baseAddress else { return }
+                GramKernels.flushGram(n: n, workspace: lanes, c: cBase, ldc: ldc, version: version)
+            }
+            var worst = 0.0, untouched = true
+            for i in 0..<n {
+                for j in 0..<ldc {
+                    guard j < n, j >= i else {
+                        untouched = untouched && c[i * ldc + j] == 1
+                        continue
+                    }
+                    var dot = 0.0, magnitude = 0.0
+                    for column in 0..<k {
+                        dot += a[i * lda + column] * a[j * lda + column]
+                        magnitude += abs(a[i * lda + column] * a[j * lda + column])
+                    }
+                    worst = max(worst, abs(c[i * ldc + j] - (1 + dot)) / (4 * Double(k) * Double.ulpOfOne * magnitude + Double.ulpOfOne))
+                }
+            }
+            #expect(worst <= 1, "n \(n) \(version)")
+            #expect(untouched, "n \(n) \(version): only the upper triangle may change")
+            #expect((0..<size).allSatisfy { lanes[$0] == 0 }, "n \(n) \(version): the flush empties the workspace")
+        }
+    }
 }

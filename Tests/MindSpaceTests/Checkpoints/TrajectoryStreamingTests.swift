@@ -8,9 +8,10 @@ import Testing
     static let sets = ["trajectory", "mixed", "sharded", "formats", "npy"]
 
     private func analyse(_ set: String, chunk: Int? = nil, grouping: ParameterGrouping = .none,
-                         threads: Int = 2) throws -> (CheckpointSet, TrajectoryResult) {
+                         threads: Int = 2, hashes: Bool = true) throws -> (CheckpointSet, TrajectoryResult) {
         let checkpoints = try CheckpointSet.open([CheckpointFixtures.path(set)])
-        let streamer = CheckpointStreamer(set: checkpoints, chunkElements: chunk, grouping: grouping, threads: threads)
+        let streamer = CheckpointStreamer(set: checkpoints, chunkElements: chunk, grouping: grouping, threads: threads,
+                                          hashesData: hashes)
         return (checkpoints, try TrajectoryResult.analyse(streamer))
     }
 
@@ -49,9 +50,9 @@ import Testing
         #expect(CheckpointFixtures.largestRelativeDifference(result.stepDistances, answer.stepDistances) <= 1e-9)
     }
 
-    /// The chunk size only changes how the sums over parameters are split between `dsyrk`
-    /// calls (and so the rounding order): results agree to a few ulps of λ₁, far inside 1e-12.
-    /// The data hashes do not depend on it at all, nor does anything on the thread count.
+    /// The chunk size only changes how the sums over parameters are split between tiles (and so
+    /// the rounding order): results agree to a few ulps of λ₁, far inside 1e-12. The data hashes
+    /// do not depend on it at all, nor does anything on the thread count.
     @Test func chunkSizeDoesNotChangeTheResult() throws {
         let (_, reference) = try analyse("trajectory")
         let scale = reference.spectrum.eigenvalues[0]
@@ -66,8 +67,34 @@ import Testing
             #expect(result.gram.totals.bytesRead == reference.gram.totals.bytesRead)
         }
         let (_, serial) = try analyse("trajectory", threads: 1)
-        #expect(serial.gram.centredGram == reference.gram.centredGram, "threads only change who reads a row")
+        #expect(serial.gram.centredGram == reference.gram.centredGram, "threads only change who works a part")
         #expect(serial.gram.totals == reference.gram.totals)
+        #expect(reference.gram.totals.dataHashes?.count == reference.gram.checkpointCount)
+    }
+
+    /// With `hashesData`, each checkpoint's fingerprint is the XXH3-64 of its selected tensors'
+    /// stored bytes back to back in layout order (computed here from whole tensors), whatever the
+    /// chunk size and thread count; the component pass reads the same bytes. Without it there is
+    /// no fingerprint, and nothing else changes.
+    @Test func dataHashesAreXXH3OfTheSelectedBytes() throws {
+        for name in ["mixed", "sharded"] {
+            let set = try CheckpointSet.open([CheckpointFixtures.path(name)])
+            let expected = try set.checkpoints.map { checkpoint in
+                var hash = XXH3Hash()
+                for tensor in checkpoint.tensors { hash.update(try tensor.source.bytes(at: 0, count: tensor.source.byteCount)) }
+                return hash.hexDigest()
+            }
+            for chunk in [3, 1000] {
+                for threads in [1, 2] {
+                    let streamer = CheckpointStreamer(set: set, chunkElements: chunk, threads: threads, hashesData: true)
+                    let gram = try StreamedGram.accumulate(streamer)
+                    #expect(gram.totals.dataHashes == expected, "\(name) chunk \(chunk) threads \(threads)")
+                    let plain = try StreamedGram.accumulate(CheckpointStreamer(set: set, chunkElements: chunk, threads: threads))
+                    #expect(plain.totals.dataHashes == nil)
+                    #expect(plain.centredGram == gram.centredGram && plain.totals.sumsOfSquares == gram.totals.sumsOfSquares)
+                }
+            }
+        }
     }
 
     /// Per-tensor and per-layer spectra against NumPy's SVD of each group's columns, and the
@@ -105,7 +132,7 @@ import Testing
     @Test func savedDirectionsMatchNumPy() throws {
         let answer = try CheckpointFixtures.answer("trajectory")
         let set = try CheckpointSet.open([CheckpointFixtures.path("trajectory")])
-        let streamer = CheckpointStreamer(set: set, chunkElements: 100)
+        let streamer = CheckpointStreamer(set: set, chunkElements: 100, hashesData: true)
         let result = try TrajectoryResult.analyse(streamer)
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
