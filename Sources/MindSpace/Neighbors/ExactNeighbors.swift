@@ -29,11 +29,13 @@ import Foundation
 /// partition depends only on N, D, the scalar type and `blockSize` (by default a function of
 /// those three), never on `threads`.
 ///
-/// **Precision.** Float32 input is computed in float32 and float64 in float64. Rows are centred
-/// on the column mean (computed in Double) while they are copied into the block buffers, which
-/// removes the cancellation a large common offset would cause; for very wide rows (blockSize·D
-/// elements above 16 MiB) the copy is skipped and the product reads the rows in place,
-/// uncentred. The product's squared distances carry an absolute error of about
+/// **Precision.** Float32 input is computed in float32 and float64 in float64. When the points
+/// sit far from the origin (‖column mean‖² above the mean squared distance to it, so that
+/// ‖x‖² + ‖y‖² − 2x·y would lose more than a factor of 2 to cancellation), rows are centred on
+/// the column mean (computed in Double) while they are copied into the block buffers; for very
+/// wide rows (blockSize·D elements above 16 MiB) the copy is skipped and the product reads the
+/// rows in place, uncentred. Points near the origin (for example centred beforehand with
+/// `Matrix.centreColumns`, as `mindspace id` does) are multiplied in place, without copies. The product's squared distances carry an absolute error of about
 /// ε·(‖x‖² + ‖y‖²) (ε the unit round-off, ‖·‖ of centred rows), so they only choose the
 /// candidates. The reported distances are then **recomputed directly** as √Σ(xᵢ − yᵢ)² for the k
 /// chosen neighbours of each row and the row re-sorted: identical rows are at distance exactly
@@ -61,12 +63,15 @@ public enum ExactNeighbors {
 
     /// The block size `search` uses when none is given: `defaultBlockSize(pointCount:)`, lowered
     /// in steps of 64 (not below 128) until one thread's scratch — two blockSize × D row copies
-    /// (when rows are centred into copies) and a blockSize² product, `scalarBytes` each — is at
+    /// (counted whenever the block is within `centringCopyLimit`, whether or not the points need
+    /// centring) and a blockSize² product, `scalarBytes` each — is at
     /// most `max(scratchFloor, input bytes / 16)`. Up to 16 threads the scratch therefore stays
     /// within one more input's worth of memory, so the search needs at most twice the input plus
     /// the N·k lists (20000 × 384 float32: 1024 → 384 rows, 7.3 → 1.8 MB per thread, ≈ 8 % more
-    /// time on 2 cores, from the smaller products and more copies). Depends on N, D and the scalar
-    /// type only, never on the thread count.
+    /// time on 2 cores, from the smaller products and more copies). Points that need no copies
+    /// keep the same size: larger blocks measured no faster (the product then spills the
+    /// second-level cache) and cost memory. Depends on N, D and the scalar type only, never on
+    /// the data or the thread count.
     public static func defaultBlockSize(pointCount: Int, columns: Int, scalarBytes: Int) -> Int {
         let inputBytes = pointCount * columns * scalarBytes
         let limit = max(scratchFloor, inputBytes / 16)
@@ -99,10 +104,7 @@ public enum ExactNeighbors {
     public static func search<Scalar: NeighborScalar>(
         _ points: Matrix<Scalar>, k: Int, threads: Int? = nil, blockSize: Int? = nil
     ) throws -> NeighborTable<Scalar> {
-        try search(points, k: k, threads: threads,
-                   blockSize: blockSize ?? defaultBlockSize(pointCount: points.rows, columns: points.columns,
-                                                            scalarBytes: MemoryLayout<Scalar>.stride),
-                   centringCopyLimit: centringCopyLimit)
+        try search(points, k: k, threads: threads, blockSize: blockSize, centringCopyLimit: centringCopyLimit)
     }
 
     /// `search` with the centring-copy limit (bytes per row block) as a parameter, for tests.
@@ -112,16 +114,23 @@ public enum ExactNeighbors {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func search<Scalar: NeighborScalar>(
-        _ points: Matrix<Scalar>, k: Int, threads: Int?, blockSize: Int, centringCopyLimit: Int
+        _ points: Matrix<Scalar>, k: Int, threads: Int?, blockSize: Int?, centringCopyLimit: Int
     ) throws -> NeighborTable<Scalar> {
         try validate(points, k: k)
-        precondition(blockSize >= 1, "block size must be positive")
+        precondition(blockSize.map { $0 >= 1 } ?? true, "block size must be positive")
         let n = points.rows, d = points.columns
-        let block = min(blockSize, n)
+        let stride = MemoryLayout<Scalar>.stride
         let workerCount = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let centred = block * d * MemoryLayout<Scalar>.stride <= centringCopyLimit
-        let centre = centred ? columnMean(points) : [Scalar](repeating: 0, count: d)
-        let squaredNorms = rowSquaredNorms(points, centre: centre)
+        // Centre only when the offset would cost precision: ‖m‖² > mean ‖x − m‖², i.e.
+        // 2‖m‖² > mean ‖x‖² (computed from the uncentred norms, which are needed otherwise).
+        let mean = columnMean(points)
+        let uncentredNorms = rowSquaredNorms(points, centre: [Scalar](repeating: 0, count: d))
+        let meanSquaredNorm = uncentredNorms.reduce(0.0) { $0 + Double($1) } / Double(n)
+        let offsetMatters = 2 * mean.reduce(0.0) { $0 + Double($1) * Double($1) } > meanSquaredNorm
+        let block = min(blockSize ?? defaultBlockSize(pointCount: n, columns: d, scalarBytes: stride), n)
+        let centred = offsetMatters && block * d * stride <= centringCopyLimit
+        let centre = centred ? mean : [Scalar](repeating: 0, count: d)
+        let squaredNorms = centred ? rowSquaredNorms(points, centre: centre) : uncentredNorms
         let schedule = BlockPairSchedule(blockCount: (n + block - 1) / block)
 
         var listDistances = [Scalar](repeating: .infinity, count: n * k)
@@ -280,8 +289,7 @@ public enum ExactNeighbors {
         let source = context.rows + range.lowerBound * d
         guard let buffer, let mean = context.centre else { return source }
         for row in 0..<range.count {
-            let from = source + row * d, to = buffer + row * d
-            for column in 0..<d { to[column] = from[column] - mean[column] }
+            Scalar.subtract(source + row * d, mean, into: buffer + row * d, count: d)
         }
         return UnsafePointer(buffer)
     }

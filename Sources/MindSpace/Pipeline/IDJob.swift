@@ -48,9 +48,17 @@ public struct IDJob: Sendable {
         let input = try AnalysisInput.open(dataPath, arrayName: arrayName)
         let outcome: Outcome
         do {
+            // No estimate depends on where the points sit: centre them once, in place, before
+            // anything else (duplicates are then found among the centred rows), so no product
+            // of float32 rows loses digits to a common offset and the neighbour search needs no
+            // centred copies.
             switch try input.points(purpose: "intrinsic dimension needs finite values") {
-            case .single(let points): outcome = try estimate(points, with: estimators)
-            case .double(let points): outcome = try estimate(points, with: estimators)
+            case .single(var points):
+                points.centreColumns()
+                outcome = try estimate(points, with: estimators)
+            case .double(var points):
+                points.centreColumns()
+                outcome = try estimate(points, with: estimators)
             }
         } catch let error as MindSpaceError {
             throw error.located(in: dataPath)
