@@ -1,3 +1,4 @@
+import Foundation
 /// A point set with its exact duplicate rows found and removed: the unique rows (in order of
 /// first occurrence), how often each occurs, and the map from every original row to its unique
 /// row, so per-point results computed on the unique rows can be spread back to all rows.
@@ -34,10 +35,23 @@ public struct DeduplicatedPoints<Scalar: BinaryFloatingPoint & Sendable>: Sendab
         var uniqueRowOfOriginal = [Int](repeating: 0, count: points.rows)
         var firstOriginalRow: [Int] = []
         var multiplicity: [Int] = []
+        // Row hashes on all cores (each row's hash is the same whoever computes it), then the
+        // buckets in row order.
+        var hashes = [UInt64](repeating: 0, count: points.rows)
+        points.storage.withUnsafeBufferPointer { rows in
+            hashes.withUnsafeMutableBufferPointer { result in
+                let n = points.rows
+                DispatchQueue.concurrentPerform(iterations: 16) { range in
+                    for row in (range * n / 16)..<((range + 1) * n / 16) {
+                        result[row] = Self.rowHash(rows, start: row * d, count: d)
+                    }
+                }
+            }
+        }
         points.storage.withUnsafeBufferPointer { rows in
             for row in 0..<points.rows {
                 let start = row * d
-                let hash = Self.rowHash(rows, start: start, count: d)
+                let hash = hashes[row]
                 var match: Int? = nil
                 for candidate in buckets[hash, default: []] {
                     let other = firstOriginalRow[candidate] * d

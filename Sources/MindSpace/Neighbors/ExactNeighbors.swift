@@ -191,34 +191,39 @@ public enum ExactNeighbors {
         }
     }
 
-    /// Column means, accumulated in Double, rounded to the working precision.
+    /// Column means (`Matrix.columnSums`, in Double), rounded to the working precision.
     private static func columnMean<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) -> [Scalar] {
-        var sums = [Double](repeating: 0, count: points.columns)
-        points.storage.withUnsafeBufferPointer { rows in
-            for row in 0..<points.rows {
-                let base = row * points.columns
-                for column in 0..<points.columns { sums[column] += Double(rows[base + column]) }
-            }
-        }
-        return sums.map { Scalar($0 / Double(points.rows)) }
+        points.columnSums().map { Scalar($0 / Double(points.rows)) }
     }
 
     /// ‖x − centre‖² per row, from exactly the working-precision values the blocks will hold
-    /// (so identical rows get identical norms), accumulated in Double. A zero centre stands
+    /// (so identical rows get identical norms), accumulated in Double; rows in 16 fixed ranges
+    /// on all cores (each row's sum is the same whoever computes it). A zero centre stands
     /// for "not centred" (x − 0 is x exactly).
     private static func rowSquaredNorms<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                                  centre: [Scalar]) -> [Scalar] {
-        let d = points.columns
-        return points.storage.withUnsafeBufferPointer { rows in
-            (0..<points.rows).map { row in
-                var sum = 0.0
-                for column in 0..<d {
-                    let value = rows[row * d + column] - centre[column]
-                    sum += Double(value) * Double(value)
+        let d = points.columns, n = points.rows
+        var norms = [Scalar](repeating: 0, count: n)
+        points.storage.withUnsafeBufferPointer { rows in
+            centre.withUnsafeBufferPointer { mean in
+                norms.withUnsafeMutableBufferPointer { result in
+                    guard let rowBase = rows.baseAddress, let meanBase = mean.baseAddress,
+                          let resultBase = result.baseAddress else { return }
+                    DispatchQueue.concurrentPerform(iterations: 16) { range in
+                        for row in (range * n / 16)..<((range + 1) * n / 16) {
+                            let source = rowBase + row * d
+                            var sum = 0.0
+                            for column in 0..<d {
+                                let value = source[column] - meanBase[column]
+                                sum += Double(value) * Double(value)
+                            }
+                            resultBase[row] = Scalar(sum)
+                        }
+                    }
                 }
-                return Scalar(sum)
             }
         }
+        return norms
     }
 
     // MARK: - Block pairs
