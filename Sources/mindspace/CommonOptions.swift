@@ -23,8 +23,9 @@ struct CommonOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
-    /// Applies `--threads` to the BLAS library.
+    /// Applies `--threads` to every parallel loop of the library (`ParallelLoop`) and to BLAS.
     func applyThreads() {
+        if let threads { ParallelLoop.threadLimit = threads }
         BLAS.setThreadCount(threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 

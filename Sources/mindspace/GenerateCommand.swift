@@ -57,6 +57,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
+        common.applyThreads()
         if list || name?.lowercased() == "list" {
             let catalogue = GenerateCatalogue()
             if common.json {

@@ -96,7 +96,7 @@ public struct CheckpointStreamer {
 
     /// A streamer over `set`; `chunkElements` `nil` picks `defaultChunkElements`; it must be ≥ 1.
     public init(set: CheckpointSet, chunkElements: Int? = nil, grouping: ParameterGrouping = .none,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, hashesData: Bool = false) {
+                threads: Int = ParallelLoop.threadLimit, hashesData: Bool = false) {
         let width = chunkElements ?? Self.defaultChunkElements(checkpointCount: set.count)
         precondition(width >= 1, "chunk size must be at least 1")
         self.set = set
@@ -329,7 +329,7 @@ public struct CheckpointStreamer {
     /// Runs `body(0)`, …, `body(count − 1)` on up to `threads` threads (serially for one).
     private func parallelFor(_ count: Int, _ body: (Int) -> Void) {
         if threads > 1 && count > 1 {
-            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            ParallelLoop.forEach(count, body)
         } else {
             for index in 0..<count { body(index) }
         }

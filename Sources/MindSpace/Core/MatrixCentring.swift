@@ -13,7 +13,7 @@ extension Matrix {
         storage.withUnsafeBufferPointer { values in
             partial.withUnsafeMutableBufferPointer { sums in
                 guard let valueBase = values.baseAddress, let sumBase = sums.baseAddress else { return }
-                DispatchQueue.concurrentPerform(iterations: ranges) { range in
+                ParallelLoop.forEach(ranges) { range in
                     let total = sumBase + range * d
                     for row in (range * n / ranges)..<((range + 1) * n / ranges) {
                         let source = valueBase + row * d
@@ -48,7 +48,7 @@ extension Matrix {
         storage.withUnsafeMutableBufferPointer { values in
             means.withUnsafeBufferPointer { mean in
                 guard let valueBase = values.baseAddress, let meanBase = mean.baseAddress else { return }
-                DispatchQueue.concurrentPerform(iterations: 16) { range in
+                ParallelLoop.forEach(16) { range in
                     for row in (range * n / 16)..<((range + 1) * n / 16) {
                         let target = valueBase + row * d
                         for column in 0..<d { target[column] -= meanBase[column] }

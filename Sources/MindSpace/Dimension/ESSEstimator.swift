@@ -130,13 +130,13 @@ public struct ESSEstimator: DimensionEstimator {
                                                       k: Int, version: Version, threads: Int?) -> [Double] {
         let n = points.rows, d = points.columns
         var result = [Double](repeating: .nan, count: n)
-        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, n))
+        let workers = max(1, min(threads ?? ParallelLoop.threadLimit, n))
         let previousBLASThreads = BLAS.threadCount
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(previousBLASThreads) }
         result.withUnsafeMutableBufferPointer { output in
             let values = output
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            ParallelLoop.forEach(workers) { worker in
                 var patch = [Double](repeating: 0, count: k * d)
                 var gram = [Double](repeating: 0, count: k * k)
                 for point in stride(from: worker, to: n, by: workers) {

@@ -84,14 +84,14 @@ public struct LocalPCAEstimator: DimensionEstimator {
                                                      k: Int, threads: Int?) throws -> [[Double]] {
         let n = points.rows
         var spectra = [[Double]](repeating: [], count: n)
-        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, n))
+        let workers = max(1, min(threads ?? ParallelLoop.threadLimit, n))
         let previousBLASThreads = BLAS.threadCount
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(previousBLASThreads) }
         let failure = ConcurrentFirstError()
         spectra.withUnsafeMutableBufferPointer { output in
             let results = output
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            ParallelLoop.forEach(workers) { worker in
                 var patch = LocalPatch(k: k, columns: points.columns)
                 for point in stride(from: worker, to: n, by: workers) {
                     do {

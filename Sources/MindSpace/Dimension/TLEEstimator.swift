@@ -88,7 +88,7 @@ public struct TLEEstimator: CoordinateNeighborDimensionEstimator {
         var local = [Double](repeating: .nan, count: n)
         let chunk = 64
         let chunkCount = (n + chunk - 1) / chunk
-        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, chunkCount))
+        let workers = max(1, min(threads ?? ParallelLoop.threadLimit, chunkCount))
         points.storage.withUnsafeBufferPointer { rows in
             local.withUnsafeMutableBufferPointer { output in
                 let output = output   // each worker writes only its own points' entries
@@ -113,7 +113,7 @@ public struct TLEEstimator: CoordinateNeighborDimensionEstimator {
                         }
                     }
                 }
-                if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+                if workers == 1 { work(0) } else { ParallelLoop.forEach(workers, work) }
             }
         }
         return local

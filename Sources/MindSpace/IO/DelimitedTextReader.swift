@@ -198,7 +198,7 @@ public enum DelimitedTextReader {
                                separator: separator, referenceLine: dataLine.number, path: path)
             results.withUnsafeMutableBufferPointer { slots in
                 let slotsBase = slots.baseAddress!
-                DispatchQueue.concurrentPerform(iterations: chunks.count) { index in
+                ParallelLoop.forEach(chunks.count) { index in
                     slotsBase[index] = job.parse(chunks[index], firstRow: firstRows[index],
                                                  firstLine: firstLines[index])
                 }

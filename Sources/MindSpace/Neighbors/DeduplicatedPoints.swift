@@ -41,7 +41,7 @@ public struct DeduplicatedPoints<Scalar: BinaryFloatingPoint & Sendable>: Sendab
         points.storage.withUnsafeBufferPointer { rows in
             hashes.withUnsafeMutableBufferPointer { result in
                 let n = points.rows
-                DispatchQueue.concurrentPerform(iterations: 16) { range in
+                ParallelLoop.forEach(16) { range in
                     for row in (range * n / 16)..<((range + 1) * n / 16) {
                         result[row] = Self.rowHash(rows, start: row * d, count: d)
                     }

@@ -16,7 +16,7 @@ import Foundation
 ///
 /// **Threads.** Block pairs are grouped into rounds in which no block occurs twice
 /// (`BlockPairSchedule`, the round-robin "circle method"), and the pairs of a round run in
-/// parallel with `DispatchQueue.concurrentPerform`. Each pair writes only the lists of its own
+/// parallel with `ParallelLoop.forEach`. Each pair writes only the lists of its own
 /// two blocks, so within a round every list has exactly one writer: no locks, no data races, no
 /// per-thread copies of the lists. BLAS is set to one thread for the duration (and restored):
 /// every worker runs its own single-threaded `gemm`, so our threads parallelise both the
@@ -120,7 +120,7 @@ public enum ExactNeighbors {
         precondition(blockSize.map { $0 >= 1 } ?? true, "block size must be positive")
         let n = points.rows, d = points.columns
         let stride = MemoryLayout<Scalar>.stride
-        let workerCount = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let workerCount = max(1, threads ?? ParallelLoop.threadLimit)
         // Centre only when the offset would cost precision: ‖m‖² > mean ‖x − m‖², i.e.
         // 2‖m‖² > mean ‖x‖² (computed from the uncentred norms, which are needed otherwise).
         let mean = columnMean(points)
@@ -209,7 +209,7 @@ public enum ExactNeighbors {
                 norms.withUnsafeMutableBufferPointer { result in
                     guard let rowBase = rows.baseAddress, let meanBase = mean.baseAddress,
                           let resultBase = result.baseAddress else { return }
-                    DispatchQueue.concurrentPerform(iterations: 16) { range in
+                    ParallelLoop.forEach(16) { range in
                         for row in (range * n / 16)..<((range + 1) * n / 16) {
                             let source = rowBase + row * d
                             var sum = 0.0
@@ -282,7 +282,7 @@ public enum ExactNeighbors {
                 }
             }
             if active == 1 { runWorker(0) } else {
-                DispatchQueue.concurrentPerform(iterations: active, execute: runWorker)
+                ParallelLoop.forEach(active, runWorker)
             }
         }
     }
@@ -372,7 +372,7 @@ public enum ExactNeighbors {
             }
         }
         if active == 1 { refineWorker(0) } else {
-            DispatchQueue.concurrentPerform(iterations: active, execute: refineWorker)
+            ParallelLoop.forEach(active, refineWorker)
         }
     }
 

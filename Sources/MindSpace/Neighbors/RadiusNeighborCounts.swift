@@ -32,7 +32,7 @@ public enum RadiusNeighborCounts {
         let blockCount = (n + block - 1) / block
         var pairs: [(Int, Int)] = []
         for first in 0..<blockCount { for second in first..<blockCount { pairs.append((first, second)) } }
-        let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, pairs.count))
+        let workers = max(1, min(threads ?? ParallelLoop.threadLimit, pairs.count))
         let squaredRadii = radii.map { $0 * $0 }
         let largest = squaredRadii.max() ?? 0
 
@@ -65,7 +65,7 @@ public enum RadiusNeighborCounts {
                             }
                             results[worker] = counts
                         }
-                        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+                        if workers == 1 { work(0) } else { ParallelLoop.forEach(workers, work) }
                     }
                 }
             }

@@ -55,7 +55,7 @@ public struct BatchJob {
     }
 
     public init(root: String, selection: TensorSelection = TensorSelection(), pick: CheckpointPick = .last,
-                chunkElements: Int? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                chunkElements: Int? = nil, threads: Int = ParallelLoop.threadLimit,
                 options: EstimationOptions = EstimationOptions(), outputFolder: String, commandLine: [String] = [],
                 progress: ((Int, Int) -> Void)? = nil, afterEachRun: ((String) throws -> Void)? = nil) {
         self.root = root

@@ -39,7 +39,7 @@ public struct TrajectoryJob {
 
     public init(checkpoints: [String], selection: TensorSelection = TensorSelection(),
                 grouping: ParameterGrouping = .none, saveComponents: Int? = nil, chunkElements: Int? = nil,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount, outputFolder: String,
+                threads: Int = ParallelLoop.threadLimit, outputFolder: String,
                 commandLine: [String] = [], progress: ((Int, Int) -> Void)? = nil) {
         self.checkpoints = checkpoints
         self.selection = selection

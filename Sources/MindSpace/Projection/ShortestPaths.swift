@@ -40,7 +40,7 @@ enum ShortestPaths {
     static func squaredDistances(in graph: WeightedGraph, from sources: [Int], threads: Int? = nil) -> [Double] {
         let n = graph.vertexCount
         var result = [Double](repeating: 0, count: sources.count * n)
-        let workers = max(1, min(sources.count, threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        let workers = max(1, min(sources.count, threads ?? ParallelLoop.threadLimit))
         result.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let runWorker = { (worker: Int) in
@@ -50,7 +50,7 @@ enum ShortestPaths {
                     for i in 0..<n { target[i] *= target[i] }
                 }
             }
-            if workers == 1 { runWorker(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: runWorker) }
+            if workers == 1 { runWorker(0) } else { ParallelLoop.forEach(workers, runWorker) }
         }
         return result
     }

@@ -144,13 +144,13 @@ enum TSNEObjective {
     }
 
     /// Worker count for the per-point loops.
-    static var workers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    static var workers: Int { max(1, ParallelLoop.threadLimit) }
 
     /// Runs `body(first, end)` over contiguous chunks of 0..<n in parallel.
     static func parallelChunks(_ n: Int, _ body: (Int, Int) -> Void) {
         let chunkCount = min(n, workers * 4)
         guard chunkCount > 1 else { body(0, n); return }
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+        ParallelLoop.forEach(chunkCount) { chunk in
             body(chunk * n / chunkCount, (chunk + 1) * n / chunkCount)
         }
     }

@@ -51,7 +51,7 @@ public enum Trustworthiness {
 
         let blockRows = 256
         let blockCount = (n + blockRows - 1) / blockRows
-        let workers = max(1, min(blockCount, threads ?? ProcessInfo.processInfo.activeProcessorCount))
+        let workers = max(1, min(blockCount, threads ?? ParallelLoop.threadLimit))
         var penalties = [Int](repeating: 0, count: blockCount)
         let previousBLASThreads = BLAS.threadCount
         BLAS.setThreadCount(workers == 1 ? previousBLASThreads : 1)
@@ -74,7 +74,7 @@ public enum Trustworthiness {
                                 }
                             }
                         }
-                        if workers == 1 { runWorker(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: runWorker) }
+                        if workers == 1 { runWorker(0) } else { ParallelLoop.forEach(workers, runWorker) }
                     }
                 }
             }

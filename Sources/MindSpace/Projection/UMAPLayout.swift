@@ -115,7 +115,7 @@ struct UMAPLayout {
                                                             moves: moves[p], generator: &random)
                                                     }
                                                 }
-                                                DispatchQueue.concurrentPerform(iterations: partitions, execute: work)
+                                                ParallelLoop.forEach(partitions, work)
                                                 for p in 0..<partitions {
                                                     for m in 0..<moveCounts[p] {
                                                         let move = moves[p][m]

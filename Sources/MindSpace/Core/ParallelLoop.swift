@@ -1,0 +1,46 @@
+import Foundation
+import Synchronization
+
+/// The one way MindSpace spreads work over cores: `forEach(count, body)` calls `body(i)` once for
+/// every i < count on at most `threadLimit` threads (the calling thread among them), and returns
+/// when all calls have. Every parallel loop of the library goes through it, so `--threads N`
+/// (which sets `threadLimit`) bounds the CPU a command uses. Results never depend on the limit:
+/// each loop's body writes only its own indices' results, and loops that combine partial
+/// results do so in index order.
+///
+/// Work is handed out dynamically: with fewer threads than indices, each thread takes the next
+/// unclaimed index (an atomic counter) until none is left. Built on
+/// `DispatchQueue.concurrentPerform`; one thread runs the loop inline.
+public enum ParallelLoop {
+    private static let limit = Atomic<Int>(0)
+
+    /// The most threads a loop uses: every active core unless set (a value below 1 restores
+    /// that). Process-wide; `mindspace --threads N` sets it once at start-up.
+    public static var threadLimit: Int {
+        get {
+            let value = limit.load(ordering: .relaxed)
+            return value >= 1 ? value : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        }
+        set { limit.store(newValue, ordering: .relaxed) }
+    }
+
+    /// Calls `body(i)` for every i in 0..<count, on up to `threadLimit` threads.
+    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
+        guard count > 0 else { return }
+        let threads = min(threadLimit, count)
+        if threads == 1 {
+            for index in 0..<count { body(index) }
+        } else if threads == count {
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        } else {
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                while true {
+                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard index < count else { return }
+                    body(index)
+                }
+            }
+        }
+    }
+}
