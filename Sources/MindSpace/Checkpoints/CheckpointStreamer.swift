@@ -264,6 +264,8 @@ public struct CheckpointStreamer {
             if let first = found.min(by: { ($0.chunk, $0.kind.rawValue, $0.row) < ($1.chunk, $1.kind.rawValue, $1.row) }) {
                 throw first.error ?? nonFiniteError(row: first.row, chunk: chunks[first.chunk])
             }
+            // Every value finite, yet a running sum of squares overflowed.
+            if let row = state.firstNonFiniteRow() { throw nonFiniteError(row: row, chunk: chunks[batch.upperBound - 1]) }
             firstPart += parts.count
             for index in batch { bytesRead += storedBytes(of: chunks[index]) }
             progress?(bytesRead)

