@@ -120,7 +120,7 @@ public struct CheckpointStreamer {
     ) throws -> PassTotals {
         let n = set.count
         let state = PassState(rows: n, slots: 1)
-        let raw = RawChunks(rows: n, rowBytes: rawRowBytes, buffers: 1)
+        let raw = RawChunk(rows: n, rowBytes: rawRowBytes)
         let block = UnsafeMutableBufferPointer<Double>.allocate(capacity: n * max(1, chunkElements))
         defer { block.deallocate() }
         guard let blockBase = block.baseAddress else { return state.totals(bytesRead: 0, hashed: false) }
@@ -134,14 +134,14 @@ public struct CheckpointStreamer {
             parallelFor(n) { row in
                 guard state.failures[row] == nil else { return }
                 do {
-                    try self.readRaw(row: row, of: chunk, into: raw.row(row, buffer: 0),
+                    try self.readRaw(row: row, of: chunk, into: raw.row(row),
                                      hasher: self.hashesData ? state.hashers.baseAddress.map { $0 + row } : nil)
                 } catch {
                     state.failures[row] = error
                     return
                 }
                 let target = blockBase + row &* width
-                layout.widen(row: row, raw: UnsafeRawPointer(raw.row(row, buffer: 0)), columns: 0..<width, into: target)
+                layout.widen(row: row, raw: UnsafeRawPointer(raw.row(row)), columns: 0..<width, into: target)
                 let totals = GramKernels.sumAndSquares(target, count: width)
                 state.sums[row] += totals.sum
                 state.squares[row] += totals.squares
@@ -505,54 +505,22 @@ public struct CheckpointStreamer {
         }
     }
 
-    /// A buffer of `byteCount` bytes for each thread that asks (`pthread` thread-specific data),
-    /// all freed with the object.
-    private final class PerThreadBuffers {
-        private var key = pthread_key_t()
-        private let byteCount: Int
-        private let lock = NSLock()
-        private var buffers: [UnsafeMutableRawPointer] = []
-
-        init(byteCount: Int) {
-            self.byteCount = max(64, byteCount)
-            pthread_key_create(&key, nil)
-        }
-
-        deinit {
-            pthread_key_delete(key)
-            for buffer in buffers { buffer.deallocate() }
-        }
-
-        /// The calling thread's buffer.
-        func buffer() -> UnsafeMutableRawPointer {
-            if let existing = pthread_getspecific(key) { return existing }
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
-            pthread_setspecific(key, buffer)
-            lock.lock()
-            buffers.append(buffer)
-            lock.unlock()
-            return buffer
-        }
-    }
-
-    /// The raw bytes of up to `buffers` chunks: per chunk n rows of `rowBytes` bytes.
-    private final class RawChunks {
+    /// The raw bytes of one chunk: n rows of `rowBytes` bytes.
+    private final class RawChunk {
         let rowBytes: Int
-        let rows: Int
         let storage: UnsafeMutableRawBufferPointer
 
-        init(rows: Int, rowBytes: Int, buffers: Int) {
-            self.rows = rows
+        init(rows: Int, rowBytes: Int) {
             self.rowBytes = rowBytes
-            storage = .allocate(byteCount: max(1, buffers * rows * rowBytes), alignment: 64)
+            storage = .allocate(byteCount: max(1, rows * rowBytes), alignment: 64)
         }
 
         deinit { storage.deallocate() }
 
-        /// Row `row` of buffer `buffer`.
-        func row(_ row: Int, buffer: Int) -> UnsafeMutableRawPointer {
+        /// Row `row`.
+        func row(_ row: Int) -> UnsafeMutableRawPointer {
             // `storage` is never empty, so its base address exists.
-            storage.baseAddress.unsafelyUnwrapped + (buffer &* rows &+ row) &* rowBytes
+            storage.baseAddress.unsafelyUnwrapped + row &* rowBytes
         }
     }
 
