@@ -301,7 +301,7 @@ def render(machine, sections, started, load_before, load_after, args) -> str:
         "",
         f"- Command: `make bench` (= `swift build -c release --static-swift-stdlib`, then `./bench/run.sh"
         f"{(' ' + ' '.join(sys.argv[1:])) if sys.argv[1:] else ''}`).",
-        f"- {args.runs} runs per tool on the same input, interleaved (every tool's run 1, then every "
+        f"- {args.runs} runs per tool on the same input (fewer where a workload caps them; each section lists its runs), interleaved (every tool's run 1, then every "
         "tool's run 2, ...) so that load from other processes hits all tools alike; the table shows "
         "the median time and the largest peak RSS over the runs.",
         "- `mindspace`: wall time of the whole process, measured around it by the driver: process "

@@ -1,9 +1,9 @@
 // SIMD kernels for the checkpoint stream; see include/GramKernels.h. Written for MindSpace.
 // Every kernel has an AVX-512F, an AVX2+FMA and a portable version; `kernel_isa` picks one per
 // call from the processor's features (cheap: the features are read once by the runtime).
-// Widening, column sums, sums of squares and centring give bit-identical results on every
-// version (element-wise IEEE operations, the same 8 partial-sum lanes, no contraction into
-// FMA); the Gram products differ between versions only in the order of the partial sums.
+// Widening, row differences with their sums of squares, and centring give bit-identical results
+// on every version (element-wise IEEE operations, the same 32 partial-sum lanes, no contraction
+// into FMA); the Gram products differ between versions only in the order of the partial sums.
 #include "GramKernels.h"
 
 #include <immintrin.h>
@@ -277,19 +277,9 @@ void ms_gram_workspace_flush_isa(int isa, int n, double *workspace, double *c, p
 }
 
 // ---------------------------------------------------------------------------------------------
-// Widening, sums and centring. Lane l of the partial sums takes the elements with index ≡ l
-// (mod 8); the lanes are combined in order 0…7. Column means are Σ over rows in row order, times
+// Widening, row differences and centring. Lane l of the partial sums takes the elements with
+// index ≡ l (mod 32); the lanes are combined in order 0…31. Column means are Σ over rows in row order, times
 // 1/rows. The same on every version.
-
-static void combine_lanes(const double *sum_lanes, const double *square_lanes, double *sum, double *squares) {
-    double s = 0, q = 0;
-    for (int lane = 0; lane < 8; lane++) {
-        s += sum_lanes[lane];
-        q += square_lanes[lane];
-    }
-    *sum = s;
-    *squares = q;
-}
 
 static void combine_lanes32(const double *sum_lanes, const double *square_lanes, double *sum, double *squares) {
     double s = 0, q = 0;
@@ -307,22 +297,6 @@ static void widen_avx512(const float *src, double *dst, ptrdiff_t count) {
     ptrdiff_t i = 0;
     for (; i + 8 <= count; i += 8) _mm512_storeu_pd(dst + i, _mm512_cvtps_pd(_mm256_loadu_ps(src + i)));
     for (; i < count; i++) dst[i] = (double)src[i];
-}
-
-__attribute__((target("avx512f")))
-static void sum_and_squares_avx512(const double *values, ptrdiff_t count, double *sum, double *squares) {
-    __m512d lanes = _mm512_setzero_pd(), square_lanes = _mm512_setzero_pd();
-    for (ptrdiff_t i = 0; i < count; i += 8) {
-        const ptrdiff_t left = count - i;
-        const __mmask8 mask = left >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << (unsigned)left) - 1u);
-        const __m512d v = _mm512_maskz_loadu_pd(mask, values + i);
-        lanes = _mm512_mask_add_pd(lanes, mask, lanes, v);
-        square_lanes = _mm512_mask_add_pd(square_lanes, mask, square_lanes, _mm512_mul_pd(v, v));
-    }
-    double s[8], q[8];
-    _mm512_storeu_pd(s, lanes);
-    _mm512_storeu_pd(q, square_lanes);
-    combine_lanes(s, q, sum, squares);
 }
 
 __attribute__((target("avx512f")))
@@ -379,17 +353,6 @@ static void widen_portable(const float *src, double *dst, ptrdiff_t count) {
     for (ptrdiff_t i = 0; i < count; i++) dst[i] = (double)src[i];
 }
 
-static void sum_and_squares_portable(const double *values, ptrdiff_t count, double *sum, double *squares) {
-    double s[8] = {0}, q[8] = {0};
-    for (ptrdiff_t i = 0; i < count; i++) {
-        const double v = values[i];
-        s[i & 7] += v;
-        const double square = v * v;
-        q[i & 7] += square;
-    }
-    combine_lanes(s, q, sum, squares);
-}
-
 static void centre_portable(double *block, ptrdiff_t ld, int rows, ptrdiff_t width) {
     const double scale = 1.0 / (double)rows;
     for (ptrdiff_t i = 0; i < width; i++) {
@@ -426,13 +389,6 @@ void ms_widen_float32_isa(int isa, const float *src, double *dst, ptrdiff_t coun
     if (usable(isa) == ISA_AVX512) { widen_avx512(src, dst, count); return; }
 #endif
     widen_portable(src, dst, count);
-}
-
-void ms_sum_and_squares_isa(int isa, const double *values, ptrdiff_t count, double *sum, double *squares) {
-#if defined(__x86_64__)
-    if (usable(isa) == ISA_AVX512) { sum_and_squares_avx512(values, count, sum, squares); return; }
-#endif
-    sum_and_squares_portable(values, count, sum, squares);
 }
 
 void ms_centre_columns_isa(int isa, double *block, ptrdiff_t ld, int rows, ptrdiff_t width) {

@@ -53,7 +53,7 @@ struct BatchCommand: ParsableCommand {
             root: root,
             selection: TensorSelection(include: tensors, exclude: exclude, includeIntegerTensors: includeIntegerTensors),
             pick: try CheckpointPick(parsing: pick), chunkElements: chunkElements,
-            threads: common.threads ?? ProcessInfo.processInfo.activeProcessorCount, options: options,
+            threads: ParallelLoop.threadLimit, options: options,
             outputFolder: common.out, commandLine: commandLine,
             progress: { bar.update(done: $0, total: $1) })
         job.hashesData = dataHash

@@ -26,7 +26,7 @@ struct CommonOptions: ParsableArguments {
     /// Applies `--threads` to every parallel loop of the library (`ParallelLoop`) and to BLAS.
     func applyThreads() {
         if let threads { ParallelLoop.threadLimit = threads }
-        BLAS.setThreadCount(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        BLAS.setThreadCount(ParallelLoop.threadLimit)
     }
 
     /// The path of `name` inside `--out`.

@@ -60,7 +60,7 @@ struct TrajectoryCommand: ParsableCommand {
             selection: TensorSelection(include: tensors, exclude: exclude, includeIntegerTensors: includeIntegerTensors),
             grouping: perTensor ? .tensor : (perLayer ? .layer : .none),
             saveComponents: saveComponents, chunkElements: chunkElements,
-            threads: common.threads ?? ProcessInfo.processInfo.activeProcessorCount,
+            threads: ParallelLoop.threadLimit,
             outputFolder: common.out, commandLine: commandLine,
             progress: { bar.update(done: $0, total: $1) })
         job.hashesData = dataHash

@@ -16,7 +16,7 @@ rows) or `mindspace generate mindspace` (the input would then be made by the too
 Tools, all with n_neighbors = 15, min_dist = 0.1, 500 epochs (the default of both for N ≤ 10000),
 spectral initialisation, Euclidean distances:
 - mindspace `project DATA --method umap --groups LABELS` (whole process: read, exact 14-NN
-  search on all cores, fuzzy graph, spectral layout, single-threaded seeded SGD, then the
+  search on all cores, fuzzy graph, spectral layout, seeded SGD in 8 fixed vertex ranges on all cores, then the
   scatter PNG, coordinates.npy and project.json). Deterministic for the seed.
 - umap-learn 0.5.12 with `random_state=0` (the reference): deterministic like mindspace, which
   makes umap-learn run on one thread (`n_jobs=1`); time of the second fit in the process (the

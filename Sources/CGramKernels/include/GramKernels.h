@@ -26,10 +26,6 @@ void ms_gram_workspace_flush_isa(int isa, int n, double *workspace, double *c, p
 /// Widens count float32 values to double (exact).
 void ms_widen_float32_isa(int isa, const float *src, double *dst, ptrdiff_t count);
 
-/// The sum and sum of squares of count doubles, in 8 partial-sum lanes (lane l takes the
-/// elements with index ≡ l mod 8) combined in order.
-void ms_sum_and_squares_isa(int isa, const double *values, ptrdiff_t count, double *sum, double *squares);
-
 /// Centres the columns c < width of a row-major block of `rows` rows `ld` apart: subtracts from
 /// each its mean, (Σ over rows, in row order) × (1.0 / rows).
 void ms_centre_columns_isa(int isa, double *block, ptrdiff_t ld, int rows, ptrdiff_t width);

@@ -134,15 +134,16 @@ public struct CheckpointStreamer {
             parallelFor(n) { row in
                 guard state.failures[row] == nil else { return }
                 do {
-                    try self.readRaw(row: row, of: chunk, into: raw.row(row),
-                                     hasher: self.hashesData ? state.hashers.baseAddress.map { $0 + row } : nil)
+                    try self.readColumns(0..<width, row: row, of: chunk, layout: layout, into: raw.row(row), origin: 0)
                 } catch {
                     state.failures[row] = error
                     return
                 }
-                let target = blockBase + row &* width
-                layout.widen(row: row, raw: UnsafeRawPointer(raw.row(row)), columns: 0..<width, into: target)
-                let totals = GramKernels.sumAndSquares(target, count: width)
+                if self.hashesData {
+                    state.hashers[row].update(UnsafeRawBufferPointer(start: raw.row(row), count: layout.rawBytes(row: row)))
+                }
+                let totals = layout.widenDifference(row: row, raw: UnsafeRawPointer(raw.row(row)), columns: 0..<width,
+                                                    into: blockBase + row &* width, minus: nil)
                 state.sums[row] += totals.sum
                 state.squares[row] += totals.squares
             }
@@ -312,7 +313,7 @@ public struct CheckpointStreamer {
     }
 
     /// Reads the chunk columns `columns` of checkpoint `row` into `rawRow`, each at the place
-    /// `layout` gives it (`readRaw`'s layout: the segments' bytes back to back) minus `origin`.
+    /// `layout` gives it (the segments' bytes back to back) minus `origin`.
     private func readColumns(_ columns: Range<Int>, row: Int, of chunk: ParameterLayout.Chunk, layout: RowPieces.Table,
                              into rawRow: UnsafeMutableRawPointer, origin: Int) throws {
         let tensors = set.checkpoints[row].tensors
@@ -346,23 +347,8 @@ public struct CheckpointStreamer {
         return bytes
     }
 
-    /// Reads checkpoint `row`'s part of `chunk` into `target` as stored (the segments' raw bytes
-    /// back to back, in segment order) and feeds them to `hasher`.
-    private func readRaw(row: Int, of chunk: ParameterLayout.Chunk, into target: UnsafeMutableRawPointer,
-                         hasher: UnsafeMutablePointer<XXH3Hash>?) throws {
-        let checkpoint = set.checkpoints[row]
-        var offset = 0
-        for segment in chunk.segments {
-            let tensor = checkpoint.tensors[segment.tensor]
-            let bytes = UnsafeMutableRawBufferPointer(start: target + offset, count: segment.elements.count * tensor.dtype.byteSize)
-            try tensor.source.read(at: segment.elements.lowerBound * tensor.dtype.byteSize, into: bytes)
-            hasher?.pointee.update(UnsafeRawBufferPointer(bytes))
-            offset += bytes.count
-        }
-    }
-
-    /// Where each checkpoint's part of one chunk lies in its raw row (`readRaw` puts the segments
-    /// back to back) and how to widen it: a flat table rebuilt per chunk, so that the tasks look
+    /// Where each checkpoint's part of one chunk lies in its raw row (`readColumns` puts the
+    /// segments back to back) and how to widen it: a flat table rebuilt per chunk, so that the tasks look
     /// nothing up in the checkpoint set (no reference counting on the hot path).
     private final class RowPieces {
         struct Piece {
@@ -419,20 +405,6 @@ public struct CheckpointStreamer {
                     squares += totals.squares
                 }
                 return (sum, squares)
-            }
-
-            /// Widens the chunk columns `columns` of checkpoint `row` from its raw row `raw` to
-            /// `target` (`columns.count` doubles; exact, `RowWidening`).
-            func widen(row: Int, raw: UnsafeRawPointer, columns: Range<Int>, into target: UnsafeMutablePointer<Double>) {
-                for index in (row &* segmentCount)..<((row &+ 1) &* segmentCount) {
-                    let piece = pieces[index]
-                    let first = max(columns.lowerBound, piece.column)
-                    let end = min(columns.upperBound, piece.column &+ piece.count)
-                    guard first < end else { continue }
-                    RowWidening.widen(raw + (piece.rawOffset &+ (first &- piece.column) &* piece.byteSize), count: end &- first,
-                                      dtype: piece.dtype, byteOrder: piece.byteOrder,
-                                      into: target + (first &- columns.lowerBound))
-                }
             }
         }
 

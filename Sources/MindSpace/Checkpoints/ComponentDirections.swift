@@ -1,7 +1,7 @@
 /// The leading principal directions of a checkpoint set in parameter space, written by a second
 /// streaming pass: vₖ = Xcᵀ·uₖ/√λₖ (K × p), from the eigenvectors uₖ and eigenvalues λₖ of the
 /// centred Gram matrix (`GramSpectrum`). For each chunk of parameters the block of n checkpoints
-/// is centred exactly as in the Gram pass, and the K × width piece of V is the product
+/// is centred on its column means (`GramKernels.centreColumns`), and the K × width piece of V is the product
 /// (Λ^{-1/2}·Uᵀ)·Xc_block (`dgemm`), written straight into its columns of the `.npy` file.
 /// Memory: one n × chunk block and one K × chunk piece; cost: reading the checkpoints once more,
 /// 2·K·n·p flops.
@@ -30,7 +30,7 @@ public enum ComponentDirections {
         var piece = [Double](repeating: 0, count: count * streamer.chunkElements)
         let totals = try streamer.forEachBlock(progress: progress) { chunk, block in
             let width = chunk.width
-            GramAccumulator.centreColumns(block, rows: n, width: width)
+            if let data = block.baseAddress { GramKernels.centreColumns(data, ld: width, rows: n, width: width) }
             projector.withUnsafeBufferPointer { a in
                 piece.withUnsafeMutableBufferPointer { c in
                     guard let aBase = a.baseAddress, let bBase = block.baseAddress, let cBase = c.baseAddress else { return }

@@ -97,15 +97,6 @@ public final class GramAccumulator {
                                    workspace: workspace(slot))
     }
 
-    /// Subtracts from each column of the row-major `rows` × `width` block its mean over the rows
-    /// (J·X for this block; mean = (Σ over rows, in row order)·(1/rows)). The same kernel serves
-    /// the Gram pass and the component pass, so both centre identically.
-    public static func centreColumns(_ block: UnsafeMutableBufferPointer<Double>, rows: Int, width: Int) {
-        precondition(block.count >= rows * width)
-        guard rows > 0, width > 0, let data = block.baseAddress else { return }
-        GramKernels.centreColumns(data, ld: width, rows: rows, width: width)
-    }
-
     /// The centred Gram matrix of group `group` (its slots added in slot order, then J·G·J),
     /// full symmetric n×n.
     public func centredGram(group: Int) -> Matrix<Double> {

@@ -1,14 +1,16 @@
 import CGramKernels
 
 /// The SIMD kernels of the checkpoint stream (`Sources/CGramKernels`; this is the one Swift file
-/// that imports them): the upper triangle of a Gram product, widening float32, sums and sums of
-/// squares, and centring columns. Each runs the widest version the processor has (AVX-512F,
-/// AVX2+FMA or portable C), chosen per call; `version` asks for a narrower one (for tests). For n ≤ a few hundred rows and tiles of ~1000 columns the Gram kernel is
-/// about twice as fast as OpenBLAS `dsyrk`, whose packing dominates at such small n.
+/// that imports them): the upper triangle of a Gram product (directly, or kept unreduced in a
+/// workspace across calls), widening float32, one tile row's difference from a reference with
+/// its sums, and centring columns. Each runs the widest version the processor has (AVX-512F,
+/// AVX2+FMA or portable C), chosen per call; `version` asks for a narrower one (for tests). For
+/// n ≤ a few hundred rows and tiles of ~1000 columns the Gram kernel is about twice as fast as
+/// OpenBLAS `dsyrk`, whose packing dominates at such small n.
 ///
-/// Results: widening, sums of squares and centring are bit-identical on every version
-/// (element-wise IEEE operations; 8 partial-sum lanes, lane l taking the elements with index
-/// ≡ l mod 8, combined in order; column sums over rows in row order). Gram entries differ
+/// Results: widening, row differences with their sums (32 partial-sum lanes, lane l taking the
+/// elements with index ≡ l mod 32, combined in order) and centring (column sums over rows in row
+/// order) are bit-identical on every version (element-wise IEEE operations). Gram entries differ
 /// between versions only by the order of their partial sums (a few ε·Σ|xᵢxⱼ|).
 enum GramKernels {
     /// A version of the kernels.
@@ -49,14 +51,6 @@ enum GramKernels {
     static func widenFloat32(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Double>, count: Int,
                              version: InstructionSet? = nil) {
         ms_widen_float32_isa((version ?? .avx512).rawValue, source, target, count)
-    }
-
-    /// Σ v and Σ v² of `count` doubles (8 partial-sum lanes combined in order).
-    static func sumAndSquares(_ values: UnsafePointer<Double>, count: Int,
-                              version: InstructionSet? = nil) -> (sum: Double, squares: Double) {
-        var sum = 0.0, squares = 0.0
-        ms_sum_and_squares_isa((version ?? .avx512).rawValue, values, count, &sum, &squares)
-        return (sum, squares)
     }
 
     /// Centres `width` columns of `rows` rows `ld` apart: each column minus its mean,

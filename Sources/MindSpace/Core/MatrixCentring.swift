@@ -1,9 +1,9 @@
 import Foundation
 
 extension Matrix {
-    /// Σ over the rows of each column, in `Double`. The rows are cut into 16 fixed ranges (by
-    /// count, not by thread), each summed in row order on whichever core is free, and the 16
-    /// partial sums are added in range order: the result depends on the matrix only.
+    /// Σ over the rows of each column, in `Double`. The rows are cut into 16 fixed ranges
+    /// (`ParallelLoop.forEachRange`), each summed in row order on whichever core is free, and the
+    /// 16 partial sums are added in range order: the result depends on the matrix only.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func columnSums() -> [Double] {
@@ -13,9 +13,9 @@ extension Matrix {
         storage.withUnsafeBufferPointer { values in
             partial.withUnsafeMutableBufferPointer { sums in
                 guard let valueBase = values.baseAddress, let sumBase = sums.baseAddress else { return }
-                ParallelLoop.forEach(ranges) { range in
+                ParallelLoop.forEachRange(n, ranges: ranges) { range, span in
                     let total = sumBase + range * d
-                    for row in (range * n / ranges)..<((range + 1) * n / ranges) {
+                    for row in span {
                         let source = valueBase + row * d
                         for column in 0..<d { total[column] += Double(source[column]) }
                     }
@@ -29,13 +29,20 @@ extension Matrix {
         return sums
     }
 
+    /// The column means: `columnSums()`/N, rounded to `Scalar`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func columnMeans() -> [Scalar] {
+        columnSums().map { Scalar($0 / Double(Swift.max(1, rows))) }
+    }
+
     /// Subtracts from every column its mean, in place, and returns the means.
     ///
     /// For analyses that do not depend on where the points sit (distances, covariances, every
     /// intrinsic-dimension estimator): a common offset much larger than the spread of the points
     /// makes products of float32 rows (‖x‖² + ‖y‖² − 2x·y) cancel, and centring once here spares
-    /// every later product that loss, without a copy of the data. Means are `columnSums()`/N,
-    /// rounded to `Scalar` before subtracting, so identical rows stay identical; rows closer
+    /// every later product that loss, without a copy of the data. Means are `columnMeans()`
+    /// (rounded to `Scalar` before subtracting), so identical rows stay identical; rows closer
     /// than the working precision of the centred values can become identical (find duplicates
     /// after centring, not before). Cost: two passes, N·D each, on all cores.
     @_specialize(where Scalar == Float)
@@ -44,12 +51,12 @@ extension Matrix {
     public mutating func centreColumns() -> [Scalar] {
         let d = columns, n = rows
         guard n > 0, d > 0 else { return [Scalar](repeating: 0, count: d) }
-        let means = columnSums().map { Scalar($0 / Double(n)) }
+        let means = columnMeans()
         storage.withUnsafeMutableBufferPointer { values in
             means.withUnsafeBufferPointer { mean in
                 guard let valueBase = values.baseAddress, let meanBase = mean.baseAddress else { return }
-                ParallelLoop.forEach(16) { range in
-                    for row in (range * n / 16)..<((range + 1) * n / 16) {
+                ParallelLoop.forEachRange(n) { _, span in
+                    for row in span {
                         let target = valueBase + row * d
                         for column in 0..<d { target[column] -= meanBase[column] }
                     }

@@ -24,6 +24,15 @@ public enum ParallelLoop {
         set { limit.store(newValue, ordering: .relaxed) }
     }
 
+    /// Cuts 0..<count into `ranges` consecutive ranges fixed by `count` alone (range r is
+    /// r·count/ranges ..< (r + 1)·count/ranges) and calls `body(r, range)` once per range, on up to
+    /// `threadLimit` threads: for passes whose partial results are combined in range order, so
+    /// that they never depend on the thread count.
+    public static func forEachRange(_ count: Int, ranges: Int = 16, _ body: (Int, Range<Int>) -> Void) {
+        guard count > 0, ranges > 0 else { return }
+        forEach(ranges) { range in body(range, (range * count / ranges)..<((range + 1) * count / ranges)) }
+    }
+
     /// Calls `body(i)` for every i in 0..<count, on up to `threadLimit` threads.
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {
         guard count > 0 else { return }

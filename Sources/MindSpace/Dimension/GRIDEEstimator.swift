@@ -142,16 +142,13 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
         guard maximumRank >= 2 else {
             throw MindSpaceError(.usage, "gride: the maximum neighbour rank must be at least 2, got \(maximumRank)")
         }
-        let distinctRows: Int
-        switch options.duplicates {
-        case .keep: distinctRows = points.rows
-        case .remove: distinctRows = DeduplicatedPoints(points).unique.rows
-        }
+        let deduplication = options.duplicates == .remove ? DeduplicatedPoints(points) : nil
+        let distinctRows = deduplication?.unique.rows ?? points.rows
         guard distinctRows >= 3 else {
             throw MindSpaceError(.malformedData, "gride: too few points for a scale curve: need at least 3 distinct points, got \(distinctRows)")
         }
         let rank = largestPowerOfTwo(atMost: min(maximumRank, distinctRows - 1))
-        return try scaleCurve(from: NeighborContext(points, k: rank, options: options),
+        return try scaleCurve(from: NeighborContext(points, deduplication: deduplication, k: rank, options: options),
                               maximumRank: maximumRank, options: options)
     }
 

@@ -113,7 +113,7 @@ public struct TLEEstimator: CoordinateNeighborDimensionEstimator {
                         }
                     }
                 }
-                if workers == 1 { work(0) } else { ParallelLoop.forEach(workers, work) }
+                ParallelLoop.forEach(workers, work)
             }
         }
         return local

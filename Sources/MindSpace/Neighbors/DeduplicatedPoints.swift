@@ -41,8 +41,8 @@ public struct DeduplicatedPoints<Scalar: BinaryFloatingPoint & Sendable>: Sendab
         points.storage.withUnsafeBufferPointer { rows in
             hashes.withUnsafeMutableBufferPointer { result in
                 let n = points.rows
-                ParallelLoop.forEach(16) { range in
-                    for row in (range * n / 16)..<((range + 1) * n / 16) {
+                ParallelLoop.forEachRange(n) { _, span in
+                    for row in span {
                         result[row] = Self.rowHash(rows, start: row * d, count: d)
                     }
                 }

@@ -123,7 +123,7 @@ public enum ExactNeighbors {
         let workerCount = max(1, threads ?? ParallelLoop.threadLimit)
         // Centre only when the offset would cost precision: ‖m‖² > mean ‖x − m‖², i.e.
         // 2‖m‖² > mean ‖x‖² (computed from the uncentred norms, which are needed otherwise).
-        let mean = columnMean(points)
+        let mean = points.columnMeans()
         let uncentredNorms = rowSquaredNorms(points, centre: [Scalar](repeating: 0, count: d))
         let meanSquaredNorm = uncentredNorms.reduce(0.0) { $0 + Double($1) } / Double(n)
         let offsetMatters = 2 * mean.reduce(0.0) { $0 + Double($1) * Double($1) } > meanSquaredNorm
@@ -191,11 +191,6 @@ public enum ExactNeighbors {
         }
     }
 
-    /// Column means (`Matrix.columnSums`, in Double), rounded to the working precision.
-    private static func columnMean<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) -> [Scalar] {
-        points.columnSums().map { Scalar($0 / Double(points.rows)) }
-    }
-
     /// ‖x − centre‖² per row, from exactly the working-precision values the blocks will hold
     /// (so identical rows get identical norms), accumulated in Double; rows in 16 fixed ranges
     /// on all cores (each row's sum is the same whoever computes it). A zero centre stands
@@ -209,8 +204,8 @@ public enum ExactNeighbors {
                 norms.withUnsafeMutableBufferPointer { result in
                     guard let rowBase = rows.baseAddress, let meanBase = mean.baseAddress,
                           let resultBase = result.baseAddress else { return }
-                    ParallelLoop.forEach(16) { range in
-                        for row in (range * n / 16)..<((range + 1) * n / 16) {
+                    ParallelLoop.forEachRange(n) { _, span in
+                        for row in span {
                             let source = rowBase + row * d
                             var sum = 0.0
                             for column in 0..<d {
@@ -281,9 +276,7 @@ public enum ExactNeighbors {
                     processBlockPair(round[task], context, workspaces[worker])
                 }
             }
-            if active == 1 { runWorker(0) } else {
-                ParallelLoop.forEach(active, runWorker)
-            }
+            ParallelLoop.forEach(active, runWorker)
         }
     }
 
@@ -294,7 +287,8 @@ public enum ExactNeighbors {
         let source = context.rows + range.lowerBound * d
         guard let buffer, let mean = context.centre else { return source }
         for row in 0..<range.count {
-            Scalar.subtract(source + row * d, mean, into: buffer + row * d, count: d)
+            let from = source + row * d, to = buffer + row * d
+            for column in 0..<d { to[column] = from[column] - mean[column] }
         }
         return UnsafePointer(buffer)
     }
@@ -371,9 +365,7 @@ public enum ExactNeighbors {
                 refineRows((chunkIndex * chunk)..<min(n, (chunkIndex + 1) * chunk), context)
             }
         }
-        if active == 1 { refineWorker(0) } else {
-            ParallelLoop.forEach(active, refineWorker)
-        }
+        ParallelLoop.forEach(active, refineWorker)
     }
 
     private static func refineRows<Scalar: NeighborScalar>(_ range: Range<Int>, _ context: ScanContext<Scalar>) {

@@ -19,30 +19,9 @@ public protocol NeighborScalar: BinaryFloatingPoint & Sendable {
     static func squaredDistances(_ row: UnsafeMutablePointer<Self>, count: Int, rowNorm: Self,
                                  columnNorms: UnsafePointer<Self>, rowWorst: Self,
                                  columnWorst: UnsafePointer<Self>) -> Bool
-
-    /// target[i] = source[i] − centre[i] for i < count (the centring copy of a row; element-wise,
-    /// so the same values as a scalar loop).
-    static func subtract(_ source: UnsafePointer<Self>, _ centre: UnsafePointer<Self>,
-                         into target: UnsafeMutablePointer<Self>, count: Int)
 }
 
 extension Float: NeighborScalar {
-    public static func subtract(_ source: UnsafePointer<Float>, _ centre: UnsafePointer<Float>,
-                                into target: UnsafeMutablePointer<Float>, count: Int) {
-        typealias Lanes = SIMD16<Float>
-        var index = 0
-        while index + Lanes.scalarCount <= count {
-            let values = UnsafeRawPointer(source + index).loadUnaligned(as: Lanes.self)
-            let means = UnsafeRawPointer(centre + index).loadUnaligned(as: Lanes.self)
-            UnsafeMutableRawPointer(target + index).storeBytes(of: values - means, as: Lanes.self)
-            index += Lanes.scalarCount
-        }
-        while index < count {
-            target[index] = source[index] - centre[index]
-            index += 1
-        }
-    }
-
     public static func multiplyTransposed(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                                           into c: UnsafeMutablePointer<Float>, m: Int, n: Int, d: Int) {
         BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: d,
@@ -77,22 +56,6 @@ extension Float: NeighborScalar {
 }
 
 extension Double: NeighborScalar {
-    public static func subtract(_ source: UnsafePointer<Double>, _ centre: UnsafePointer<Double>,
-                                into target: UnsafeMutablePointer<Double>, count: Int) {
-        typealias Lanes = SIMD16<Double>
-        var index = 0
-        while index + Lanes.scalarCount <= count {
-            let values = UnsafeRawPointer(source + index).loadUnaligned(as: Lanes.self)
-            let means = UnsafeRawPointer(centre + index).loadUnaligned(as: Lanes.self)
-            UnsafeMutableRawPointer(target + index).storeBytes(of: values - means, as: Lanes.self)
-            index += Lanes.scalarCount
-        }
-        while index < count {
-            target[index] = source[index] - centre[index]
-            index += 1
-        }
-    }
-
     public static func multiplyTransposed(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
                                           into c: UnsafeMutablePointer<Double>, m: Int, n: Int, d: Int) {
         BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: d,

@@ -65,7 +65,7 @@ public enum RadiusNeighborCounts {
                             }
                             results[worker] = counts
                         }
-                        if workers == 1 { work(0) } else { ParallelLoop.forEach(workers, work) }
+                        ParallelLoop.forEach(workers, work)
                     }
                 }
             }

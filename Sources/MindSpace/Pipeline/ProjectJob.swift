@@ -11,7 +11,7 @@ import Foundation
 ///
 /// Precision: float32/float16/bfloat16 data are held as `Float` and every sum is accumulated in
 /// `Double`; float64 and integer data are held as `Double`. Memory: the data matrix + N×2, plus
-/// the method's own (D×D or N×N for PCA) and the image (width × height × 16 bytes).
+/// the method's own (D×D or N×N for PCA) and the image (width × height × 8 bytes).
 ///
 /// Errors: NaN/±Inf → `.malformedData` naming the file, row and column; a group file whose
 /// label count differs from N → `.malformedData` naming the group file; a figure size outside

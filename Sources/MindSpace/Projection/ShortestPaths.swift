@@ -50,7 +50,7 @@ enum ShortestPaths {
                     for i in 0..<n { target[i] *= target[i] }
                 }
             }
-            if workers == 1 { runWorker(0) } else { ParallelLoop.forEach(workers, runWorker) }
+            ParallelLoop.forEach(workers, runWorker)
         }
         return result
     }

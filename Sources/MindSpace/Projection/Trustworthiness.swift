@@ -74,7 +74,7 @@ public enum Trustworthiness {
                                 }
                             }
                         }
-                        if workers == 1 { runWorker(0) } else { ParallelLoop.forEach(workers, runWorker) }
+                        ParallelLoop.forEach(workers, runWorker)
                     }
                 }
             }

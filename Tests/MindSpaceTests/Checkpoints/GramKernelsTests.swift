@@ -71,25 +71,6 @@ import Testing
         }
     }
 
-    /// Sums in 8 lanes (lane l: indices ≡ l mod 8) combined in order: the same bits on every
-    /// version as this Swift transcription of the definition.
-    @Test(arguments: versions)
-    func sumsAreTheDefinedLaneSums(version: GramKernels.InstructionSet) {
-        for count in [0, 1, 5, 8, 13, 64, 999] {
-            let values = randomValues(count, seed: UInt64(count))
-            var lanes = [Double](repeating: 0, count: 8), squareLanes = [Double](repeating: 0, count: 8)
-            for (index, value) in values.enumerated() {
-                lanes[index % 8] += value
-                squareLanes[index % 8] += value * value
-            }
-            let expected = (lanes.reduce(0, +), squareLanes.reduce(0, +))
-            let totals = values.withUnsafeBufferPointer { buffer in
-                buffer.baseAddress.map { GramKernels.sumAndSquares($0, count: count, version: version) } ?? (sum: 0, squares: 0)
-            }
-            #expect(totals.sum == expected.0 && totals.squares == expected.1, "count \(count)")
-        }
-    }
-
     /// Centring subtracts (Σ over rows in row order)·(1/rows) from each column: the same bits as
     /// this Swift transcription, on every version, leaving padding alone.
     @Test(arguments: versions)

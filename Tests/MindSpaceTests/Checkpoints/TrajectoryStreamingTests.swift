@@ -218,7 +218,11 @@ import Testing
             }
         }
         let values = (0..<count).map { _ in generator.nextUnitDouble() }
-        let totals = try values.withUnsafeBufferPointer { GramKernels.sumAndSquares(try #require($0.baseAddress), count: count) }
+        var row = values
+        let totals = try row.withUnsafeMutableBufferPointer {
+            GramKernels.differenceRow(widening: nil, values: try #require($0.baseAddress), minus: nil, count: count)
+        }
+        #expect(row == values, "without a reference the row is left as it was")
         let sum = values.reduce(0, +), squares = values.reduce(0) { $0 + $1 * $1 }
         #expect(abs(totals.sum - sum) <= 1e-12 * sum && abs(totals.squares - squares) <= 1e-12 * squares)
     }
