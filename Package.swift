@@ -36,9 +36,12 @@ let package = Package(
         .target(name: "CGramKernels"),
         // Our own streaming XXH3-64 content hash, with the same run-time choice for its stripe loop.
         .target(name: "CXXH3"),
+        // Our own SIMD kernels for the exact neighbour engine (projection-bound scans, direct
+        // distances), AVX-512 or portable C chosen at run time.
+        .target(name: "CNeighborKernels"),
         .target(
             name: "MindSpace",
-            dependencies: ["CLinalg", "CPNG", "CZlib", "CGramKernels", "CXXH3"],
+            dependencies: ["CLinalg", "CPNG", "CZlib", "CGramKernels", "CXXH3", "CNeighborKernels"],
             swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         .executableTarget(

@@ -19,9 +19,21 @@ public protocol NeighborScalar: BinaryFloatingPoint & Sendable {
     static func squaredDistances(_ row: UnsafeMutablePointer<Self>, count: Int, rowNorm: Self,
                                  columnNorms: UnsafePointer<Self>, rowWorst: Self,
                                  columnWorst: UnsafePointer<Self>) -> Bool
+
+    /// `out[c]` = Σᵢ (xᵢ − pᵢ)² in the working precision for the rows p = `points` +
+    /// `columns`·`indices[c]`, by `NeighborKernels.squaredDistances` (fixed partial-sum lanes:
+    /// the same value for the same pair on every processor).
+    static func directSquaredDistances(from x: UnsafePointer<Self>, to points: UnsafePointer<Self>, columns: Int,
+                                       indices: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<Self>)
 }
 
 extension Float: NeighborScalar {
+    public static func directSquaredDistances(from x: UnsafePointer<Float>, to points: UnsafePointer<Float>,
+                                              columns: Int, indices: UnsafePointer<Int32>, count: Int,
+                                              into out: UnsafeMutablePointer<Float>) {
+        NeighborKernels.squaredDistances(from: x, to: points, columns: columns, indices: indices, count: count, into: out)
+    }
+
     public static func multiplyTransposed(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
                                           into c: UnsafeMutablePointer<Float>, m: Int, n: Int, d: Int) {
         BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: d,
@@ -56,6 +68,12 @@ extension Float: NeighborScalar {
 }
 
 extension Double: NeighborScalar {
+    public static func directSquaredDistances(from x: UnsafePointer<Double>, to points: UnsafePointer<Double>,
+                                              columns: Int, indices: UnsafePointer<Int32>, count: Int,
+                                              into out: UnsafeMutablePointer<Double>) {
+        NeighborKernels.squaredDistances(from: x, to: points, columns: columns, indices: indices, count: count, into: out)
+    }
+
     public static func multiplyTransposed(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
                                           into c: UnsafeMutablePointer<Double>, m: Int, n: Int, d: Int) {
         BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: d,
