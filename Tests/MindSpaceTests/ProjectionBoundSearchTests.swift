@@ -69,6 +69,16 @@ import Testing
         ExactNeighborsTests().expectMatchesBruteForce(table, floats, k: 3, tolerance: 1e-3)
     }
 
+    /// Squared norms near float32's subnormal range (or beyond its range) are declined: the
+    /// scan's margins could not cover its rounding there.
+    @Test(arguments: [1e-16, 1e19])
+    func declinesWhereFloatBoundsCannotBeTrusted(scale: Double) throws {
+        var points = Self.curvedManifold(count: 600, latent: 3, dimension: 70, seed: 33)
+        points.storage = points.storage.map { $0 * scale }
+        #expect(try ProjectionBoundSearch.search(points, k: 2) == nil)
+        #expect(try BoundEmbedding(Self.curvedManifold(count: 600, latent: 3, dimension: 70, seed: 33)) != nil)
+    }
+
     @Test func duplicatesAreNeighboursAtDistanceZero() throws {
         let base = Self.curvedManifold(count: 700, latent: 4, dimension: 72, seed: 24)
         let points = Fixtures.withRepeatedRows(base, extra: 100, seed: 5).converted(to: Float.self)

@@ -53,8 +53,10 @@ struct BoundEmbedding {
     /// The largest of `scales`.
     let largestScale: Double
 
-    /// The embedding of `points`, or nil when the squared norms could overflow float32 in the
-    /// bound scan (above 1e36), where the scan could not be trusted.
+    /// The embedding of `points`, or nil when the scan's float32 arithmetic could not be trusted:
+    /// squared norms that could overflow (above 1e36), or all so small (below 1e−28) that the
+    /// margins would fall to the scale of float32's subnormal spacing (identical points, too,
+    /// have nothing to bound).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     init?<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) throws {
@@ -79,7 +81,7 @@ struct BoundEmbedding {
             scales[i] = max(norm, scales[i])
             largest = max(largest, scales[i])
         }
-        guard largest.isFinite, largest < 1e36 else { return nil }
+        guard largest.isFinite, largest < 1e36, largest > 1e-28 else { return nil }
         let order = Self.localityOrder(rows, count: n)
         let position = OwnedBuffer<Int32>(repeating: 0, count: n)
         for place in 0..<n { position[Int(order[place])] = Int32(place) }
