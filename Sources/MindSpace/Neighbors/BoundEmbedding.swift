@@ -39,11 +39,10 @@ struct BoundEmbedding {
     let pointCount: Int
     let tileCount: Int
     /// The points in tile order: `order[p]` is the point at position p (lane p mod 16 of tile
-    /// p / 16), `position` the inverse. The order is the leaf order of a k-d tree on the images
+    /// p / 16). The order is the leaf order of a k-d tree on the images
     /// (`localityOrder`), so that points near in space sit in near tiles; it changes which points
     /// a scan meets first, never which it returns.
     let order: OwnedBuffer<Int32>
-    let position: OwnedBuffer<Int32>
     /// The images z(x) 16 at a time, transposed, in `order`.
     let tiles: OwnedBuffer<Float>
     /// ‖z‖² of the float coordinates (summed in Double, rounded to float), in `order`; +∞ for padding.
@@ -83,8 +82,6 @@ struct BoundEmbedding {
         }
         guard largest.isFinite, largest < 1e36, largest > 1e-28 else { return nil }
         let order = Self.localityOrder(rows, count: n)
-        let position = OwnedBuffer<Int32>(repeating: 0, count: n)
-        for place in 0..<n { position[Int(order[place])] = Int32(place) }
         let tileCount = (n + width - 1) / width
         let tiles = OwnedBuffer<Float>(repeating: 0, count: tileCount * width * width)
         let tileNorms = OwnedBuffer<Float>(repeating: .infinity, count: tileCount * width)
@@ -96,7 +93,6 @@ struct BoundEmbedding {
         self.pointCount = n
         self.tileCount = tileCount
         self.order = order
-        self.position = position
         self.tiles = tiles
         self.tileNorms = tileNorms
         self.scales = scales
@@ -155,7 +151,8 @@ struct BoundEmbedding {
         return basis
     }
 
-    /// A k-d tree's leaf order of the N images (row-major N × 16): the positions are split
+    /// A k-d tree's leaf order (Bentley, "Multidimensional binary search trees used for
+    /// associative searching", CACM 1975) of the N images (row-major N × 16): the positions are split
     /// recursively at a multiple of 16 near the middle, along the coordinate with the widest range
     /// (the first such), by (coordinate, index) — a strict order, so the result depends on the
     /// images only — until 16 points or fewer remain, so every tile is one leaf. Cost O(N log N).
