@@ -3,7 +3,7 @@ import Foundation
 import MindSpace
 
 /// `mindspace batch ROOT`: every run's trajectory, the weight set across runs, and an index.
-struct BatchCommand: ParsableCommand {
+struct BatchCommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "batch",
         abstract: "The whole job over a tree of runs: per-run trajectories, the weight set across runs, an index.",
@@ -45,7 +45,6 @@ struct BatchCommand: ParsableCommand {
     }
 
     func run() throws {
-        common.applyThreads()
         let bar = ProgressBar(label: "reading checkpoints", quiet: common.quiet)
         var options = EstimationOptions()
         options.seed = common.seed

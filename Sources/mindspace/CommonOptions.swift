@@ -35,6 +35,12 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+/// A command with the common options: `MindSpaceCommand.main` applies their `--threads` once,
+/// after parsing and before the command runs.
+protocol UsesCommonOptions {
+    var common: CommonOptions { get }
+}
+
 /// Writes `data` to standard output.
 func writeStandardOutput(_ data: Data) {
     FileHandle.standardOutput.write(data)

@@ -4,7 +4,7 @@ import MindSpace
 extension NullModel: ExpressibleByArgument {}
 
 /// `mindspace contrast DATA`: the sphere-versus-manifold figure.
-struct ContrastCommand: ParsableCommand {
+struct ContrastCommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "contrast",
         abstract: "The sphere view (a null model with the same N, D and spread) beside the manifold view (the data), with measured IDs.",
@@ -41,7 +41,6 @@ struct ContrastCommand: ParsableCommand {
     }
 
     func run() throws {
-        common.applyThreads()
         let options = EstimationOptions(seed: common.seed, threads: common.threads)
         let report = try ContrastJob(dataPath: data, arrayName: array, groupsPath: figure.groups, groupColumn: figure.groupColumn,
                                      method: method, settings: projection.settings, nullModel: nullModel,

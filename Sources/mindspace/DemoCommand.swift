@@ -3,7 +3,7 @@ import Foundation
 import MindSpace
 
 /// `mindspace demo`: the showcase on `datasets/` into `output/`.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "The showcase: sphere-vs-manifold figures and trajectories for the data in datasets/, with an index.md.")
@@ -14,7 +14,6 @@ struct DemoCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        common.applyThreads()
         let quiet = common.quiet
         let report = try DemoJob(datasetsFolder: datasets, outputFolder: common.out, seed: common.seed,
                                  commandLine: commandLine,

@@ -2,7 +2,7 @@ import ArgumentParser
 import MindSpace
 
 /// `mindspace generate NAME`: synthetic data with known intrinsic dimension, to `.npy`.
-struct GenerateCommand: ParsableCommand {
+struct GenerateCommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Write synthetic data with known intrinsic dimension (benchmark manifolds, cubes, balls, spheres).",
@@ -57,7 +57,6 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        common.applyThreads()
         if list || name?.lowercased() == "list" {
             let catalogue = GenerateCatalogue()
             if common.json {

@@ -4,7 +4,7 @@ import MindSpace
 extension IntervalMethod: ExpressibleByArgument {}
 
 /// `mindspace id DATA`: intrinsic dimension with confidence intervals.
-struct IDCommand: ParsableCommand {
+struct IDCommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "id",
         abstract: "Intrinsic dimension of a point set, with a confidence interval for every estimate.",
@@ -53,7 +53,6 @@ struct IDCommand: ParsableCommand {
     }
 
     func run() throws {
-        common.applyThreads()
         let options = EstimationOptions(duplicates: keepDuplicates ? .keep : .remove, confidenceLevel: level,
                                         bootstrapResamples: bootstrap, intervalMethod: ci,
                                         seed: common.seed, threads: common.threads)

@@ -29,6 +29,7 @@ struct MindSpaceCommand: ParsableCommand {
         OpenBLASCoreSelection.relaunchIfBeneficial()
         do {
             var command = try parseAsRoot()
+            (command as? UsesCommonOptions)?.common.applyThreads()
             try command.run()
         } catch let error as MindSpaceError {
             FileHandle.standardError.write(Data("mindspace: \(error.description)\n".utf8))

@@ -2,7 +2,7 @@ import ArgumentParser
 import MindSpace
 
 /// `mindspace pca DATA`: spectrum, explained variance and components.
-struct PCACommand: ParsableCommand {
+struct PCACommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "pca",
         abstract: "Principal component analysis: spectrum, explained variance, components and scores.",
@@ -27,7 +27,6 @@ struct PCACommand: ParsableCommand {
     }
 
     func run() throws {
-        common.applyThreads()
         let report = try PCAJob(dataPath: data, arrayName: array, components: components,
                                 outputFolder: common.out, commandLine: commandLine).run()
         if common.json {

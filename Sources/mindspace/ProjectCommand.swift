@@ -4,7 +4,7 @@ import MindSpace
 extension ProjectionMethod: ExpressibleByArgument {}
 
 /// `mindspace project DATA`: a 2-D picture of the points and their coordinates.
-struct ProjectCommand: ParsableCommand {
+struct ProjectCommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "project",
         abstract: "Project points to 2-D: a scatter plot (PNG) and the coordinates (.npy).",
@@ -42,7 +42,6 @@ struct ProjectCommand: ParsableCommand {
     }
 
     func run() throws {
-        common.applyThreads()
         let report = try ProjectJob(dataPath: data, arrayName: array, groupsPath: figure.groups, groupColumn: figure.groupColumn,
                                     method: method, settings: projection.settings, seed: common.seed,
                                     width: figure.width ?? 1600, height: figure.height ?? FigureOptions.defaultHeight,

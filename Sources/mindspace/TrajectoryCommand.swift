@@ -3,7 +3,7 @@ import Foundation
 import MindSpace
 
 /// `mindspace trajectory CKPT...`: streaming PCA of a training trajectory.
-struct TrajectoryCommand: ParsableCommand {
+struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "trajectory",
         abstract: "Streaming PCA of a training trajectory: in how few directions do the weights move?",
@@ -53,7 +53,6 @@ struct TrajectoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        common.applyThreads()
         let bar = ProgressBar(label: "reading checkpoints", quiet: common.quiet)
         var job = TrajectoryJob(
             checkpoints: checkpoints,

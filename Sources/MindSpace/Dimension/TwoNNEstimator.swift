@@ -143,11 +143,11 @@ public struct TwoNNEstimator: NeighborDimensionEstimator {
                 bootstrapInterval(around: slope) { Self.leastSquaresSlope(logRatios, targets: targets, counts: $0) }
             }
         case .maximumLikelihood:
-            let estimate = Self.censoredMaximumLikelihood(logRatios, kept: kept, counts: nil)
+            let totalTime = Self.censoredTotalTime(logRatios, kept: kept, counts: nil)
+            let estimate = Double(kept - 1) / totalTime   // censoredMaximumLikelihood, T reused below
             dimension = estimate
             switch options.intervalPlan(estimator: name, hasAnalytic: true) {
             case .analytic:
-                let totalTime = Self.censoredTotalTime(logRatios, kept: kept, counts: nil)
                 let tail = (1 - options.confidenceLevel) / 2
                 interval = ConfidenceInterval(
                     low: GammaDistribution.quantile(tail, shape: Double(kept)) / totalTime,

@@ -316,22 +316,15 @@ enum SRGBEncoding {
                     let alpha = a * (255 / Canvas.fixedPointScale) + 0.5
                     target[o + 3] = UInt8(alpha >= 0 ? min(alpha, 255) : 0)
                 }
-            } else if perStep == 1 {
-                // The table has one entry per stored step: a stored value is its own index.
+            } else {
+                // The table has one entry per stored step (`SRGBTransfer.encodeTableSize` is
+                // `Canvas.fixedPointScale` + 1): a stored value is its own index.
                 for i in 0..<source.count {
                     let p = source[i]
                     let o = i * 3
                     target[o] = lut[Int(p.x)]
                     target[o + 1] = lut[Int(p.y)]
                     target[o + 2] = lut[Int(p.z)]
-                }
-            } else {
-                for i in 0..<source.count {
-                    let p = Canvas.unpacked(source[i]) * perStep
-                    let o = i * 3
-                    target[o] = code(tableUnits: p.x)
-                    target[o + 1] = code(tableUnits: p.y)
-                    target[o + 2] = code(tableUnits: p.z)
                 }
             }
         }
