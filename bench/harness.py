@@ -89,6 +89,18 @@ def write_labelled_points(path: pathlib.Path, labels: pathlib.Path, meta: pathli
     meta.write_text(json.dumps(wanted))
 
 
+def saved_points(path: pathlib.Path, wanted: dict, generate) -> dict:
+    """A generated `.npy` input, made by `generate()` (returning the array to save) only when the
+    file or its metadata (`path` with suffix `.json`, written last, equal to `wanted`) is
+    missing or different. Returns the workload's inputs: the path and its size."""
+    meta = path.with_suffix(".json")
+    if not (path.exists() and meta.exists() and json.loads(meta.read_text()) == wanted):
+        import numpy as np
+        np.save(path, np.ascontiguousarray(generate()))
+        meta.write_text(json.dumps(wanted))
+    return {"input": path, "size_mb": path.stat().st_size / 1e6, "bytes": path.stat().st_size}
+
+
 def labelled_points_inputs(path: pathlib.Path, labels: pathlib.Path) -> dict:
     """A workload's inputs for points with labels: both paths and their size in MB."""
     return {"input": path, "labels": labels, "size_mb": (path.stat().st_size + labels.stat().st_size) / 1e6}

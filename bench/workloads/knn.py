@@ -20,13 +20,12 @@ Three workloads (`--workloads knn` runs all three):
 Targets (from the issue): mindspace's TwoNN in ≤ 0.6× the FAISS search time, and peak RSS within
 2 × the input plus N·k·8 bytes (a 4-byte distance and a 4-byte index per neighbour).
 """
-import json
 import pathlib
 import statistics
 
 import numpy as np
 
-from harness import OPENBLAS_TUNING, Tool, Workload
+from harness import OPENBLAS_TUNING, Tool, Workload, saved_points
 
 N, D, LATENT = 20000, 384, 8
 TWONN_K = 2           # neighbours TwoNN uses per point
@@ -55,19 +54,15 @@ def input_path(work: pathlib.Path, seed: int) -> pathlib.Path:
 
 
 def prepare(work: pathlib.Path, seed: int) -> dict:
-    path = input_path(work, seed)
-    meta = path.with_suffix(".json")
-    wanted = {"n": N, "d": D, "latent": LATENT, "seed": seed, "dtype": "float32", "version": 1}
-    if not (path.exists() and meta.exists() and json.loads(meta.read_text()) == wanted):
+    def generate():
         rng = np.random.default_rng(seed)
         a = rng.standard_normal((LATENT, D)) / np.sqrt(LATENT)
         w = rng.standard_normal((LATENT, D)) * 2.0
         b = rng.uniform(0.0, 2.0 * np.pi, D)
         z = rng.uniform(0.0, 1.0, (N, LATENT))
-        x = z @ a + 0.3 * np.sin(z @ w + b)
-        np.save(path, np.ascontiguousarray(x, dtype=np.float32))
-        meta.write_text(json.dumps(wanted))
-    return {"input": path, "size_mb": path.stat().st_size / 1e6, "bytes": path.stat().st_size}
+        return (z @ a + 0.3 * np.sin(z @ w + b)).astype(np.float32)
+    wanted = {"n": N, "d": D, "latent": LATENT, "seed": seed, "dtype": "float32", "version": 1}
+    return saved_points(input_path(work, seed), wanted, generate)
 
 
 def sphere_path(work: pathlib.Path, seed: int) -> pathlib.Path:
@@ -76,14 +71,9 @@ def sphere_path(work: pathlib.Path, seed: int) -> pathlib.Path:
 
 def prepare_sphere(work: pathlib.Path, seed: int) -> dict:
     """The null model of `knn-sphere`: N standard normal points in R^D (they fill their space)."""
-    path = sphere_path(work, seed)
-    meta = path.with_suffix(".json")
     wanted = {"n": N, "d": D, "model": "standard normal", "seed": seed, "dtype": "float32", "version": 1}
-    if not (path.exists() and meta.exists() and json.loads(meta.read_text()) == wanted):
-        rng = np.random.default_rng(seed)
-        np.save(path, np.ascontiguousarray(rng.standard_normal((N, D)), dtype=np.float32))
-        meta.write_text(json.dumps(wanted))
-    return {"input": path, "size_mb": path.stat().st_size / 1e6, "bytes": path.stat().st_size}
+    return saved_points(sphere_path(work, seed), wanted,
+                        lambda: np.random.default_rng(seed).standard_normal((N, D)).astype(np.float32))
 
 
 def mindspace_command(estimator, k=None):

@@ -3,30 +3,26 @@
 Input: a seeded low-rank signal plus noise, X = Z·diag(s)·Wᵀ + 0.5·E + c (rank 32, decaying
 scales s, W orthonormal, E standard normal, c a per-column offset), saved as .npy.
 """
-import json
 import pathlib
 
 import numpy as np
 
-from harness import OPENBLAS_TUNING, Tool, Workload
+from harness import OPENBLAS_TUNING, Tool, Workload, saved_points
 
 N, D, RANK, COMPONENTS = 20000, 1024, 32, 10
 
 
 def prepare(work: pathlib.Path, seed: int) -> dict:
-    path = work / f"pca_{N}x{D}_seed{seed}.npy"
-    meta = work / f"pca_{N}x{D}_seed{seed}.json"
-    wanted = {"n": N, "d": D, "rank": RANK, "seed": seed, "dtype": "float64", "version": 1}
-    if not (path.exists() and meta.exists() and json.loads(meta.read_text()) == wanted):
+    def generate():
         rng = np.random.default_rng(seed)
         w, _ = np.linalg.qr(rng.standard_normal((D, RANK)))
         z = rng.standard_normal((N, RANK)) * (10.0 * 0.85 ** np.arange(RANK))
         x = z @ w.T
         x += 0.5 * rng.standard_normal((N, D))
         x += rng.uniform(-5.0, 5.0, D)
-        np.save(path, np.ascontiguousarray(x, dtype=np.float64))
-        meta.write_text(json.dumps(wanted))
-    return {"input": path, "size_mb": path.stat().st_size / 1e6}
+        return x.astype(np.float64)
+    wanted = {"n": N, "d": D, "rank": RANK, "seed": seed, "dtype": "float64", "version": 1}
+    return saved_points(work / f"pca_{N}x{D}_seed{seed}.npy", wanted, generate)
 
 
 def mindspace_command(ctx):

@@ -144,7 +144,7 @@ enum LanczosEigensolver {
     /// Plain loops rather than BLAS: matrix–vector products through `gemm` pay its packing
     /// costs, and threaded BLAS on a busy machine waits for its slowest thread; these loops are
     /// also independent of any BLAS thread setting.
-    private static func subtractProjections(onto q: UnsafeBufferPointer<Double>, vectors: Int, length n: Int,
+    static func subtractProjections(onto q: UnsafeBufferPointer<Double>, vectors: Int, length n: Int,
                                             from w: UnsafeMutableBufferPointer<Double>) {
         guard let basis = q.baseAddress, let vector = w.baseAddress, vectors > 0, n > 0 else { return }
         var coefficients = [Double](repeating: 0, count: vectors)

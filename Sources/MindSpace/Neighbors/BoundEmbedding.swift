@@ -20,11 +20,11 @@ import Foundation
 /// on data that fills its space it rules out little (the search then measures that and falls back
 /// to full products).
 ///
-/// P comes from a fixed sample (at most 256 rows, evenly spaced by index): the eigenvectors of
-/// the sample's centred Gram matrix (`dsyevr`), mapped to directions and re-orthonormalised
-/// twice by modified Gram–Schmidt in Double (so ‖Pᵀv‖ ≤ ‖v‖ holds to ~1e−15); a direction the
-/// sample does not span is left out (its coordinate is 0). The projections are computed in
-/// Double from the stored values and rounded to float once.
+/// P comes from the `PCA` of a fixed sample (at most 256 rows, evenly spaced by index),
+/// orthonormalised again by two rounds of Gram–Schmidt in Double (so ‖Pᵀv‖ ≤ ‖v‖ holds to
+/// ~1e−15); an axis no longer independent of the earlier ones is left out (its coordinate is 0).
+/// The projections are computed in Double from the rows centred by `CentredBlocks` and rounded
+/// to float once.
 ///
 /// **Layout** (see `NeighborKernels`): `tiles` holds the images 16 at a time, transposed (tile t,
 /// coordinate c, lane l at 256t + 16c + l), padded with zero points whose `tileNorms` are +∞ so
@@ -52,16 +52,15 @@ struct BoundEmbedding {
     /// The largest of `scales`.
     let largestScale: Double
 
-    /// The embedding of `points`, or nil when the scan's float32 arithmetic could not be trusted:
+    /// The embedding of `points` (column means `mean`, in Double), or nil when the scan's float32 arithmetic could not be trusted:
     /// squared norms that could overflow (above 1e36), or all so small (below 1e−28) that the
     /// margins would fall to the scale of float32's subnormal spacing (identical points, too,
     /// have nothing to bound).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    init?<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) throws {
+    init?<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, mean: [Double]) throws {
         let n = points.rows, width = Self.width
-        let mean = points.columnSums().map { $0 / Double(n) }
-        let basis = try Self.principalDirections(points, mean: mean)
+        let basis = try Self.principalDirections(points)
         let rows = OwnedBuffer<Float>(repeating: 0, count: n * width)
         let residuals = OwnedBuffer<Double>(repeating: 0, count: n)
         let scales = OwnedBuffer<Double>(repeating: 0, count: n)
@@ -104,49 +103,41 @@ struct BoundEmbedding {
         tiles[place / Self.width * Self.width * Self.width + c * Self.width + place % Self.width]
     }
 
-    /// Up to 15 orthonormal directions (rows of a 15 × D array; rows the sample does not span
-    /// are 0), leading principal directions of a fixed sample of the centred rows.
-    private static func principalDirections<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
-                                                                    mean: [Double]) throws -> [Double] {
-        let n = points.rows, d = points.columns
-        let m = min(n, sampleLimit), wanted = min(directions, m)
-        var sample = [Double](repeating: 0, count: m * d)
+    /// Up to 15 orthonormal directions (rows of a 15 × D array; rows left over are 0): the
+    /// leading axes of the `PCA` of a fixed sample, orthonormalised again by two rounds of
+    /// Gram–Schmidt (`LanczosEigensolver.subtractProjections`), an axis that is then no longer
+    /// independent of the earlier ones being left out.
+    private static func principalDirections<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) throws -> [Double] {
+        let n = points.rows, d = points.columns, m = min(n, sampleLimit)
+        var sample = [Scalar]()
+        sample.reserveCapacity(m * d)
         for s in 0..<m {
             let row = s * n / m
-            for c in 0..<d { sample[s * d + c] = Double(points.storage[row * d + c]) - mean[c] }
+            sample.append(contentsOf: points.storage[(row * d)..<((row + 1) * d)])
         }
-        var gram = [Double](repeating: 0, count: m * m)
-        sample.withUnsafeBufferPointer { a in
-            gram.withUnsafeMutableBufferPointer { g in
-                guard let aBase = a.baseAddress, let gBase = g.baseAddress else { return }
-                BLAS.syrkUpper(transpose: false, n: m, k: d, alpha: 1, a: aBase, lda: d, beta: 0, c: gBase, ldc: m)
-            }
+        let axes = try sample.withUnsafeBufferPointer {
+            try PCA(components: directions).fitRows($0, rows: m, columns: d).components
         }
-        let eigen = try LAPACK.symmetricEigen(&gram, n: m, indices: (m - wanted + 1)...m, vectors: true)
-        // Directions Xsᵀu (D × wanted), largest eigenvalue first, then orthonormalised.
         var basis = [Double](repeating: 0, count: directions * d)
-        let largestValue = eigen.values.last ?? 0
         var kept = 0
-        for rank in 0..<wanted {
-            let column = wanted - 1 - rank
-            guard eigen.values[column] > largestValue * 1e-12, eigen.values[column] > 0 else { continue }
-            var direction = [Double](repeating: 0, count: d)
-            for s in 0..<m {
-                let weight = eigen.vectors[s * wanted + column]
-                for c in 0..<d { direction[c] += weight * sample[s * d + c] }
-            }
-            let before = norm(direction)
-            for _ in 0..<2 {
-                for previous in 0..<kept {
-                    var dot = 0.0
-                    for c in 0..<d { dot += basis[previous * d + c] * direction[c] }
-                    for c in 0..<d { direction[c] -= dot * basis[previous * d + c] }
+        basis.withUnsafeMutableBufferPointer { rows in
+            guard let base = rows.baseAddress else { return }
+            for axis in 0..<axes.rows {
+                let target = UnsafeMutableBufferPointer(start: base + kept * d, count: d)
+                for c in 0..<d { target[c] = axes.storage[axis * d + c] }
+                let before = LanczosEigensolver.norm(Array(target))
+                for _ in 0..<2 {
+                    LanczosEigensolver.subtractProjections(onto: UnsafeBufferPointer(rows), vectors: kept, length: d,
+                                                           from: target)
                 }
+                let after = LanczosEigensolver.norm(Array(target))
+                guard after > before * 1e-6, after > 0 else {
+                    for c in 0..<d { target[c] = 0 }
+                    continue
+                }
+                for c in 0..<d { target[c] /= after }
+                kept += 1
             }
-            let after = norm(direction)
-            guard after > before * 1e-6, after > 0 else { continue }
-            for c in 0..<d { basis[kept * d + c] = direction[c] / after }
-            kept += 1
         }
         return basis
     }
@@ -212,10 +203,6 @@ struct BoundEmbedding {
         }
     }
 
-    private static func norm(_ vector: [Double]) -> Double {
-        vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    }
-
     /// rows[i] ← Pᵀ(xᵢ − m) rounded to float (the last coordinate is left for ρ), residuals[i] ←
     /// ρ(xᵢ) and centredNorms[i] ← ‖xᵢ − m‖², all computed in Double: rows in 16 fixed ranges on all
     /// cores, each range in blocks of up to 64 rows (one `dgemm` each).
@@ -223,40 +210,33 @@ struct BoundEmbedding {
                                                        into rows: OwnedBuffer<Float>, residuals: OwnedBuffer<Double>,
                                                        centredNorms: OwnedBuffer<Double>) {
         let n = points.rows, d = points.columns, width = Self.width, directions = Self.directions
+        let centre = OwnedBuffer(mean), directionRows = OwnedBuffer(basis)
         points.storage.withUnsafeBufferPointer { stored in
-            basis.withUnsafeBufferPointer { directionRows in
-                guard let storedBase = stored.baseAddress, let basisBase = directionRows.baseAddress else { return }
-                ParallelLoop.forEachRange(n) { _, span in
-                    let blockRows = 64
-                    let block = OwnedBuffer<Double>(repeating: 0, count: blockRows * d)
-                    let projected = OwnedBuffer<Double>(repeating: 0, count: blockRows * directions)
-                    var start = span.lowerBound
-                    while start < span.upperBound {
-                        let count = min(blockRows, span.upperBound - start)
-                        for r in 0..<count {
-                            let source = storedBase + (start + r) * d
-                            var squares = 0.0
-                            for c in 0..<d {
-                                let value = Double(source[c]) - mean[c]
-                                block[r * d + c] = value
-                                squares += value * value
-                            }
-                            centredNorms[start + r] = squares
+            ParallelLoop.forEachRange(n) { _, span in
+                let blockRows = 64
+                let block = OwnedBuffer<Double>(repeating: 0, count: blockRows * d)
+                let projected = OwnedBuffer<Double>(repeating: 0, count: blockRows * directions)
+                var start = span.lowerBound
+                while start < span.upperBound {
+                    let count = min(blockRows, span.upperBound - start)
+                    CentredBlocks.copyRows(stored, columns: d, firstRow: start, rowCount: count,
+                                           centre: UnsafeBufferPointer(start: centre.base, count: d),
+                                           into: UnsafeMutableBufferPointer(start: block.base, count: block.count))
+                    BLAS.gemm(transposeA: false, transposeB: true, m: count, n: directions, k: d, alpha: 1,
+                              a: block.base, lda: d, b: directionRows.base, ldb: d, beta: 0, c: projected.base,
+                              ldc: directions)
+                    for r in 0..<count {
+                        var squares = 0.0, inside = 0.0
+                        for c in 0..<d { squares += block[r * d + c] * block[r * d + c] }
+                        for c in 0..<directions {
+                            let value = projected[r * directions + c]
+                            rows[(start + r) * width + c] = Float(value)
+                            inside += value * value
                         }
-                        BLAS.gemm(transposeA: false, transposeB: true, m: count, n: directions, k: d, alpha: 1,
-                                  a: block.base, lda: d, b: basisBase, ldb: d, beta: 0, c: projected.base,
-                                  ldc: directions)
-                        for r in 0..<count {
-                            var inside = 0.0
-                            for c in 0..<directions {
-                                let value = projected[r * directions + c]
-                                rows[(start + r) * width + c] = Float(value)
-                                inside += value * value
-                            }
-                            residuals[start + r] = max(0, centredNorms[start + r] - inside).squareRoot()
-                        }
-                        start += count
+                        centredNorms[start + r] = squares
+                        residuals[start + r] = max(0, squares - inside).squareRoot()
                     }
+                    start += count
                 }
             }
         }

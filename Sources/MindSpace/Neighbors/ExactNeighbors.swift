@@ -133,15 +133,17 @@ public enum ExactNeighbors {
         let previousBLASThreads = BLAS.threadCount
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(previousBLASThreads) }
+        // One pass of column sums serves both paths (`columnMeans()` is these, rounded).
+        let exactMean = points.columnSums().map { $0 / Double(n) }
         if blockSize == nil, ProjectionBoundSearch.isEligible(pointCount: n, columns: d, k: k),
-           let table = try ProjectionBoundSearch.search(points, k: k) {
+           let table = try ProjectionBoundSearch.search(points, k: k, mean: exactMean) {
             return table
         }
         let stride = MemoryLayout<Scalar>.stride
         let workerCount = max(1, threads ?? ParallelLoop.threadLimit)
         // Centre only when the offset would cost precision: ‖m‖² > mean ‖x − m‖², i.e.
         // 2‖m‖² > mean ‖x‖² (computed from the uncentred norms, which are needed otherwise).
-        let mean = points.columnMeans()
+        let mean = exactMean.map { Scalar($0) }
         let uncentredNorms = rowSquaredNorms(points, centre: [Scalar](repeating: 0, count: d))
         let meanSquaredNorm = uncentredNorms.reduce(0.0) { $0 + Double($1) } / Double(n)
         let offsetMatters = 2 * mean.reduce(0.0) { $0 + Double($1) * Double($1) } > meanSquaredNorm
@@ -157,7 +159,6 @@ public enum ExactNeighbors {
         let workspaces = (0..<workerCount).map { _ in
             BlockWorkspace<Scalar>(blockRows: block, columns: d, copiesRows: centred)
         }
-        defer { workspaces.forEach { $0.deallocate() } }
 
         points.storage.withUnsafeBufferPointer { rows in
             centre.withUnsafeBufferPointer { mean in
@@ -259,23 +260,16 @@ public enum ExactNeighbors {
     /// Per-thread scratch: two row blocks (when centring copies are made), one product block
     /// (overwritten in place by squared distances) and the k-th distances of a block's columns.
     private final class BlockWorkspace<Scalar: NeighborScalar> {
-        let first: UnsafeMutablePointer<Scalar>?
-        let second: UnsafeMutablePointer<Scalar>?
-        let products: UnsafeMutablePointer<Scalar>
-        let columnWorst: UnsafeMutablePointer<Scalar>
+        let first: OwnedBuffer<Scalar>?
+        let second: OwnedBuffer<Scalar>?
+        let products: OwnedBuffer<Scalar>
+        let columnWorst: OwnedBuffer<Scalar>
 
         init(blockRows: Int, columns: Int, copiesRows: Bool) {
-            first = copiesRows ? .allocate(capacity: blockRows * columns) : nil
-            second = copiesRows ? .allocate(capacity: blockRows * columns) : nil
-            products = .allocate(capacity: blockRows * blockRows)
-            columnWorst = .allocate(capacity: blockRows)
-        }
-
-        func deallocate() {
-            first?.deallocate()
-            second?.deallocate()
-            products.deallocate()
-            columnWorst.deallocate()
+            first = copiesRows ? OwnedBuffer(repeating: 0, count: blockRows * columns) : nil
+            second = copiesRows ? OwnedBuffer(repeating: 0, count: blockRows * columns) : nil
+            products = OwnedBuffer(repeating: 0, count: blockRows * blockRows)
+            columnWorst = OwnedBuffer(repeating: 0, count: blockRows)
         }
     }
 
@@ -312,15 +306,15 @@ public enum ExactNeighbors {
     ) {
         let rowsI = context.rowRange(ofBlock: pair.first)
         let rowsJ = context.rowRange(ofBlock: pair.second)
-        let a = blockRows(rowsI, context, buffer: workspace.first)
-        let b = pair.first == pair.second ? a : blockRows(rowsJ, context, buffer: workspace.second)
-        Scalar.multiplyTransposed(a, b, into: workspace.products, m: rowsI.count, n: rowsJ.count,
+        let a = blockRows(rowsI, context, buffer: workspace.first?.base)
+        let b = pair.first == pair.second ? a : blockRows(rowsJ, context, buffer: workspace.second?.base)
+        Scalar.multiplyTransposed(a, b, into: workspace.products.base, m: rowsI.count, n: rowsJ.count,
                                   d: context.columns)
         for column in 0..<rowsJ.count {
             let list = (rowsJ.lowerBound + column) * context.k
             workspace.columnWorst[column] = context.distances[list + context.k - 1]
         }
-        scanBlock(workspace.products, rowsI: rowsI, rowsJ: rowsJ, columnWorst: workspace.columnWorst, context)
+        scanBlock(workspace.products.base, rowsI: rowsI, rowsJ: rowsJ, columnWorst: workspace.columnWorst.base, context)
     }
 
     /// Turns each row of the product block into squared distances (in place) and offers every

@@ -62,21 +62,24 @@ enum ProjectionBoundSearch {
 
     /// The exact k nearest of every row (as `ExactNeighbors.search`: ascending Euclidean distance,
     /// ties by index), or nil when the bound does not pay (see the type's documentation).
-    /// `points` must be finite with N > k.
+    /// `points` must be finite with N > k; `mean`, their column means in Double, is computed
+    /// when not given.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    static func search<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, k: Int) throws -> NeighborTable<Scalar>? {
-        try search(points, k: k, keep: keep(k: k), mayDecline: true)
+    static func search<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, k: Int,
+                                               mean: [Double]? = nil) throws -> NeighborTable<Scalar>? {
+        try search(points, k: k, keep: keep(k: k), mayDecline: true, mean: mean)
     }
 
     /// `search` with the scan's keep and the declining tests as parameters, for tests (a small
     /// keep leaves most rows to step 2).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    static func search<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, k: Int, keep: Int,
-                                               mayDecline: Bool) throws -> NeighborTable<Scalar>? {
+    static func search<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, k: Int, keep: Int, mayDecline: Bool,
+                                               mean: [Double]? = nil) throws -> NeighborTable<Scalar>? {
         let n = points.rows
-        guard let embedding = try BoundEmbedding(points) else { return nil }
+        let centre = mean ?? points.columnSums().map { $0 / Double(n) }
+        guard let embedding = try BoundEmbedding(points, mean: centre) else { return nil }
         var distances = [Scalar](repeating: .infinity, count: n * k)
         var indices = [Int32](repeating: .max, count: n * k)
         let found = points.storage.withUnsafeBufferPointer { stored in
