@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate Sources/MindSpace/Render/BitmapFontGlyphs.swift from the X11 misc-fixed 10x20 font.
+"""Generate Sources/MindSpaceRender/BitmapFontGlyphs.swift from the X11 misc-fixed 10x20 font.
 
 Source: `10x20.pcf.gz` from Debian's `xfonts-base` package (upstream: X.Org font-misc-misc),
 installed at /usr/share/fonts/X11/misc/10x20.pcf.gz by `apt-get install xfonts-base`.
@@ -10,7 +10,7 @@ The script reads the PCF container directly (no third-party modules): the METRIC
 BDF_ENCODINGS tables, and writes one line per glyph: the code point in hex, then 20 rows of
 3 hex digits each (10 bits, most significant bit = leftmost pixel). Usage:
 
-    python3 scripts/generate_font.py [path/to/10x20.pcf.gz] > Sources/MindSpace/Render/BitmapFontGlyphs.swift
+    python3 scripts/generate_font.py [path/to/10x20.pcf.gz] > Sources/MindSpaceRender/BitmapFontGlyphs.swift
 """
 import gzip
 import struct

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Generate Sources/MindSpace/Render/ViridisTable.swift: the 256-entry viridis colour map.
+"""Generate Sources/MindSpaceRender/ViridisTable.swift: the 256-entry viridis colour map.
 
 Source: the published viridis data (sRGB floats, 6 decimals) as shipped in matplotlib's
 `matplotlib/_cm_listed.py` (`_viridis_data`). Viridis was designed by Stéfan van der Walt,
 Nathaniel J. Smith and Eric Firing and released under CC0 1.0 (public-domain dedication), see
 https://github.com/BIDS/colormap. Run with the peers venv:
 
-    /work/venv-peers/bin/python scripts/generate_viridis.py > Sources/MindSpace/Render/ViridisTable.swift
+    /work/venv-peers/bin/python scripts/generate_viridis.py > Sources/MindSpaceRender/ViridisTable.swift
 """
 import sys
 

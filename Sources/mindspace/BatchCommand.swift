@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
-import MindSpace
+import MindSpaceCore
+import MindSpaceDimension
+import MindSpaceCheckpoints
+import MindSpacePipeline
 
 /// `mindspace batch ROOT`: every run's trajectory, the weight set across runs, and an index.
 struct BatchCommand: ParsableCommand, UsesCommonOptions {

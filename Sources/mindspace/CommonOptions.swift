@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MindSpace
+import MindSpaceCore
+import MindSpaceNumerics
 
 /// Options every analysis command shares (shared/cli.md, "Common options").
 struct CommonOptions: ParsableArguments {

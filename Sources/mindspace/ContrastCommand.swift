@@ -1,5 +1,7 @@
 import ArgumentParser
-import MindSpace
+import MindSpaceDimension
+import MindSpaceProjection
+import MindSpacePipeline
 
 extension NullModel: ExpressibleByArgument {}
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MindSpace
+import MindSpacePipeline
 
 /// `mindspace demo`: the showcase on `datasets/` into `output/`.
 struct DemoCommand: ParsableCommand, UsesCommonOptions {

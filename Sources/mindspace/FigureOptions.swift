@@ -1,5 +1,7 @@
 import ArgumentParser
-import MindSpace
+import MindSpaceCore
+import MindSpaceProjection
+import MindSpacePipeline
 
 /// The options of a command that draws points: group labels for colours and the legend, the
 /// image size and resolution, and the title. Shared by `project` and `contrast`, which differ

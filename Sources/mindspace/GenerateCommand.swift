@@ -1,5 +1,7 @@
 import ArgumentParser
-import MindSpace
+import MindSpaceCore
+import MindSpaceSynthetic
+import MindSpacePipeline
 
 /// `mindspace generate NAME`: synthetic data with known intrinsic dimension, to `.npy`.
 struct GenerateCommand: ParsableCommand, UsesCommonOptions {

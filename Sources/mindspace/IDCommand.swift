@@ -1,5 +1,6 @@
 import ArgumentParser
-import MindSpace
+import MindSpaceDimension
+import MindSpacePipeline
 
 extension IntervalMethod: ExpressibleByArgument {}
 

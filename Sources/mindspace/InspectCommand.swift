@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MindSpace
+import MindSpacePipeline
 
 /// `mindspace inspect FILE...`: what arrays/tensors a file holds, optionally with statistics.
 struct InspectCommand: ParsableCommand {

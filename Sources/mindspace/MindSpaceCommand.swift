@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import MindSpace
+import MindSpaceCore
+import MindSpaceNumerics
 
 /// `mindspace`: the command-line front end. Each subcommand lives in its own file and only
 /// parses arguments, calls the library and writes results (shared/cli.md is the contract).

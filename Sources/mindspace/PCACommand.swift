@@ -1,5 +1,5 @@
 import ArgumentParser
-import MindSpace
+import MindSpacePipeline
 
 /// `mindspace pca DATA`: spectrum, explained variance and components.
 struct PCACommand: ParsableCommand, UsesCommonOptions {

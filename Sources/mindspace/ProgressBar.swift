@@ -1,6 +1,8 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
+import MindSpaceCore
 #endif
 
 /// A one-line progress bar on standard error over bytes read: shown only when standard error is

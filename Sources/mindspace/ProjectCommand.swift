@@ -1,5 +1,6 @@
 import ArgumentParser
-import MindSpace
+import MindSpaceProjection
+import MindSpacePipeline
 
 extension ProjectionMethod: ExpressibleByArgument {}
 

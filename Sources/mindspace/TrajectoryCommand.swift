@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import MindSpace
+import MindSpaceCore
+import MindSpaceCheckpoints
+import MindSpacePipeline
 
 /// `mindspace trajectory CKPT...`: streaming PCA of a training trajectory.
 struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {

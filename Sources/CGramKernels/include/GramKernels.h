@@ -1,4 +1,4 @@
-// Small SIMD kernels for the checkpoint stream (see Sources/MindSpace/Checkpoints/GramKernels.swift,
+// Small SIMD kernels for the checkpoint stream (see Sources/MindSpaceCheckpoints/GramKernels.swift,
 // the one Swift file that imports this module). Each kernel picks, at run time, the widest
 // instruction set the processor has (AVX-512F, AVX2 with FMA, or portable C).
 #ifndef MINDSPACE_GRAM_KERNELS_H

@@ -1,4 +1,4 @@
-// SIMD kernels of the exact neighbour engine (see Sources/MindSpace/Neighbors/NeighborKernels.swift,
+// SIMD kernels of the exact neighbour engine (see Sources/MindSpaceNumerics/Neighbors/NeighborKernels.swift,
 // the one Swift file that imports this module). Each kernel picks, at run time, the widest
 // instruction set the processor has (AVX-512F or portable C).
 #ifndef MINDSPACE_NEIGHBOR_KERNELS_H

@@ -1,5 +1,5 @@
 // Streaming XXH3-64 (seed 0, default secret) for content fingerprints; see
-// Sources/MindSpace/Core/XXH3Hash.swift, the one Swift file that imports this module. Written for
+// Sources/MindSpaceCore/XXH3Hash.swift, the one Swift file that imports this module. Written for
 // MindSpace from xxHash's algorithm specification (doc/xxhash_spec.md, "XXH3 Algorithm
 // Description"); digests equal libxxhash's XXH3_64bits() for every input and every chunking.
 #ifndef MINDSPACE_XXH3_H

@@ -1,0 +1,61 @@
+import Foundation
+import MindSpaceCore
+import MindSpaceIO
+
+/// One checkpoint of a `CheckpointSet`, opened: the files it is made of and the tensors it holds
+/// (described, not read). A checkpoint is a `.safetensors` file, a `.npy` or `.npz` file, or a
+/// sharded Hugging Face checkpoint named by its `*.safetensors.index.json`.
+public struct Checkpoint: Sendable {
+    /// The path as discovered (the index file for a sharded checkpoint).
+    public let path: String
+    public let format: DataFormat
+    /// Every file the checkpoint is made of: the file itself, or the index followed by its shards.
+    public let files: [String]
+    /// The sum of the sizes of `files`, in bytes.
+    public let byteCount: Int
+    /// Every tensor, in file order (shard by shard for a sharded checkpoint). A `.npy` file's one
+    /// array is named `array` (`npyTensorName`), so that folders of `.npy` checkpoints, whose file
+    /// names all differ, hold the same tensor.
+    public let tensors: [StoredTensor]
+
+    /// The tensor name given to the array of a `.npy` checkpoint.
+    public static let npyTensorName = "array"
+
+    /// Opens the checkpoint at `path` (a file; see `CheckpointDiscovery` for folders and globs).
+    /// Throws `.missingInput` for missing files or shards and `.malformedData` for unreadable
+    /// content or a format that is not a checkpoint format (`.tsv`, `.csv`).
+    public static func open(_ path: String) throws -> Checkpoint {
+        if path.lowercased().hasSuffix(CheckpointDiscovery.indexSuffix) {
+            let sharded = try ShardedCheckpointReader.open(indexPath: path)
+            let files = [path] + sharded.shardPaths
+            return Checkpoint(path: path, format: .shardedSafetensors, files: files,
+                              byteCount: try files.reduce(0) { $0 + (try FileByteSource(path: $1).byteCount) },
+                              tensors: sharded.tensors)
+        }
+        let file = try DataFile.open(path)
+        var tensors = file.tensors
+        switch file.format {
+        case .safetensors, .npz, .shardedSafetensors:
+            break
+        case .npy:
+            tensors = tensors.map {
+                StoredTensor(name: npyTensorName, dtype: $0.dtype, shape: $0.shape, byteOrder: $0.byteOrder,
+                             storageOrder: $0.storageOrder, source: $0.source)
+            }
+        case .tsv, .csv:
+            throw MindSpaceError.malformed(path,
+                "is a \(file.format.rawValue.uppercased()) table, not a checkpoint (.safetensors, \(CheckpointDiscovery.indexSuffix), .npy or .npz)")
+        }
+        return Checkpoint(path: path, format: file.format, files: [path], byteCount: file.byteCount, tensors: tensors)
+    }
+
+    /// "float32, shape 32×64" (or "int64, scalar"): how messages describe a tensor.
+    public static func describe(_ tensor: StoredTensor) -> String {
+        "\(tensor.dtype.rawValue), \(describe(shape: tensor.shape))"
+    }
+
+    /// "shape 32×64", "shape 10" or "scalar".
+    public static func describe(shape: [Int]) -> String {
+        shape.isEmpty ? "scalar" : "shape " + shape.map(String.init).joined(separator: "×")
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import MindSpaceCore
+
+/// The container formats MindSpace reads.
+public enum DataFormat: String, Codable, Sendable {
+    case npy, npz, safetensors
+    /// A sharded Hugging Face checkpoint: `model.safetensors.index.json` and its shards.
+    case shardedSafetensors = "safetensors-sharded"
+    case tsv, csv
+}
+
+/// A file opened for reading: its format and the tensors it holds (described, not yet read).
+/// This is the one place that maps a path to a reader; commands and pipelines call it.
+public struct DataFile: Sendable {
+    public let path: String
+    public let format: DataFormat
+    /// Tensors in file order.
+    public let tensors: [StoredTensor]
+    /// The file's size in bytes (for sharded checkpoints: the index file's).
+    public let byteCount: Int
+
+    /// Opens `path`, choosing the reader by extension (`.npy`, `.npz`, `.safetensors`,
+    /// `*.index.json` (a sharded safetensors index), `.tsv`, `.csv`, `.txt` as TSV) and, for an unknown extension,
+    /// by the first bytes (NumPy magic, ZIP signature, safetensors header).
+    /// Throws `.missingInput` for a missing file and `.malformedData` for unreadable content.
+    public static func open(_ path: String) throws -> DataFile {
+        let source = try FileByteSource(path: path)
+        let format = try detectFormat(path: path, source: source)
+        let tensors: [StoredTensor]
+        switch format {
+        case .npy: tensors = [try NpyReader.read(path: path)]
+        case .npz: tensors = try NpzReader.read(path: path)
+        case .safetensors: tensors = try SafetensorsReader.read(path: path).tensors
+        case .shardedSafetensors: tensors = try ShardedCheckpointReader.read(indexPath: path)
+        case .tsv: tensors = [try DelimitedTextReader.read(path: path, separator: "\t")]
+        case .csv: tensors = [try DelimitedTextReader.read(path: path, separator: ",")]
+        }
+        return DataFile(path: path, format: format, tensors: tensors, byteCount: source.byteCount)
+    }
+
+    /// The format of `path`: by extension first, else by content.
+    static func detectFormat(path: String, source: ByteSource) throws -> DataFormat {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".index.json") { return .shardedSafetensors }
+        switch URL(fileURLWithPath: lower).pathExtension {
+        case "npy": return .npy
+        case "npz": return .npz
+        case "safetensors": return .safetensors
+        case "tsv", "tab", "txt": return .tsv
+        case "csv": return .csv
+        default: break
+        }
+        let head = try source.bytes(at: 0, count: min(8, source.byteCount))
+        if head.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .npz }
+        if head.count == 8 {
+            let headerLength = head.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+            if headerLength > 1, headerLength < UInt64(source.byteCount),
+               let brace = try? source.bytes(at: 8, count: 1), brace == [0x7B] {
+                return .safetensors
+            }
+        }
+        throw MindSpaceError.malformed(path,
+            "unknown data format: expected .npy, .npz, .safetensors, .safetensors.index.json, .tsv or .csv")
+    }
+
+    /// The array to analyse as points × features: the one named `name` if given (else a usage
+    /// error listing what the file holds), otherwise the only 2-D numeric array (else a usage error
+    /// listing the candidates, or a data error when there is none). `option` names the flag
+    /// (`--array`, `--tensor`) in messages.
+    public func dataArray(named name: String?, option: String = "--array") throws -> StoredTensor {
+        if let name {
+            guard let match = tensors.first(where: { $0.name == name }) else {
+                throw MindSpaceError(.usage, file: path,
+                    "no array named '\(name)'; it has: \(Self.listing(tensors))")
+            }
+            return match
+        }
+        let candidates = tensors.filter { $0.shape.count == 2 }
+        if candidates.count == 1 { return candidates[0] }
+        if candidates.isEmpty {
+            throw MindSpaceError.malformed(path,
+                "no 2-D array of points × features; it has: \(Self.listing(tensors))")
+        }
+        throw MindSpaceError(.usage, file: path,
+            "\(candidates.count) 2-D arrays; choose one with \(option): \(Self.listing(candidates))")
+    }
+
+    /// "name (dtype 3×4), …", at most 12 entries.
+    package static func listing(_ tensors: [StoredTensor]) -> String {
+        if tensors.isEmpty { return "nothing" }
+        let shown = tensors.prefix(12).map { tensor in
+            "\(tensor.name) (\(tensor.dtype.rawValue) \(tensor.shape.map(String.init).joined(separator: "×")))"
+        }
+        let more = tensors.count > 12 ? ", and \(tensors.count - 12) more" : ""
+        return shown.joined(separator: ", ") + more
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import MindSpaceCheckpoints
+
+/// `index.md` of a batch: the headline numbers in tables and every figure, linked relative to
+/// the output folder so the folder can be moved or published as is (GitHub renders it).
+enum BatchIndex {
+    /// The Markdown text for `report`, whose paths start with `outputFolder`.
+    static func markdown(_ report: BatchReport, outputFolder: String) -> String {
+        func relative(_ path: String) -> String {
+            let prefix = URL(fileURLWithPath: outputFolder).relativePath + "/"
+            return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+        }
+        func number(_ value: Double?) -> String { value.map { String(format: "%.4g", $0) } ?? "–" }
+        var text = "# MindSpace batch: \(report.runs.count) runs in `\(report.root)`\n\n"
+        text += "Made by `\(report.provenance.command)` (MindSpace \(report.provenance.version)). "
+        text += "Each checkpoint is one point of parameter space (its selected tensors flattened); "
+        text += "PCA is exact, from the centred Gram matrix of the checkpoints.\n\n"
+        text += "## Runs\n\n"
+        text += "| run | checkpoints | parameters | components for 50% / 90% / 99% | PC1 share | distance travelled | net displacement |\n"
+        text += "|---|---:|---:|---:|---:|---:|---:|\n"
+        for run in report.runs {
+            let k = run.componentsFor.map { "\($0["0.5"] ?? 0) / \($0["0.9"] ?? 0) / \($0["0.99"] ?? 0)" } ?? "–"
+            let share = run.explainedVarianceRatio?.first.map { String(format: "%.1f%%", 100 * $0) } ?? "–"
+            let name = run.report.map { "[\(run.name)](\(relative($0)))" } ?? run.name
+            text += "| \(name) | \(run.checkpoints) | \(run.parameters.map(String.init) ?? "–") | \(k) | \(share) | "
+                + "\(number(run.distanceTravelled)) | \(number(run.netDisplacement)) |\n"
+        }
+        let skipped = report.runs.filter { $0.skipped != nil }
+        if !skipped.isEmpty {
+            text += "\n" + skipped.map { "- \($0.name): no trajectory (\($0.skipped ?? ""))\n" }.joined()
+        }
+        if !report.ignoredFolders.isEmpty {
+            text += "\nIgnored (no checkpoints): " + report.ignoredFolders.map { "`\($0)`" }.joined(separator: ", ") + "\n"
+        }
+        text += "\n## Weight set\n\n"
+        if let set = report.weightSet {
+            let k = set.componentsFor
+            text += "The \(CheckpointPick.phrase(set.pick)) of each run, one point each: \(set.runs.count) points × \(set.parameters) parameters. "
+            text += "PC1 holds \(String(format: "%.1f%%", 100 * (set.explainedVarianceRatio.first ?? 0))) of the variance; "
+            text += "components for 50% / 90% / 99%: \(k["0.5"] ?? 0) / \(k["0.9"] ?? 0) / \(k["0.99"] ?? 0). "
+            text += "Intrinsic dimension: \(set.dimensionSummary). ([weight-set.json](\(relative(set.report))))\n\n"
+            text += "![weight set](\(relative(set.image)))\n\n"
+            text += "Distances ‖xᵢ − xⱼ‖ between the runs' weights:\n\n"
+            text += "| | " + set.runs.joined(separator: " | ") + " |\n"
+            text += "|---|" + String(repeating: "---:|", count: set.runs.count) + "\n"
+            for (i, run) in set.runs.enumerated() {
+                text += "| \(run) | " + set.distances[i].map { number($0) }.joined(separator: " | ") + " |\n"
+            }
+        } else {
+            text += "No weight set: \(report.weightSetSkipped ?? "")\n"
+        }
+        let withImages = report.runs.filter { !$0.images.isEmpty }
+        if !withImages.isEmpty {
+            text += "\n## Trajectories\n"
+            for run in withImages {
+                text += "\n### \(run.name)\n\n" + run.images.reversed().map { "![\(run.name)](\(relative($0)))" }.joined(separator: " ") + "\n"
+            }
+        }
+        return text
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import MindSpaceCore
+import MindSpaceDimension
+import MindSpaceCheckpoints
+
+/// The JSON report of `mindspace batch` (`batch.json`; keys per shared/cli.md: `runs[]` and
+/// `report`), with the weight set (also written alone as `weight-set.json`), the index and the
+/// images. Nothing in it depends on whether a result came from the cache, so an interrupted and
+/// resumed batch writes the same bytes as an uninterrupted one.
+public struct BatchReport: Codable, Equatable, Sendable {
+    /// One run (one sub-folder of the root).
+    public struct Run: Codable, Equatable, Sendable {
+        public var name: String
+        public var folder: String
+        /// The group its name gives (`WeightSetResult.group(ofRun:)`), used for colours.
+        public var group: String
+        public var checkpoints: Int
+        /// p; `nil` when the run has no trajectory.
+        public var parameters: Int?
+        public var componentsFor: [String: Int]?
+        public var explainedVarianceRatio: [Double]?
+        public var distanceTravelled: Double?
+        public var netDisplacement: Double?
+        /// The checkpoint that stands for the run in the weight set.
+        public var picked: String
+        /// The run's `trajectory.json`, and its images (scree, path).
+        public var report: String?
+        public var images: [String]
+        /// Why the run has no trajectory (a single checkpoint, mismatched tensors…), else `nil`.
+        public var skipped: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, folder, group, checkpoints, parameters, picked, report, images, skipped
+            case componentsFor = "components_for"
+            case explainedVarianceRatio = "explained_variance_ratio"
+            case distanceTravelled = "distance_travelled"
+            case netDisplacement = "net_displacement"
+        }
+    }
+
+    /// The weight set: one checkpoint per run (`weight-set.json`).
+    public struct WeightSet: Codable, Equatable, Sendable {
+        public var runs: [String]
+        public var groups: [String]
+        public var checkpoints: [String]
+        /// `--pick`: "last", "first" or a step number.
+        public var pick: String
+        public var parameters: Int
+        public var explainedVariance: [Double]
+        public var explainedVarianceRatio: [Double]
+        public var totalVariance: Double
+        public var componentsFor: [String: Int]
+        /// Each run's coordinates on the first (up to) 3 components (largest entry positive).
+        public var scores: [[Double]]
+        /// n × n distances ‖xᵢ − xⱼ‖ between the runs' weights.
+        public var distances: [[Double]]
+        public var norms: [Double]
+        /// XXH3-64 of each picked checkpoint's analysed bytes; only with `--data-hash`.
+        public var dataXXH3: [String]?
+        /// Intrinsic-dimension estimates (only with enough runs) and the estimators skipped, with reasons.
+        public var estimates: [DimensionEstimate]
+        public var skipped: [IDReport.Skipped]
+        /// One line: the estimates, or why there are none.
+        public var dimensionSummary: String
+        public var image: String
+        public var report: String
+
+        enum CodingKeys: String, CodingKey {
+            case runs, groups, checkpoints, pick, parameters, scores, distances, norms, estimates, skipped, image, report
+            case explainedVariance = "explained_variance"
+            case explainedVarianceRatio = "explained_variance_ratio"
+            case totalVariance = "total_variance"
+            case componentsFor = "components_for"
+            case dataXXH3 = "data_xxh3"
+            case dimensionSummary = "dimension_summary"
+        }
+    }
+
+    public var root: String
+    public var runs: [Run]
+    public var weightSet: WeightSet?
+    /// Why there is no weight set (one run, runs with different tensors…), else `nil`.
+    public var weightSetSkipped: String?
+    /// Sub-folders of the root without checkpoints.
+    public var ignoredFolders: [String]
+    public var index: String
+    /// Every image written, run by run, then the weight set's.
+    public var images: [String]
+    public var report: String
+    public var provenance: ReportEncoding.Provenance
+
+    enum CodingKeys: String, CodingKey {
+        case root, runs, index, images, report, provenance
+        case weightSet = "weight_set"
+        case weightSetSkipped = "weight_set_skipped"
+        case ignoredFolders = "ignored_folders"
+    }
+
+    /// The human-readable summary the CLI prints without `--json`.
+    public func text() -> String {
+        var rows: [[String]] = [["run", "checkpoints", "parameters", "k90", "distance travelled"]]
+        for run in runs {
+            rows.append([run.name, String(run.checkpoints), run.parameters.map(String.init) ?? "-",
+                         run.componentsFor?["0.9"].map(String.init) ?? "-",
+                         run.distanceTravelled.map(TextTable.number) ?? (run.skipped.map { "(\($0))" } ?? "-")])
+        }
+        var text = "batch of \(runs.count) run\(runs.count == 1 ? "" : "s") in \(root)\n" + TextTable.render(rows, indent: "  ")
+        if let set = weightSet {
+            let k = set.componentsFor
+            text += "weight set (\(CheckpointPick.phrase(set.pick)) of each run): \(set.runs.count) points × \(set.parameters) parameters; "
+                + "PC1 \(String(format: "%.1f%%", 100 * (set.explainedVarianceRatio.first ?? 0))); "
+                + "components for 50% / 90% / 99%: \(k["0.5"] ?? 0) / \(k["0.9"] ?? 0) / \(k["0.99"] ?? 0)\n"
+            text += "intrinsic dimension: \(set.dimensionSummary)\n"
+        } else if let reason = weightSetSkipped {
+            text += "no weight set: \(reason)\n"
+        }
+        text += "wrote \(index), \(report)\n"
+        return text
+    }
+}

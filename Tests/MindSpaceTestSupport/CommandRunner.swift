@@ -1,0 +1,65 @@
+import Foundation
+
+/// Runs the built `mindspace` binary (it sits beside the test bundle in SwiftPM's build folder)
+/// and captures what a shell user would see.
+package struct CommandRunner {
+    package struct Result {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
+        package var json: [String: Any]? {
+            guard let data = stdout.data(using: .utf8) else { return nil }
+            return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        }
+    }
+
+    /// The binary: `MINDSPACE_BINARY` if set, else `mindspace` next to the test executable.
+    package static var binary: URL {
+        if let override = ProcessInfo.processInfo.environment["MINDSPACE_BINARY"] {
+            return URL(fileURLWithPath: override)
+        }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // On Linux the test runner is `<build>/debug/<Package>PackageTests.xctest`; on Darwin
+        // it is a bundle one level deeper.
+        for _ in 0..<3 {
+            let candidate = folder.appendingPathComponent("mindspace")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("mindspace")
+    }
+
+    /// Runs `mindspace arguments…` in `directory` and waits for it.
+    package static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting so a large output cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus,
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// A fresh empty temporary folder.
+    package static func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("mindspace-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The package's root folder (for `datasets/`).
+    package static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
+}
