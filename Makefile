@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/release/mindspace
 OUT ?= output
 
-.PHONY: deps build release demo gallery test bench verify-checkpoint clean
+.PHONY: deps build release demo gallery test check-architecture bench verify-checkpoint clean
 
 deps:
 	@./scripts/ensure-system-packages.sh
@@ -21,8 +21,15 @@ demo: release
 	$(BIN) demo --out $(OUT)
 	@echo "demo: open $(OUT)/index.md"
 
-test: deps
+test: deps check-architecture
 	$(SWIFT) test
+
+# The layering rules (docs/architecture.md): every import declared by its target, each C target
+# imported by one Swift module, no Swift file over 500 lines.
+check-architecture:
+	@mkdir -p .build
+	$(SWIFT) package dump-package > .build/package.json
+	$(SWIFT) scripts/check-architecture.swift .build/package.json
 
 bench: release
 	./bench/run.sh
