@@ -2,11 +2,17 @@
 
 Usage (normally through bench/run.sh, which provides the venv with the peers):
   bench/run.sh [--workloads pca,...] [--runs 5] [--seed 0] [--mindspace PATH]
-               [--output BENCHMARKS.md] [--peers-only]
+               [--output BENCHMARKS.md] [--peers-only] [--baseline PATH [--without-peers]]
+
+`--baseline PATH` times a second mindspace binary (e.g. a build of the previous commit) beside the
+first, interleaved on the same inputs, and adds its rows and the ratio of the two medians to each
+section: the check that a refactoring slowed nothing. `--without-peers` then skips the peers
+(and the checks that compare against them), for a quick before/after of mindspace alone.
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -36,7 +42,13 @@ def main() -> int:
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     parser.add_argument("--peers-only", action="store_true",
                         help="run only the peers (to test the harness before mindspace has a command)")
+    parser.add_argument("--baseline", default=None,
+                        help="a second mindspace binary to time beside the first (before/after a change)")
+    parser.add_argument("--without-peers", action="store_true",
+                        help="with --baseline: time only the two mindspace binaries")
     args = parser.parse_args()
+    if args.without_peers and not args.baseline:
+        parser.error("--without-peers goes with --baseline")
 
     wanted = set(args.workloads.split(","))
     chosen = [w for w in ALL if w.name in wanted or (w.group and w.group in wanted)]
@@ -45,8 +57,9 @@ def main() -> int:
         print(f"bench: unknown workload(s) {sorted(unknown)}; known: {[w.name for w in ALL]}", file=sys.stderr)
         return 64
     mindspace = pathlib.Path(args.mindspace).absolute()
-    if not args.peers_only:
-        problem = mindspace_problem(mindspace, chosen)
+    baseline = pathlib.Path(args.baseline).absolute() if args.baseline else None
+    for binary in ([mindspace] + ([baseline] if baseline else [])) if not args.peers_only else []:
+        problem = mindspace_problem(binary, chosen)
         if problem:
             print(f"bench: {problem}", file=sys.stderr)
             print("bench: nothing measured; BENCHMARKS.md left as it was "
@@ -69,7 +82,11 @@ def main() -> int:
             sections.append({"workload": workload, "ok": True, **workload.custom(ctx)})
             continue
         tools = [t for t in workload.tools if not (args.peers_only and t.is_mindspace)]
-        sections.append(run_workload(workload, tools, inputs, work, mindspace, args.runs))
+        if baseline:
+            tools = with_baseline(tools, baseline, args.without_peers)
+        section = run_workload(workload, tools, inputs, work, mindspace, args.runs,
+                               run_check=not args.without_peers)
+        sections.append(section)
     load_after = os.getloadavg()
     machine["warnings"] = blas_warnings(MINDSPACE_CORES)
     for warning in machine["warnings"]:
@@ -86,6 +103,8 @@ def main() -> int:
     for s in sections:
         if s.get("print"):
             print(s["print"])
+        for line in baseline_ratios(s) if s.get("results") else []:
+            print(f"{s['workload'].name}: {line}")
     return 0 if all(s["ok"] for s in sections) else 1
 
 
@@ -105,8 +124,39 @@ def mindspace_problem(mindspace: pathlib.Path, workloads) -> str | None:
     return None
 
 
-def run_workload(workload, tools, inputs, work, mindspace, runs) -> dict:
-    """Runs the tools interleaved `runs` times; returns the section's data."""
+BASELINE_SUFFIX = " (baseline)"
+
+
+def with_baseline(tools, baseline: pathlib.Path, without_peers: bool) -> list:
+    """The tools with a twin of each mindspace tool that runs `baseline` instead; without the peers
+    if asked."""
+    result = []
+    for tool in tools:
+        if not tool.is_mindspace and without_peers:
+            continue
+        result.append(tool)
+        if tool.is_mindspace:
+            result.append(dataclasses.replace(
+                tool, name=tool.name + BASELINE_SUFFIX, note=f"{tool.note}; the baseline binary {baseline}",
+                command=lambda ctx, run=tool.command: run(dataclasses.replace(ctx, mindspace=baseline))))
+    return result
+
+
+def baseline_ratios(section) -> list:
+    """'tool: new / baseline = r' for every mindspace tool timed against a baseline twin."""
+    lines = []
+    for name, runs in section["results"].items():
+        twin = section["results"].get(name + BASELINE_SUFFIX)
+        if name.endswith(BASELINE_SUFFIX) or not runs or not twin:
+            continue
+        new, old = (statistics.median(m.seconds for m in r) for r in (runs, twin))
+        lines.append(f"{name}: {new:.3f} s against the baseline's {old:.3f} s, ratio {new / old:.3f}")
+    return lines
+
+
+def run_workload(workload, tools, inputs, work, mindspace, runs, run_check=True) -> dict:
+    """Runs the tools interleaved `runs` times; returns the section's data. `run_check`: run the
+    workload's output check (it compares against the peers)."""
     results = {t.name: [] for t in tools}
     if workload.maximum_runs is not None:
         runs = min(runs, workload.maximum_runs)
@@ -143,7 +193,7 @@ def run_workload(workload, tools, inputs, work, mindspace, runs) -> dict:
             outputs[tool.name] = m.reported
             print(f"bench: {workload.name}: run {run + 1}/{runs} {tool.name}: {m.seconds:.3f} s, "
                   f"{m.peak_rss_kb / 1024:.0f} MB", file=sys.stderr)
-    check = workload.check(outputs) if workload.check else ""
+    check = workload.check(outputs) if workload.check and run_check else ""
     if workload.check_measurements:
         check = "; ".join(c for c in (check, workload.check_measurements(results)) if c)
     return {"workload": workload, "tools": tools, "inputs": inputs, "results": results,
@@ -350,6 +400,10 @@ def render(machine, sections, started, load_before, load_after, args) -> str:
             lines.append(f"- {tool.name}: {tool.note}. Runs: {times}{extra}. `{command}`")
         if s["check"]:
             lines += ["", f"Check: {s['check']}."]
+        ratios = baseline_ratios(s)
+        if ratios:
+            lines += ["", "Against the baseline build (median over median; above 1: slower than the baseline):", ""]
+            lines += [f"- {line}" for line in ratios]
         lines.append("")
     return "\n".join(lines)
 
