@@ -10,6 +10,8 @@ public struct Matrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Equatabl
     public var storage: [Scalar]
 
     /// A matrix filled with `value`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
         precondition(rows >= 0 && columns >= 0, "negative matrix size")
         self.rows = rows
@@ -18,6 +20,8 @@ public struct Matrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Equatabl
     }
 
     /// A matrix over existing row-major elements.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(rows: Int, columns: Int, storage: [Scalar]) {
         precondition(rows >= 0 && columns >= 0 && storage.count == rows * columns,
                      "storage count \(storage.count) does not match \(rows)×\(columns)")
@@ -27,6 +31,8 @@ public struct Matrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Equatabl
     }
 
     /// A matrix from nested rows (tests and small literals); all rows must have equal length.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(_ rowArrays: [[Scalar]]) {
         let columns = rowArrays.first?.count ?? 0
         precondition(rowArrays.allSatisfy { $0.count == columns }, "ragged rows")
@@ -39,11 +45,15 @@ public struct Matrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Equatabl
     }
 
     /// The elements of one row.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func row(_ index: Int) -> ArraySlice<Scalar> {
         storage[(index * columns)..<((index + 1) * columns)]
     }
 
     /// The transpose (a copy).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func transposed() -> Matrix {
         var result = Matrix(rows: columns, columns: rows)
         storage.withUnsafeBufferPointer { source in
@@ -57,11 +67,17 @@ public struct Matrix<Scalar: BinaryFloatingPoint & Sendable>: Sendable, Equatabl
     }
 
     /// The same values in another floating-point type.
+    @_specialize(where Scalar == Float, Other == Double)
+    @_specialize(where Scalar == Double, Other == Float)
+    @_specialize(where Scalar == Float, Other == Float)
+    @_specialize(where Scalar == Double, Other == Double)
     public func converted<Other: BinaryFloatingPoint & Sendable>(to: Other.Type = Other.self) -> Matrix<Other> {
         Matrix<Other>(rows: rows, columns: columns, storage: storage.map { Other($0) })
     }
 
     /// The position (row, column) of the first NaN or ±Inf, scanning in row-major order.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func firstNonFinite() -> (row: Int, column: Int)? {
         storage.withUnsafeBufferPointer { buffer in
             // Skip, 16 at a time, runs in which no value has an all-ones exponent (NaN or ±Inf),

@@ -47,6 +47,8 @@ extension Matrix {
     /// after centring, not before). Cost: two passes, N·D each, on all cores.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @discardableResult
     public mutating func centreColumns() -> [Scalar] {
         let d = columns, n = rows

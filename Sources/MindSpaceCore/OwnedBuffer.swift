@@ -1,12 +1,13 @@
 /// A fixed-size buffer with a stable address, freed with its last reference: for kernels that
 /// take raw pointers, on several threads, without nesting one `withUnsafe…` closure per array.
 /// Elements must be trivial (numbers, `Bool`); each thread writes only its own indices.
-package final class OwnedBuffer<Element>: @unchecked Sendable {
-    package let base: UnsafeMutablePointer<Element>
-    package let count: Int
+/// `@inlinable` so that element access stays a plain load or store in the other modules' kernels.
+public final class OwnedBuffer<Element>: @unchecked Sendable {
+    public let base: UnsafeMutablePointer<Element>
+    public let count: Int
 
     /// `count` copies of `value`.
-    package init(repeating value: Element, count: Int) {
+    @inlinable public init(repeating value: Element, count: Int) {
         precondition(count >= 0, "negative buffer size")
         self.count = count
         base = UnsafeMutablePointer<Element>.allocate(capacity: max(1, count))
@@ -14,7 +15,7 @@ package final class OwnedBuffer<Element>: @unchecked Sendable {
     }
 
     /// A copy of `elements`.
-    package init(_ elements: [Element]) {
+    @inlinable public init(_ elements: [Element]) {
         count = elements.count
         base = UnsafeMutablePointer<Element>.allocate(capacity: max(1, count))
         elements.withUnsafeBufferPointer { source in
@@ -22,12 +23,12 @@ package final class OwnedBuffer<Element>: @unchecked Sendable {
         }
     }
 
-    deinit {
+    @inlinable deinit {
         base.deinitialize(count: count)
         base.deallocate()
     }
 
-    package subscript(index: Int) -> Element {
+    @inlinable public subscript(index: Int) -> Element {
         get { base[index] }
         set { base[index] = newValue }
     }

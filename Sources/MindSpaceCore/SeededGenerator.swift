@@ -1,8 +1,11 @@
 /// A seeded pseudo-random generator (xoshiro256**, Blackman & Vigna 2018, seeded through
 /// SplitMix64): every random choice in MindSpace takes one of these explicitly, so the same seed
 /// gives byte-identical results on every platform. There is no global generator.
+///
+/// The stepping functions are `@inlinable`: callers in other modules (bootstraps, samplers,
+/// layouts) draw millions of numbers in tight loops.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: (UInt64, UInt64, UInt64, UInt64)
+    @usableFromInline var state: (UInt64, UInt64, UInt64, UInt64)
 
     /// A generator whose whole stream is fixed by `seed`.
     public init(seed: UInt64) {
@@ -17,7 +20,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state = (next(), next(), next(), next())
     }
 
-    public mutating func next() -> UInt64 {
+    @inlinable public mutating func next() -> UInt64 {
         let result = rotateLeft(state.1 &* 5, 7) &* 9
         let shifted = state.1 << 17
         state.2 ^= state.0
@@ -31,7 +34,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     /// A uniform double in [0, 1) with 53 random bits (platform independent, unlike
     /// `Double.random(in:using:)` whose algorithm is not promised to stay fixed).
-    public mutating func nextUnitDouble() -> Double {
+    @inlinable public mutating func nextUnitDouble() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
@@ -48,7 +51,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform integer in `0..<bound` without modulo bias (Lemire 2019), platform independent.
-    public mutating func nextIndex(below bound: Int) -> Int {
+    @inlinable public mutating func nextIndex(below bound: Int) -> Int {
         precondition(bound > 0)
         let range = UInt64(bound)
         var product = next().multipliedFullWidth(by: range)
@@ -59,7 +62,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return Int(product.high)
     }
 
-    private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @inlinable func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
 
 #if canImport(Glibc)

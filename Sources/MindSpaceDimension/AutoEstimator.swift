@@ -127,6 +127,8 @@ public struct AutoEstimator: DimensionEstimator {
     /// - Throws: `.usage` for invalid options; `.malformedData` for non-finite values, no
     ///   features, fewer than 3 distinct points, or lattice-like data (every first and second
     ///   neighbour equally far).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()

@@ -49,6 +49,8 @@ extension NeighborContext {
     /// `estimate` with its per-point values spread back to every original row and the
     /// duplicate handling recorded (`points`, `distinct_points`, `duplicates_removed`,
     /// `duplicates`), exactly as `NeighborDimensionEstimator.estimate(from:options:)` reports it.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func annotated(_ estimate: DimensionEstimate) -> DimensionEstimate {
         estimate.reportedOnOriginalRows(deduplication: deduplication, originalCount: originalCount)
     }
@@ -59,6 +61,8 @@ extension DimensionEstimate {
     /// every original row (a duplicate gets its twin's value) and the duplicate handling recorded
     /// (`diagnostics` `points`, `distinct_points`, `duplicates_removed`; `parameters`
     /// `duplicates`). The one bookkeeping path for every estimator family.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func reportedOnOriginalRows<Scalar: NeighborScalar>(deduplication: DeduplicatedPoints<Scalar>?,
                                                         originalCount: Int) -> DimensionEstimate {
         var result = self

@@ -46,6 +46,8 @@ public struct CorrIntEstimator: CoordinateNeighborDimensionEstimator {
     /// The slope between the two radii and its bootstrap interval (see the type).
     /// Throws `.usage` unless 1 ≤ k1 < k2, `.malformedData` when r₁ = 0, r₂ = r₁ or no pair
     /// lies within r₁.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>, points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()

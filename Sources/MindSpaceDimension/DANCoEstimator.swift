@@ -122,6 +122,8 @@ public struct DANCoEstimator: DimensionEstimator {
     /// Removes duplicates (unless kept), calibrates and estimates. Throws `.usage` for k < 2 or
     /// D < 1 and `.malformedData` for fewer than k + 2 (distinct) points, a NaN/Inf, or data
     /// whose statistics are undefined.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
@@ -134,6 +136,8 @@ public struct DANCoEstimator: DimensionEstimator {
 
     /// The estimate of `points` (duplicate handling already done) against a given calibration
     /// (one `Statistics` per candidate d = 1…D; D = `calibration.count`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, options: EstimationOptions,
                                           calibration: [Statistics]) throws -> DimensionEstimate {
         let bound = calibration.count
@@ -271,6 +275,8 @@ public struct DANCoEstimator: DimensionEstimator {
     }
 
     /// log ρᵢ and the von Mises fit (νᵢ, τᵢ) of each point from its first k + 1 neighbours.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func pointStatistics<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, neighbors: NeighborTable<Scalar>,
                                                         k: Int) -> PointStatistics {
         let n = points.rows, d = points.columns

@@ -47,6 +47,8 @@ public struct DisjointSubsamples: Sendable, Equatable {
     public var pointsUsed: Int { count * size }
 
     /// The rows of subsample `part` of `points` as a matrix (a copy).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func matrix<Scalar: BinaryFloatingPoint & Sendable>(_ points: Matrix<Scalar>, part: Int) -> Matrix<Scalar> {
         precondition(points.rows == pointCount, "the split was made for \(pointCount) rows")
         if rows.count == 1 && size == pointCount { return points }

@@ -66,6 +66,8 @@ public struct ESSEstimator: DimensionEstimator {
 
     /// Removes duplicates (unless kept), searches k neighbours and estimates. Throws
     /// `.malformedData` for fewer than k + 1 (distinct) points or a NaN/Inf.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
@@ -75,6 +77,8 @@ public struct ESSEstimator: DimensionEstimator {
     }
 
     /// The estimate from `points` and their neighbour table (first k neighbours used).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>, points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
@@ -128,6 +132,8 @@ public struct ESSEstimator: DimensionEstimator {
     }
 
     /// The pairwise skewness statistic of each point's centred k-neighbourhood.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func localSkewness<Scalar: NeighborScalar>(points: Matrix<Scalar>, neighbors: NeighborTable<Scalar>,
                                                       k: Int, version: Version, threads: Int?) -> [Double] {
         let n = points.rows, d = points.columns

@@ -66,6 +66,8 @@ public struct FisherSEstimator: DimensionEstimator {
     /// The estimate and its bootstrap interval. Throws `.usage` for c ≤ 1 and `.malformedData`
     /// for fewer than 3 (distinct) points, a NaN/Inf, constant data, or when every point is
     /// separable at every α (the dimension is then too high for N to resolve).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()
@@ -131,6 +133,8 @@ public struct FisherSEstimator: DimensionEstimator {
 
     /// Step 1 without the sphere projection: the PCA scores on the retained components, each
     /// column divided by its standard deviation (divisor N − 1). Returns them and r.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func whiten<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) throws -> (Matrix<Double>, Int) {
         let n = points.rows, d = points.columns
         let pca = try points.storage.withUnsafeBufferPointer { try PCA().fitRows($0, rows: n, columns: d) }

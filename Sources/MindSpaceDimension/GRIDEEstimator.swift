@@ -67,6 +67,8 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
     /// The estimate from each point's n1-th and n2-th neighbours (see the type's
     /// documentation). Throws `.usage` for ranks with n1 < 1 or n2 ≤ n1, `.malformedData` when
     /// fewer than two ratios remain or every ratio is a tie.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()
@@ -133,6 +135,8 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
     /// - Throws: `.usage` for `maximumRank` < 2; `.malformedData` for fewer than 3 points or a
     ///   scale whose ratios are unusable.
     /// - Complexity: one search of 2^s neighbours, then O(N·s) plus the root finding.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func scaleCurve<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, maximumRank: Int = 64,
                                                           options: EstimationOptions) throws -> ScaleCurve {
         try options.validate()
@@ -151,6 +155,8 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
 
     /// `scaleCurve(_:maximumRank:options:)` from a shared search; the context must hold at
     /// least 2^s neighbours (s as above) or the curve stops at the ranks it holds.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func scaleCurve<Scalar: NeighborScalar>(from context: NeighborContext<Scalar>, maximumRank: Int = 64,
                                                           options: EstimationOptions) throws -> ScaleCurve {
         try options.validate()
@@ -210,6 +216,8 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
 
     /// r(n2)/r(n1) of every point with r(n1) > 0 (the others counted as undefined), and the
     /// mean of r(n1) and r(n2) over all points (DADApy's scale).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func ratios<Scalar: NeighborScalar>(_ table: NeighborTable<Scalar>, n1: Int, n2: Int)
         -> (values: [Double], undefined: Int, meanDistance: Double) {
         var values: [Double] = []

@@ -97,6 +97,8 @@ public struct KNNEstimator: DimensionEstimator {
 
     /// The estimate (see the type). Throws `.usage` for invalid settings and `.malformedData`
     /// for non-finite values or too few (distinct) points for two sample sizes above k.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()
@@ -177,6 +179,8 @@ public struct KNNEstimator: DimensionEstimator {
     /// points of distance^γ (a point drawn twice sees its copy at distance 0, as in
     /// scikit-dimension). Identical index lists (the whole set, without replacement) are
     /// searched once.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func graphLengthContributions<Scalar: NeighborScalar>(_ rows: Matrix<Scalar>, samples: [[[Int]]], k: Int,
                                                                  gamma: Double, threads: Int?) throws -> [[[Double]]] {
         var cache: [[Int]: [Double]] = [:]

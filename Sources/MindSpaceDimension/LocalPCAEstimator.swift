@@ -54,6 +54,8 @@ public struct LocalPCAEstimator: DimensionEstimator {
 
     /// Removes duplicates (unless `options.duplicates == .keep`), searches k neighbours and
     /// estimates. Throws `.malformedData` for fewer than k + 1 (distinct) points or a NaN/Inf.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
@@ -64,6 +66,8 @@ public struct LocalPCAEstimator: DimensionEstimator {
 
     /// The estimate from `points` (the rows used) and their neighbour table (at least k
     /// neighbours per row; the first k are used). No duplicate handling here.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>, points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
@@ -82,6 +86,8 @@ public struct LocalPCAEstimator: DimensionEstimator {
 
     /// The descending covariance eigenvalues (divisor k − 1; min(k, D) of them) of each point's
     /// first `k` neighbours, computed in Double.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func localSpectra<Scalar: NeighborScalar>(points: Matrix<Scalar>, neighbors: NeighborTable<Scalar>,
                                                      k: Int, threads: Int?) throws -> [[Double]] {
         let n = points.rows
@@ -124,6 +130,8 @@ struct LocalPatch {
 
     /// The descending eigenvalues of the covariance (divisor k − 1) of `point`'s first k
     /// neighbours: D×D covariance when D ≤ k, else the k×k Gram matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     mutating func spectrum<Scalar: NeighborScalar>(of point: Int, points: Matrix<Scalar>,
                                                    neighbors: NeighborTable<Scalar>) throws -> [Double] {
         let d = columns, k = self.k

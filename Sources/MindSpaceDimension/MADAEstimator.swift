@@ -47,6 +47,8 @@ public struct MADAEstimator: NeighborDimensionEstimator {
     /// Local estimates log(k/j)/log(r_k/r_j), their pool and a bootstrap interval (see the
     /// type). Throws `.usage` for k < 2 and `.malformedData` when fewer than two local values
     /// are finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()

@@ -70,6 +70,8 @@ public struct MLEEstimator: NeighborDimensionEstimator {
     /// k neighbours of each point (see the type's documentation for formulas and edge cases).
     /// Throws `.usage` for k < 2 (< 3 with `unbiased`) and `.malformedData` when fewer than two
     /// points are usable or the pooled value is not finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()

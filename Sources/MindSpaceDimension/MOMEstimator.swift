@@ -46,6 +46,8 @@ public struct MOMEstimator: NeighborDimensionEstimator {
 
     /// Local estimates m̂ᵢ = μ̂₁/(w − μ̂₁), their pool and a bootstrap interval (see the type).
     /// Throws `.usage` for k < 1 and `.malformedData` when fewer than two local values are finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()
@@ -61,6 +63,8 @@ public struct MOMEstimator: NeighborDimensionEstimator {
 
     /// μ̂₁/(w − μ̂₁) per point from the first `k` of each row of `stride` distances
     /// (non-finite where w = μ̂₁).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func localEstimates<Scalar: BinaryFloatingPoint>(_ distances: UnsafeBufferPointer<Scalar>, pointCount: Int,
                                                             stride: Int, k: Int) -> [Double] {
         (0..<pointCount).map { point in

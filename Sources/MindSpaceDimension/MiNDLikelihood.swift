@@ -78,6 +78,8 @@ struct MiNDLikelihood {
     /// The usable log ρᵢ = log(r₁/r_{k+1}) of a neighbour table with at least k + 1 neighbours,
     /// and how many points were dropped because r₁ = 0 (a duplicate) or r₁ = r_{k+1} (ρ = 1,
     /// k + 1 equidistant neighbours), where the model's density is 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func logRatios<Scalar: NeighborScalar>(_ neighbors: NeighborTable<Scalar>, k: Int) -> (values: [Double], dropped: Int) {
         precondition(neighbors.k >= k + 1, "MiND needs k + 1 neighbours per point")
         var values: [Double] = []

@@ -67,6 +67,8 @@ public struct MiNDMLEstimator: DimensionEstimator {
 
     /// Removes duplicates (unless kept), searches k + 1 neighbours and estimates. Throws
     /// `.malformedData` for fewer than k + 2 (distinct) points or a NaN/Inf.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
@@ -77,6 +79,8 @@ public struct MiNDMLEstimator: DimensionEstimator {
 
     /// The estimate from a neighbour table (≥ k + 1 neighbours per point) of `points` (whose
     /// column count is the default bound).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>, points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)

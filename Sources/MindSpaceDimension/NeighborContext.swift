@@ -16,6 +16,8 @@ public struct NeighborContext<Scalar: NeighborScalar>: Sendable {
     /// Searches `k` neighbours of `points` under `options.duplicates` with `options.threads`.
     /// - Throws: the search's errors; "too few distinct points" when removing duplicates leaves
     ///   k or fewer rows.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(_ points: Matrix<Scalar>, k: Int, options: EstimationOptions) throws {
         try self.init(points, deduplication: nil, k: k, options: options)
     }
@@ -23,6 +25,8 @@ public struct NeighborContext<Scalar: NeighborScalar>: Sendable {
     /// As `init(_:k:options:)`, reusing `deduplication` (the duplicate analysis of exactly these
     /// `points`, made by the caller for its own bookkeeping) instead of hashing the rows again;
     /// `nil` analyses them here. Ignored when `options.duplicates` is `.keep`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(_ points: Matrix<Scalar>, deduplication known: DeduplicatedPoints<Scalar>?, k: Int,
                 options: EstimationOptions) throws {
         originalCount = points.rows

@@ -6,6 +6,8 @@ enum NeighborhoodPatch {
     /// Copies the first `k` neighbours of `point` (rows of `rows`, `columns` wide) into `patch`
     /// (k×D, row-major, as Double) and subtracts their mean. The point itself is not included,
     /// as in scikit-dimension's `fit_pw`/`LocalEstimator` neighbourhoods.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func gatherCentred<Scalar: NeighborScalar>(_ rows: UnsafeBufferPointer<Scalar>, columns d: Int,
                                                       neighbors: NeighborTable<Scalar>, point: Int, k: Int,
                                                       into patch: UnsafeMutableBufferPointer<Double>) {

@@ -43,6 +43,8 @@ public struct PCADimensionEstimator: DimensionEstimator {
 
     /// The estimate and its bootstrap interval. Throws `.usage` for bad settings and
     /// `.malformedData` for fewer than 2 (distinct) points, no columns or a NaN/Inf.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()

@@ -17,6 +17,8 @@ struct PreparedRows<Scalar: NeighborScalar>: Sendable {
     /// Applies `options.duplicates` to `points`.
     /// - Throws: `.malformedData` for a NaN or ±Inf (with its row and column), no columns, or
     ///   fewer than `minimumRows` rows left (`estimator` names the estimator in the message).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     init(_ points: Matrix<Scalar>, options: EstimationOptions, minimumRows: Int, estimator: String) throws {
         if let (row, column) = points.firstNonFinite() {
             throw MindSpaceError(.malformedData, "non-finite value (NaN or Inf) at row \(row), column \(column)")
@@ -43,6 +45,8 @@ struct PreparedRows<Scalar: NeighborScalar>: Sendable {
 
     /// `estimate` with per-point values expanded to the original rows and the duplicate
     /// handling recorded.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func annotated(_ estimate: DimensionEstimate) -> DimensionEstimate {
         estimate.reportedOnOriginalRows(deduplication: deduplication, originalCount: originalCount)
     }

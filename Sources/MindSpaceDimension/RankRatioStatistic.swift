@@ -43,6 +43,8 @@ public enum RankRatioStatistic {
     /// count is returned); row s of the result belongs to `scales[s]`, and every row lists the
     /// same points in the same order.
     /// - Complexity: O(n · |scales|).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func logRatios<Scalar: NeighborScalar>(_ table: NeighborTable<Scalar>,
                                                         scales: [Int]) -> (values: [[Double]], skipped: Int) {
         precondition(!scales.isEmpty && scales.allSatisfy { $0 >= 1 }, "scales must be positive")
@@ -62,6 +64,8 @@ public enum RankRatioStatistic {
     }
 
     /// The raw dimension at each scale of `scales` for a whole table (see `logRatios`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func rawDimensions<Scalar: NeighborScalar>(_ table: NeighborTable<Scalar>,
                                                             scales: [Int]) -> [Double] {
         let ratios = logRatios(table, scales: scales).values

@@ -68,6 +68,8 @@ public struct TLEEstimator: CoordinateNeighborDimensionEstimator {
     /// Local TLE values for every point, their pool and a bootstrap interval (see the type).
     /// Throws `.usage` for k < 2 or a negative or non-finite `epsilon`, `.malformedData` when
     /// fewer than two local values are finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>, points: Matrix<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()
@@ -84,6 +86,8 @@ public struct TLEEstimator: CoordinateNeighborDimensionEstimator {
 
     /// One local value per point, computed in chunks of points spread over `threads` workers
     /// (each with its own k×k scratch), so the result does not depend on the thread count.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func localEstimates<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>, points: Matrix<Scalar>,
                                                         threads: Int?) -> [Double] {
         let n = neighbors.pointCount, d = points.columns, k = self.k, epsilon = self.epsilon
@@ -122,6 +126,8 @@ public struct TLEEstimator: CoordinateNeighborDimensionEstimator {
     }
 
     /// ‖row(a) − row(b)‖ in Double, rows given by their offsets into `rows`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inline(__always)
     private static func distance<Scalar: BinaryFloatingPoint>(_ rows: UnsafeBufferPointer<Scalar>, _ a: Int, _ b: Int, _ d: Int) -> Double {
         var sum = 0.0

@@ -77,6 +77,8 @@ public struct TwoNNEstimator: NeighborDimensionEstimator {
     /// The estimate from each point's first two neighbours (see the type's documentation).
     /// Throws `.usage` for a discard fraction out of range and `.malformedData` when fewer than
     /// two ratios are kept or every kept ratio is 1.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func estimate<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>,
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try options.validate()

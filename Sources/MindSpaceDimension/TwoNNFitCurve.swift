@@ -12,6 +12,8 @@ public struct TwoNNFitCurve: Sendable {
 
     /// The curve from a neighbour table with k ≥ 2, with `discardFraction` (default 0.1) of the
     /// largest ratios marked as discarded. The last ratio (F = 1, y = ∞) is not plotted.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>, discardFraction: Double = 0.1) {
         precondition(neighbors.k >= 2, "TwoNN needs two neighbours per point")
         var logRatios: [Double] = []

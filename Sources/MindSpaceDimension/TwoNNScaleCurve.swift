@@ -74,6 +74,8 @@ public struct TwoNNScaleCurve: Sendable {
     /// - Throws: `.usage` for a negative `minimumSize` or bad options; `.malformedData` for
     ///   non-finite values or too few (distinct) points for any level, and the estimator's
     ///   errors on a subset (e.g. lattice-like data).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func curve<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, options: EstimationOptions) throws -> ScaleCurve {
         try options.validate()
         guard minimumSize >= 2 else {

@@ -32,6 +32,8 @@ public enum ElementDecoding {
 
     /// Decodes `target.count` elements of `dtype` from `raw` (which holds at least
     /// `target.count * dtype.byteSize` bytes) into `target`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func decode<T: BinaryFloatingPoint>(
         _ raw: UnsafeRawBufferPointer, dtype: DType, byteOrder: ByteOrder,
         into target: UnsafeMutableBufferPointer<T>

@@ -14,6 +14,8 @@ public enum NpyWriter {
     /// The `.npy` bytes of `matrix`, shape `(rows, columns)`. `Double` is written as `<f8`,
     /// `Float` as `<f4`; any other scalar type is converted to `Double` and written as `<f8`.
     /// Size: a 64–128-byte header plus `rows × columns × itemsize` bytes.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public static func encode<T: BinaryFloatingPoint & Sendable>(_ matrix: Matrix<T>) -> Data {
         encode(matrix.storage, shape: [matrix.rows, matrix.columns])
     }
@@ -24,6 +26,8 @@ public enum NpyWriter {
     }
 
     /// Header plus little-endian elements of `values` (row-major) with `shape`.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func encode<T: BinaryFloatingPoint>(_ values: [T], shape: [Int]) -> Data {
         precondition(shape.reduce(1, *) == values.count, "shape does not match the element count")
         // Decide by type, not by `as?` on the array: an empty `[Double]` casts to `[Float]`.

@@ -48,6 +48,8 @@ public struct StoredTensor: Sendable {
 
     /// Reads the elements `range` (in storage order: row-major or column-major as stored),
     /// converted to `T`, into `target` (`target.count == range.count`).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func readElements<T: BinaryFloatingPoint>(_ range: Range<Int>,
                                                      into target: UnsafeMutableBufferPointer<T>) throws {
         precondition(target.count == range.count && range.lowerBound >= 0 && range.upperBound <= elementCount)
@@ -67,6 +69,8 @@ public struct StoredTensor: Sendable {
 
     /// Calls `body` with consecutive chunks of at most `chunkElements` elements (storage order),
     /// converted to `T`, and the index of each chunk's first element. Memory: one chunk.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func forEachChunk<T: BinaryFloatingPoint>(
         as type: T.Type, chunkElements: Int = 1 << 18,
         _ body: (UnsafeBufferPointer<T>, Int) throws -> Void
@@ -88,6 +92,8 @@ public struct StoredTensor: Sendable {
     /// The whole tensor as a points × features matrix. A 2-D tensor maps directly (column-major
     /// storage is transposed on the fly); any other rank is refused with `.malformedData`.
     /// Memory: the result plus one chunk.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func matrix<T: BinaryFloatingPoint & Sendable>(as type: T.Type = T.self) throws -> Matrix<T> {
         guard shape.count == 2 else {
             let described = shape.isEmpty ? "a scalar" : "\(shape.count)-D (\(shape.map(String.init).joined(separator: "×")))"

@@ -44,6 +44,8 @@ public struct ClassicalMDS: Sendable {
     }
 
     /// The classical-MDS coordinates of the rows of `data` (points × features).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func project<Scalar: BinaryFloatingPoint & Sendable>(_ data: Matrix<Scalar>) throws -> Projection2D {
         try Projection2D.checkShape(rows: data.rows, columns: data.columns)
         if let position = data.firstNonFinite() {
@@ -184,6 +186,8 @@ public struct ClassicalMDS: Sendable {
     /// Row-major `sources.count`×N squared Euclidean distances from the points `sources` to
     /// every point, from the column-centred data in `Double` (‖x‖² + ‖y‖² − 2x·y by `gemm`,
     /// clamped at 0; each point's distance to itself exactly 0).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func squaredEuclideanDistances<Scalar: BinaryFloatingPoint & Sendable>(
         _ data: Matrix<Scalar>, from sources: [Int]
     ) -> [Double] {

@@ -66,6 +66,8 @@ enum FuzzySimplicialSet {
 
     /// The fuzzy simplicial set from a neighbour table of k − 1 neighbours per point (self
     /// excluded), with `neighbourCount` = k as umap-learn counts it.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func graph<Scalar: BinaryFloatingPoint & Sendable>(neighbours table: NeighborTable<Scalar>,
                                                               neighbourCount k: Int) -> WeightedGraph {
         let n = table.pointCount, others = table.k

@@ -44,6 +44,8 @@ public struct Isomap: Sendable {
     }
 
     /// The Isomap coordinates of the rows of `data` (points × features).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func project<Scalar: NeighborScalar>(_ data: Matrix<Scalar>) throws -> Projection2D {
         try Projection2D.checkShape(rows: data.rows, columns: data.columns)
         let n = data.rows
@@ -68,6 +70,8 @@ public struct Isomap: Sendable {
 
     /// The symmetrised k-nearest-neighbour graph with Euclidean edge lengths; throws when it is
     /// not connected.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func neighbourhoodGraph<Scalar: NeighborScalar>(_ data: Matrix<Scalar>) throws -> WeightedGraph {
         let table = try ExactNeighbors.search(data, k: neighbors)
         let n = data.rows, k = neighbors

@@ -30,6 +30,8 @@ public enum NullModel: String, CaseIterable, Codable, Sendable {
     }
 
     /// The null sample for `points`, in `Double`, drawn from `generator`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sample<Scalar: BinaryFloatingPoint & Sendable>(like points: Matrix<Scalar>,
                                                               generator: inout SeededGenerator) -> Matrix<Double> {
         let n = points.rows, d = points.columns
@@ -69,6 +71,8 @@ public enum NullModel: String, CaseIterable, Codable, Sendable {
     }
 
     /// Column means and Σⱼ var(column j) (divisor N − 1, as PCA's total variance).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func meanAndTotalVariance<Scalar: BinaryFloatingPoint & Sendable>(_ points: Matrix<Scalar>) -> ([Double], Double) {
         let n = points.rows, d = points.columns
         var mean = [Double](repeating: 0, count: d)

@@ -16,6 +16,8 @@ public struct PCAProjection: Sendable {
     public init() {}
 
     /// The first two principal-component scores of `data` (points × features).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func project<Scalar: BinaryFloatingPoint & Sendable>(_ data: Matrix<Scalar>) throws -> Projection2D {
         try Projection2D.checkShape(rows: data.rows, columns: data.columns)
         let (result, scores) = try data.storage.withUnsafeBufferPointer { buffer in

@@ -46,6 +46,8 @@ public struct ProjectionSettings: Sendable, Equatable {
     }
 
     /// `data` projected to the plane by `method`; `seed` seeds every random choice.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func project<Scalar: NeighborScalar>(_ data: Matrix<Scalar>, method: ProjectionMethod, seed: UInt64) throws -> Projection2D {
         try validate(for: method)
         switch method {

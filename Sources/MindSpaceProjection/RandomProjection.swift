@@ -61,6 +61,8 @@ public struct RandomProjection: Sendable {
 
     /// The coordinates of `data` (points × features) on the seeded directions, after
     /// subtracting the column means. See the type's documentation.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func project<Scalar: BinaryFloatingPoint & Sendable>(_ data: Matrix<Scalar>) throws -> Projection2D {
         try Projection2D.checkShape(rows: data.rows, columns: data.columns)
         if let position = data.firstNonFinite() {
@@ -105,6 +107,8 @@ public struct RandomProjection: Sendable {
 
     /// target (N×2) = (source − centre)·directionsᵀ, over blocks of centred rows through `dgemm`;
     /// returns Σ (x − x̄)², the scatter's trace, accumulated per block.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func projectCentredRows<Scalar: BinaryFloatingPoint>(
         _ source: UnsafeBufferPointer<Scalar>, rows n: Int, columns d: Int,
         centre: UnsafeBufferPointer<Double>, directions: UnsafeBufferPointer<Double>,

@@ -32,6 +32,8 @@ enum SpectralLayout {
     static let tolerance = 1e-4
 
     /// N×2 row-major starting coordinates (not yet rescaled; see `UMAP`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func coordinates<Scalar: BinaryFloatingPoint & Sendable>(
         graph: WeightedGraph, data: Matrix<Scalar>, generator: inout SeededGenerator
     ) throws -> [Double] {
@@ -115,6 +117,8 @@ enum SpectralLayout {
 
     /// Meta positions (row-major count×2) of the components: umap-learn's ±eₖ for up to 4,
     /// else classical MDS of the centroids scaled to a largest |coordinate| of 1.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func metaPositions<Scalar: BinaryFloatingPoint & Sendable>(members: [[Int]], data: Matrix<Scalar>,
                                                                       seed: UInt64) throws -> [Double] {
         let count = members.count

@@ -72,6 +72,8 @@ public struct TSNE: Sendable {
     }
 
     /// The t-SNE layout of the rows of `data` (points × features).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func project<Scalar: NeighborScalar>(_ data: Matrix<Scalar>) throws -> Projection2D {
         try Projection2D.checkShape(rows: data.rows, columns: data.columns)
         let n = data.rows
@@ -109,6 +111,8 @@ public struct TSNE: Sendable {
     }
 
     /// PCA scores divided by the first column's standard deviation (divisor N), times 10⁻⁴.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     func initialLayout<Scalar: BinaryFloatingPoint & Sendable>(_ data: Matrix<Scalar>) throws -> [Double] {
         let n = data.rows
         var layout = try PCAProjection().project(data).coordinates.storage

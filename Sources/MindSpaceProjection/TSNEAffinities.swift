@@ -54,6 +54,8 @@ enum TSNEAffinities {
     }
 
     /// The dense joint probabilities (row-major N×N, zero diagonal) from all pairwise distances.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func exactJoint<Scalar: BinaryFloatingPoint & Sendable>(_ data: Matrix<Scalar>, perplexity: Double) -> [Double] {
         let n = data.rows
         let squared = ClassicalMDS.squaredEuclideanDistances(data, from: Array(0..<n))
@@ -84,6 +86,8 @@ enum TSNEAffinities {
     }
 
     /// The sparse joint probabilities over the ⌊3·perplexity + 1⌋ nearest neighbours.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func sparseJoint<Scalar: NeighborScalar>(_ data: Matrix<Scalar>, perplexity: Double) throws -> WeightedGraph {
         let n = data.rows
         let k = min(n - 1, Int(3 * perplexity + 1))

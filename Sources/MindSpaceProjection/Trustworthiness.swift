@@ -27,6 +27,8 @@ public enum Trustworthiness {
     /// T(k) of `embedded` (N×E, usually E = 2) as a view of `original` (N×D).
     /// - Throws: `.usage` when k < 1 or k ≥ N/2 (scikit-learn's limit: the normalisation assumes
     ///   it), `.malformedData` when the row counts differ or a value is not finite.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func score<Scalar: BinaryFloatingPoint & Sendable>(
         original: Matrix<Scalar>, embedded: Matrix<Double>, k: Int, threads: Int? = nil
     ) throws -> Double {

@@ -73,6 +73,8 @@ public struct UMAP: Sendable {
     }
 
     /// The UMAP layout of the rows of `data` (points × features).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func project<Scalar: NeighborScalar>(_ data: Matrix<Scalar>) throws -> Projection2D {
         try validate()
         try Projection2D.checkShape(rows: data.rows, columns: data.columns)

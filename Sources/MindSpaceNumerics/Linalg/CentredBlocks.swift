@@ -4,6 +4,8 @@
 package enum CentredBlocks {
     /// target[r·columns + j] = source[(firstRow + r)·columns + j] − centre[j] for r < rowCount:
     /// `rowCount` whole rows, row-major, the same layout as the source.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inline(__always)
     package static func copyRows<Scalar: BinaryFloatingPoint>(
         _ source: UnsafeBufferPointer<Scalar>, columns: Int, firstRow: Int, rowCount: Int,
@@ -19,6 +21,8 @@ package enum CentredBlocks {
 
     /// target[r·width + c] = source[r·columns + firstColumn + c] − centre[firstColumn + c] for all
     /// `rows` rows and c < width: a vertical strip of the matrix, row-major `rows`×`width`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inline(__always)
     static func copyColumns<Scalar: BinaryFloatingPoint>(
         _ source: UnsafeBufferPointer<Scalar>, rows: Int, columns: Int, firstColumn: Int, width: Int,

@@ -13,6 +13,8 @@ enum CentredGram {
 
     /// The upper triangle (row-major N×N) of G = Xc·Xcᵀ, accumulated strip by strip with `dsyrk`
     /// (β = 1) from centred copies of `blockColumns` columns at a time, in `Double`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func gramUpper<Scalar: BinaryFloatingPoint>(
         _ data: UnsafeBufferPointer<Scalar>, rows n: Int, columns d: Int,
         mean: [Double], blockColumns: Int
@@ -49,6 +51,8 @@ enum CentredGram {
     /// eigenvalue is at most `zeroThreshold` carry no variance and Xcᵀ·u is round-off noise: they
     /// are replaced by a deterministic orthonormal completion (`completeOrthonormally`), so the
     /// result is always an orthonormal set, as the covariance route's eigenvectors are.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func axes<Scalar: BinaryFloatingPoint>(
         _ data: UnsafeBufferPointer<Scalar>, rows n: Int, columns d: Int, mean: [Double],
         leading: [Double], values: [Double], zeroThreshold: Double, blockColumns: Int

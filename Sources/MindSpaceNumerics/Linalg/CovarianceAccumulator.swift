@@ -66,6 +66,8 @@ public struct CovarianceAccumulator: Sendable {
     }
 
     /// Adds `count` row-major rows of length `dimension` starting at `rows.baseAddress`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     mutating func addRows<Scalar: BinaryFloatingPoint>(_ rows: UnsafeBufferPointer<Scalar>, count rowCount: Int) {
         guard rowCount > 0 else { return }
         precondition(rows.count >= rowCount * dimension)
@@ -98,6 +100,8 @@ public struct CovarianceAccumulator: Sendable {
     }
 
     /// target[r, j] = source[r, j] − shift[j] (widened to Double); columnSums[j] += Σ_r target[r, j].
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inline(__always)
     static func copyShifted<Scalar: BinaryFloatingPoint>(
         _ source: UnsafeBufferPointer<Scalar>, rows: Int, columns: Int,

@@ -17,13 +17,15 @@ import MindSpaceCore
 /// forms no fused multiply-adds), so results are identical on every platform. Edge cases:
 /// x ≤ 0, subnormal, infinite or NaN x, and results outside the normal range fall back to the
 /// C library's `pow`.
-package enum FastPower {
-    static let log2OfE = 1.4426950408889634
-    static let lnOf2 = 0.6931471805599453
+///
+/// Public and `@inlinable` so that the layout loop in MindSpaceProjection inlines it.
+public enum FastPower {
+    @usableFromInline static let log2OfE = 1.4426950408889634
+    @usableFromInline static let lnOf2 = 0.6931471805599453
 
     /// xʸ (see the type's documentation).
-    @inline(__always)
-    package static func pow(_ x: Double, _ y: Double) -> Double {
+    @inlinable @inline(__always)
+    public static func pow(_ x: Double, _ y: Double) -> Double {
         guard x >= Double.leastNormalMagnitude, x < Double.infinity else { return fallback(x, y) }
         let exponent = y * log2(x)
         guard exponent > -1020, exponent < 1020 else { return fallback(x, y) }
@@ -31,7 +33,7 @@ package enum FastPower {
     }
 
     /// log2 x for normal, finite x > 0 (see the type's documentation).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func log2(_ x: Double) -> Double {
         // Subtracting the bits of √½ makes the exponent field count from [√½, √2).
         let shifted = x.bitPattern &- 0x3FE6_A09E_667F_3BCD
@@ -44,7 +46,7 @@ package enum FastPower {
     }
 
     /// 2ᵗ for |t| < 1020 (see the type's documentation).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func exp2(_ t: Double) -> Double {
         let shifter = 6_755_399_441_055_744.0  // 1.5·2⁵²: t + shifter rounds t to an integer
         let n = (t + shifter) - shifter
@@ -55,8 +57,8 @@ package enum FastPower {
         return p * Double(bitPattern: UInt64(Int(n) + 1023) << 52)
     }
 
-    @inline(never)
-    private static func fallback(_ x: Double, _ y: Double) -> Double {
+    @usableFromInline @inline(never)
+    static func fallback(_ x: Double, _ y: Double) -> Double {
         libraryPower(x, y)
     }
 }

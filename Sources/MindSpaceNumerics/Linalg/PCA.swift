@@ -71,6 +71,8 @@ public struct PCA: Sendable {
         try data.storage.withUnsafeBufferPointer { try fitRows($0, rows: data.rows, columns: data.columns) }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     package func fitRows<Scalar: BinaryFloatingPoint>(
         _ data: UnsafeBufferPointer<Scalar>, rows n: Int, columns d: Int
     ) throws -> PCAResult {
@@ -148,6 +150,8 @@ public struct PCA: Sendable {
     /// Column means in `Double` (blocks of 256 rows summed separately, then added: error grows
     /// with log-ish depth rather than N). Any NaN/±Inf makes its column's sum non-finite; only
     /// then is the data scanned for the first such value, so valid data costs one pass.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     package static func columnMeans<Scalar: BinaryFloatingPoint>(
         _ data: UnsafeBufferPointer<Scalar>, rows n: Int, columns d: Int
     ) throws -> [Double] {
@@ -176,6 +180,8 @@ public struct PCA: Sendable {
     /// of the one-pass covariance. It is within about σ/√m of the true mean, so the shifted-data
     /// correction n·δδᵀ is a fraction ~1/m of the scatter and costs no accuracy; the row choice
     /// is fixed, so results are deterministic.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func sampledMean<Scalar: BinaryFloatingPoint>(
         _ data: UnsafeBufferPointer<Scalar>, rows n: Int, columns d: Int
     ) -> [Double] {
@@ -190,6 +196,8 @@ public struct PCA: Sendable {
 
     /// The error for data whose sums are not finite: the first NaN/±Inf with its row and column
     /// (counting from 0), or, if every value is finite, an overflow of the sums.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func nonFiniteError<Scalar: BinaryFloatingPoint>(
         _ data: UnsafeBufferPointer<Scalar>, rows n: Int, columns d: Int
     ) -> MindSpaceError {

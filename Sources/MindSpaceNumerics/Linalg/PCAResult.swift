@@ -72,6 +72,8 @@ public struct PCAResult: Sendable, Equatable {
     /// scikit-learn's name for `scores(of:)` (single precision input).
     public func transform(_ data: Matrix<Float>) throws -> Matrix<Double> { try scores(of: data) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     package func projectRows<Scalar: BinaryFloatingPoint>(
         _ data: UnsafeBufferPointer<Scalar>, rows n: Int, columns: Int
     ) throws -> Matrix<Double> {

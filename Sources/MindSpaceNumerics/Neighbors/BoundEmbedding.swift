@@ -108,6 +108,8 @@ struct BoundEmbedding {
     /// leading axes of the `PCA` of a fixed sample, orthonormalised again by two rounds of
     /// Gram–Schmidt (`LanczosEigensolver.subtractProjections`), an axis that is then no longer
     /// independent of the earlier ones being left out.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func principalDirections<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) throws -> [Double] {
         let n = points.rows, d = points.columns, m = min(n, sampleLimit)
         var sample = [Scalar]()
@@ -207,6 +209,8 @@ struct BoundEmbedding {
     /// rows[i] ← Pᵀ(xᵢ − m) rounded to float (the last coordinate is left for ρ), residuals[i] ←
     /// ρ(xᵢ) and centredNorms[i] ← ‖xᵢ − m‖², all computed in Double: rows in 16 fixed ranges on all
     /// cores, each range in blocks of up to 64 rows (one `dgemm` each).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func project<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, mean: [Double], basis: [Double],
                                                        into rows: OwnedBuffer<Float>, residuals: OwnedBuffer<Double>,
                                                        centredNorms: OwnedBuffer<Double>) {

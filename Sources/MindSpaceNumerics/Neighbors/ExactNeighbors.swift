@@ -113,6 +113,8 @@ public enum ExactNeighbors {
     ///     across block sizes except possibly for neighbours tied within GEMM round-off.
     /// - Throws: `MindSpaceError` (`.usage` for k < 1; `.malformedData` when N ≤ k, D = 0, a
     ///   value is NaN or ±Inf, or N does not fit 32-bit indices).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func search<Scalar: NeighborScalar>(
         _ points: Matrix<Scalar>, k: Int, threads: Int? = nil, blockSize: Int? = nil
     ) throws -> NeighborTable<Scalar> {
@@ -187,6 +189,8 @@ public enum ExactNeighbors {
 
     // MARK: - Validation and per-row preparation
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func validate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, k: Int) throws {
         guard k >= 1 else {
             throw MindSpaceError(.usage, "the number of neighbours k must be at least 1, got \(k)")
@@ -211,6 +215,8 @@ public enum ExactNeighbors {
     /// (so identical rows get identical norms), accumulated in Double; rows in 16 fixed ranges
     /// on all cores (each row's sum is the same whoever computes it). A zero centre stands
     /// for "not centred" (x − 0 is x exactly).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func rowSquaredNorms<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                                  centre: [Scalar]) -> [Scalar] {
         let d = points.columns, n = points.rows
@@ -253,6 +259,8 @@ public enum ExactNeighbors {
         let k: Int
         let blockRows: Int
 
+        @_specialize(where Scalar == Float)
+        @_specialize(where Scalar == Double)
         func rowRange(ofBlock block: Int) -> Range<Int> {
             (block * blockRows)..<min(pointCount, (block + 1) * blockRows)
         }
@@ -266,6 +274,8 @@ public enum ExactNeighbors {
         let products: OwnedBuffer<Scalar>
         let columnWorst: OwnedBuffer<Scalar>
 
+        @_specialize(where Scalar == Float)
+        @_specialize(where Scalar == Double)
         init(blockRows: Int, columns: Int, copiesRows: Bool) {
             first = copiesRows ? OwnedBuffer(repeating: 0, count: blockRows * columns) : nil
             second = copiesRows ? OwnedBuffer(repeating: 0, count: blockRows * columns) : nil
@@ -276,6 +286,8 @@ public enum ExactNeighbors {
 
     /// Runs the rounds one after another; the pairs of a round are spread over the workers
     /// (worker w takes pairs w, w + W, …), each with its own workspace.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func runSchedule<Scalar: NeighborScalar>(_ schedule: BlockPairSchedule, _ context: ScanContext<Scalar>,
                                                             workspaces: [BlockWorkspace<Scalar>]) {
         for round in schedule.rounds {
@@ -290,6 +302,8 @@ public enum ExactNeighbors {
     }
 
     /// The rows of `range`, centred into `buffer` when there is one, else read in place.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func blockRows<Scalar: NeighborScalar>(_ range: Range<Int>, _ context: ScanContext<Scalar>,
                                                           buffer: UnsafeMutablePointer<Scalar>?) -> UnsafePointer<Scalar> {
         let d = context.columns
@@ -302,6 +316,8 @@ public enum ExactNeighbors {
         return UnsafePointer(buffer)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func processBlockPair<Scalar: NeighborScalar>(
         _ pair: (first: Int, second: Int), _ context: ScanContext<Scalar>, _ workspace: BlockWorkspace<Scalar>
     ) {
@@ -322,6 +338,8 @@ public enum ExactNeighbors {
     /// pair (i, j) to i's list and to j's list. On a diagonal block (I = J) only j > i is
     /// visited. `columnWorst[c]` mirrors the k-th distance of column c's list, so the common
     /// case, a candidate worse than both lists, costs two comparisons.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func scanBlock<Scalar: NeighborScalar>(
         _ products: UnsafeMutablePointer<Scalar>, rowsI: Range<Int>, rowsJ: Range<Int>,
         columnWorst: UnsafeMutablePointer<Scalar>, _ context: ScanContext<Scalar>
@@ -366,6 +384,8 @@ public enum ExactNeighbors {
     /// Replaces each chosen neighbour's GEMM distance by the directly computed √Σ(xᵢ − yᵢ)²
     /// (`NeighborScalar.directSquaredDistances`),
     /// re-sorts each row by (distance, index), rows split across threads (each owns its rows).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func refineAndSort<Scalar: NeighborScalar>(_ context: ScanContext<Scalar>, workerCount: Int) {
         let n = context.pointCount, chunk = 256
         let chunkCount = (n + chunk - 1) / chunk
@@ -378,6 +398,8 @@ public enum ExactNeighbors {
         ParallelLoop.forEach(active, refineWorker)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func refineRows<Scalar: NeighborScalar>(_ range: Range<Int>, _ context: ScanContext<Scalar>) {
         let k = context.k, d = context.columns
         let rows = context.rows, distances = context.distances, indices = context.indices

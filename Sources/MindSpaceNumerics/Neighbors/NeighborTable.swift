@@ -14,6 +14,8 @@ public struct NeighborTable<Scalar: BinaryFloatingPoint & Sendable>: Sendable, E
     public internal(set) var distances: [Scalar]
 
     /// A table over existing row-major N×k arrays (already sorted as described above).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(pointCount: Int, k: Int, indices: [Int32], distances: [Scalar]) {
         precondition(pointCount >= 0 && k >= 0 && indices.count == pointCount * k
                      && distances.count == pointCount * k, "neighbour table shape mismatch")
@@ -24,17 +26,23 @@ public struct NeighborTable<Scalar: BinaryFloatingPoint & Sendable>: Sendable, E
     }
 
     /// The index of point `point`'s neighbour of rank `rank` (0 = nearest).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inlinable public func neighbor(_ point: Int, rank: Int) -> Int {
         Int(indices[point * k + rank])
     }
 
     /// The distance from point `point` to its neighbour of rank `rank` (0 = nearest).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inlinable public func distance(_ point: Int, rank: Int) -> Scalar {
         distances[point * k + rank]
     }
 
     /// The same neighbours truncated to the first `count` ranks (`count ≤ k`): estimators that
     /// need fewer neighbours than were searched share one search.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func truncated(to count: Int) -> NeighborTable {
         precondition(count >= 0 && count <= k, "cannot truncate \(k) neighbours to \(count)")
         if count == k { return self }

@@ -119,6 +119,8 @@ enum ProjectionBoundSearch {
         let thresholds: OwnedBuffer<Float>
         let resolved: OwnedBuffer<Bool>
 
+        @_specialize(where Scalar == Float)
+        @_specialize(where Scalar == Double)
         init(points: UnsafePointer<Scalar>, columns: Int, embedding: BoundEmbedding, k: Int, keep: Int,
              distances: UnsafeMutablePointer<Scalar>, indices: UnsafeMutablePointer<Int32>) {
             let n = embedding.pointCount
@@ -137,6 +139,8 @@ enum ProjectionBoundSearch {
         /// Step 1 for the points at `positions` (tile order), in groups of up to 8 consecutive
         /// entries (one kernel call each, starting at the group's own tile), the groups in 16
         /// fixed ranges on all cores; returns how many resolved.
+        @_specialize(where Scalar == Float)
+        @_specialize(where Scalar == Double)
         func firstScan(positions: [Int]) -> Int {
             let keep = self.keep, capacity = 2 * keep + NeighborKernels.boundWidth
             let groupCount = (positions.count + 7) / 8
@@ -178,6 +182,8 @@ enum ProjectionBoundSearch {
         /// (and the lists unusable) when the pairs collected exceed `pairBudget`. Rows are skipped
         /// once the running total passes the budget; as the total only grows, whether it ends above
         /// the budget does not depend on the order the rows ran in.
+        @_specialize(where Scalar == Float)
+        @_specialize(where Scalar == Double)
         func collectUnresolved(pairBudget: Int) -> Bool {
             let open = (0..<embedding.pointCount).filter { !resolved[Int(embedding.order[$0])] }
             let groupCount = (open.count + 7) / 8

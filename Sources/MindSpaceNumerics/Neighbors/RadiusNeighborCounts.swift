@@ -23,6 +23,8 @@ public enum RadiusNeighborCounts {
 
     /// `counts[t][i]` = #{j ≠ i : ‖xᵢ − xⱼ‖ < radii[t]} for the rows xᵢ of `points` (all finite;
     /// the caller checks). Radii must be finite and non-negative.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func count<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, radii: [Double],
                                                      threads: Int? = nil) -> [[Int]] {
         precondition(radii.allSatisfy { $0 >= 0 && $0.isFinite }, "radii must be finite and non-negative")
@@ -81,6 +83,8 @@ public enum RadiusNeighborCounts {
     }
 
     /// Rows minus the column mean (mean accumulated in Double) and their squared norms.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func centredRowsAndNorms<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) -> ([Scalar], [Scalar]) {
         let n = points.rows, d = points.columns
         var sums = [Double](repeating: 0, count: d)
@@ -102,6 +106,8 @@ public enum RadiusNeighborCounts {
 
     /// Decides every pair of one block product (j > i on a diagonal block) against every
     /// radius, adding 1 to both points' counts for each radius the pair is within.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func countBlock<Scalar: NeighborScalar>(
         _ products: UnsafeMutablePointer<Scalar>, rowsI: Range<Int>, rowsJ: Range<Int>, norms: UnsafeBufferPointer<Scalar>,
         original: UnsafePointer<Scalar>, columns d: Int, radii: [Double], squaredRadii: [Double], largest: Double,
@@ -141,6 +147,8 @@ public enum RadiusNeighborCounts {
     }
 
     /// √Σ(xᵢ − yᵢ)², accumulated in Double in index order.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inline(__always)
     private static func directDistance<Scalar: BinaryFloatingPoint>(_ x: UnsafePointer<Scalar>, _ y: UnsafePointer<Scalar>,
                                                                      count: Int) -> Double {

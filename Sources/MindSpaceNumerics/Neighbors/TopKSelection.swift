@@ -11,6 +11,8 @@
 /// constant per accepted candidate is larger and whose output needs sorting anyway.
 enum TopKSelection {
     /// Whether (distance, index) comes strictly before (otherDistance, otherIndex).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inline(__always)
     static func precedes<Scalar: BinaryFloatingPoint>(_ distance: Scalar, _ index: Int32,
                                                       _ otherDistance: Scalar, _ otherIndex: Int32) -> Bool {
@@ -20,6 +22,8 @@ enum TopKSelection {
     /// Offers a candidate to one sorted list of `k` slots (`distances`, `indices` point at the
     /// list's first slot). Returns the list's new worst distance (slot k − 1), so callers can
     /// keep it in a register for the next comparison.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     @inline(__always)
     @discardableResult
     static func offer<Scalar: BinaryFloatingPoint>(_ distance: Scalar, _ index: Int32,
@@ -40,6 +44,8 @@ enum TopKSelection {
 
     /// Sorts one list of `k` slots ascending by (distance, index): insertion sort, as the list
     /// is short and, after refinement of distances, nearly sorted already.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func sortList<Scalar: BinaryFloatingPoint>(distances: UnsafeMutablePointer<Scalar>,
                                                       indices: UnsafeMutablePointer<Int32>, k: Int) {
         guard k > 1 else { return }

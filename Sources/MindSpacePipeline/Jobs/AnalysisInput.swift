@@ -61,6 +61,8 @@ public struct AnalysisInput: Sendable {
     }
 
     /// N × D values as `Scalar`, refusing non-finite values as `points` does.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func matrix<Scalar: BinaryFloatingPoint & Sendable>(
         as type: Scalar.Type, requireFinite: Bool = true, purpose: String? = nil
     ) throws -> Matrix<Scalar> {

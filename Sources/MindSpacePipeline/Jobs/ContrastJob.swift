@@ -126,6 +126,8 @@ public struct ContrastJob: Sendable {
         var projection: Projection2D
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func analyse<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                  estimator: any DimensionEstimator) throws -> (manifold: View, sphere: View) {
         guard points.rows >= 3, points.columns >= 2 else {
@@ -137,6 +139,8 @@ public struct ContrastJob: Sendable {
         return (try view(points, estimator: estimator), try view(null, estimator: estimator))
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func view<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, estimator: any DimensionEstimator) throws -> View {
         var estimation = options
         if estimation.intervalMethod != .bootstrap { estimation.intervalMethod = .auto }

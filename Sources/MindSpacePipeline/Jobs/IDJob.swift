@@ -126,6 +126,8 @@ public struct IDJob: Sendable {
     }
 
     /// Runs every estimator on `points`; neighbour-based ones share one search with the largest k.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                   with estimators: [any DimensionEstimator]) throws -> Outcome {
         var outcome = Outcome(n: points.rows, d: points.columns)
@@ -187,6 +189,8 @@ public struct IDJob: Sendable {
     }
 
     /// Throws the one-line reason an estimator cannot use `context`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func requireNeighbors<Scalar: NeighborScalar>(_ count: Int, in context: NeighborContext<Scalar>) throws {
         guard context.table.k >= count else {
             throw MindSpaceError(.malformedData,

@@ -144,6 +144,8 @@ public struct ProjectJob: Sendable {
         return report
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func project<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) throws -> Projection2D {
         do {
             return try settings.project(points, method: method, seed: seed)
