@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/release/mindspace
 OUT ?= output
 
-.PHONY: deps build release demo gallery test check-architecture bench verify-checkpoint clean
+.PHONY: deps build release demo gallery test golden check-architecture bench verify-checkpoint clean
 
 deps:
 	@./scripts/ensure-system-packages.sh
@@ -23,6 +23,10 @@ demo: release
 
 test: deps check-architecture
 	$(SWIFT) test
+
+# Rewrite the golden help texts and JSON key sets (Tests/EndToEndTests/Golden); review git diff.
+golden: deps
+	MINDSPACE_UPDATE_GOLDEN=1 $(SWIFT) test --filter GoldenContractTests
 
 # The layering rules (docs/architecture.md): every import declared by its target, each C target
 # imported by one Swift module, no Swift file over 500 lines.

@@ -95,7 +95,7 @@ let package = Package(
                 path: "Tests/MindSpaceTestSupport", resources: [.copy("Fixtures")],
                 swiftSettings: swiftSettings),
         .testTarget(name: "EndToEndTests", dependencies: ["MindSpaceCore", "MindSpaceIO", "MindSpaceSynthetic", "MindSpaceDimension", "MindSpaceProjection", "MindSpaceRender", "MindSpaceCheckpoints", "MindSpaceTestSupport", "mindspace"],
-                    swiftSettings: swiftSettings),
+                    exclude: ["Golden"], swiftSettings: swiftSettings),
         .testTarget(name: "MindSpaceCheckpointsTests", dependencies: ["MindSpaceCore", "MindSpaceIO", "MindSpaceCheckpoints", "MindSpaceTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MindSpaceCoreTests", dependencies: ["MindSpaceCore", "MindSpaceTestSupport"],

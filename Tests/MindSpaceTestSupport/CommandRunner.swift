@@ -30,12 +30,23 @@ package struct CommandRunner {
             .appendingPathComponent("mindspace")
     }
 
-    /// Runs `mindspace arguments…` in `directory` and waits for it.
-    package static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
+    /// The terminal width every run is given (`COLUMNS`). ArgumentParser wraps help and usage
+    /// text to `COLUMNS` when set, else to the width of a terminal on stdout (none under the
+    /// runner's pipe), else 80; an exported `COLUMNS` in the test's own environment would
+    /// otherwise change the help text.
+    package static let terminalColumns = 80
+
+    /// Runs `mindspace arguments…` in `directory` and waits for it. The child inherits the test
+    /// process's environment with `COLUMNS` set to `terminalColumns`, then `environment` on top.
+    package static func run(_ arguments: [String], in directory: URL? = nil,
+                            environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["COLUMNS": String(terminalColumns)]) { _, fixed in fixed }
+            .merging(environment) { _, given in given }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
