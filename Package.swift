@@ -4,15 +4,9 @@ import PackageDescription
 // MindSpace: intrinsic dimension, PCA and pictures of "mind space" (weights and embeddings).
 //
 // One library target per layer; a module imports only the targets it declares, so an arrow that
-// points up does not compile (docs/architecture.md draws the graph; scripts/check-imports.py
-// checks every `import` against this file in `make test`). Each C target is imported by exactly
-// one Swift module.
-//
-//   mindspace (CLI)
-//     └─ MindSpacePipeline ─┬─ MindSpaceCheckpoints ─┐
-//                           ├─ MindSpaceDimension ─ MindSpaceSynthetic ─┤
-//                           ├─ MindSpaceProjection ──────────────────────┼─ MindSpaceNumerics ─┐
-//                           └─ MindSpaceRender ─ MindSpaceIO ────────────┴──────────────────────┴─ MindSpaceCore
+// points up does not compile. docs/architecture.md draws the graph and says what each module
+// owns; scripts/check-architecture.swift checks every `import` against this file in `make test`.
+// Each C target is imported by exactly one Swift module.
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 
 let package = Package(

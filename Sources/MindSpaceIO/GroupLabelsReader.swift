@@ -135,8 +135,8 @@ public enum GroupLabelsReader {
     }
 
     /// Decodes each distinct label's bytes once. With few distinct labels (the usual case: a
-    /// handful of groups over many points) a byte comparison against each known label is several
-    /// times faster than hashing every line; past `linearLimit` labels a hash table takes over.
+    /// handful of groups over many points) each line's bytes are compared with each known label;
+    /// past `linearLimit` labels a hash table takes over (why: docs/design-notes.md).
     private struct LabelInterner {
         private static let linearLimit = 8
         private var few: [(bytes: [UInt8], label: String)] = []

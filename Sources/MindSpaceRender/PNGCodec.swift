@@ -56,8 +56,8 @@ public struct DecodedPNG: Sendable {
 ///
 /// Compression settings are fixed: `PNG_IMAGE_FLAG_FAST`, which in libpng 1.6 means no row
 /// filters and zlib level 3. For plots (large flat areas) this is both faster and smaller than
-/// libpng's default adaptive filtering at level 6: a 1600 × 1200 scatter plot encodes in
-/// ≈ 0.04 s instead of ≈ 0.25 s and comes out about half the size. No timestamps are written,
+/// libpng's default adaptive filtering at level 6 (measurement in docs/design-notes.md). No
+/// timestamps are written,
 /// so the same pixels and text give byte-identical files with the same libpng and zlib builds.
 public enum PNGCodec {
     /// Encodes `image` (8-bit sRGB; libpng adds an `sRGB` chunk) with an optional `pHYs` chunk

@@ -6,8 +6,8 @@ import MindSpaceCore
 /// **Two paths, one answer.** For wide points (D ≥ 64, k ≤ 64, N ≥ 32·(8k + 16)) the search first
 /// tries `ProjectionBoundSearch`: a 16-float image of every point whose distances bound the true
 /// ones from below rules out almost every pair on data near a low-dimensional manifold, so only
-/// a few dozen full distances per point are computed (about 4× faster than FAISS's exact search
-/// on the 20000 × 384 benchmark). It measures on a pilot whether the bound pays and declines
+/// a few dozen full distances per point are computed (timings: docs/design-notes.md and
+/// BENCHMARKS.md). It measures on a pilot whether the bound pays and declines
 /// when it does not (data that fills its space); the block products below then run. Both return
 /// the exact k nearest; they can differ only between neighbours whose distances agree within
 /// float rounding (the bound path ranks by the direct distance, the products by the GEMM
@@ -78,11 +78,10 @@ public enum ExactNeighbors {
     /// centring) and a blockSize² product, `scalarBytes` each — is at
     /// most `max(scratchFloor, input bytes / 16)`. Up to 16 threads the scratch therefore stays
     /// within one more input's worth of memory, so the search needs at most twice the input plus
-    /// the N·k lists (20000 × 384 float32: 1024 → 384 rows, 7.3 → 1.8 MB per thread, ≈ 8 % more
-    /// time on 2 cores, from the smaller products and more copies). Points that need no copies
-    /// keep the same size: larger blocks measured no faster (the product then spills the
-    /// second-level cache) and cost memory. Depends on N, D and the scalar type only, never on
-    /// the data or the thread count.
+    /// the N·k lists. Points that need no copies keep the N-only size (larger blocks spill the
+    /// second-level cache and cost memory; the measurements behind both choices are in
+    /// docs/design-notes.md). Depends on N, D and the scalar type only, never on the data or the
+    /// thread count.
     public static func defaultBlockSize(pointCount: Int, columns: Int, scalarBytes: Int) -> Int {
         let inputBytes = pointCount * columns * scalarBytes
         let limit = max(scratchFloor, inputBytes / 16)
