@@ -51,9 +51,11 @@ package struct CommandRunner {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read both pipes before waiting so a large output cannot block the child.
+        // Drain stderr on another thread while this one drains stdout, then wait: a child that
+        // fills one pipe's buffer (64 KiB) while the other is being read can never block.
+        let errReader = PipeDrain(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = errReader.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
@@ -72,5 +74,24 @@ package struct CommandRunner {
     package static var packageRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
+    }
+}
+
+/// Reads a pipe to its end on a background thread; `wait()` returns the bytes.
+private final class PipeDrain: @unchecked Sendable {
+    private let finished = DispatchSemaphore(value: 0)
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            finished.signal()
+        }
+    }
+
+    /// Blocks until the pipe is closed; the bytes read.
+    func wait() -> Data {
+        finished.wait()
+        return data
     }
 }
