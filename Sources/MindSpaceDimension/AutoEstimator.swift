@@ -193,12 +193,11 @@ public struct AutoEstimator: DimensionEstimator {
         // for the reference's noise.
         let widening = (1 + Double(split.count) / Double(replicates)).squareRoot()
         var rawLow: [Double] = [], rawHigh: [Double] = []
+        let bootstrap = BootstrapInterval(options)
         for (row, j) in scales.enumerated() {
-            var generator = SeededGenerator(seed: options.seed)
             let values = pooled[row]
             let bounds = values.withUnsafeBufferPointer { items in
-                Bootstrap.percentileInterval(itemCount: used, resamples: options.bootstrapResamples,
-                                             level: options.confidenceLevel, generator: &generator) { counts in
+                bootstrap.percentileBounds(itemCount: used) { counts in
                     var sum = 0.0
                     for index in 0..<used { sum += Double(counts[index]) * items[index] }
                     return RankRatioStatistic.rawDimension(meanLogRatio: sum / Double(used), scale: j)
@@ -245,7 +244,7 @@ public struct AutoEstimator: DimensionEstimator {
             calibrationSamples += other.samplesDrawn
         }
         let dimension = curve[chosen].estimate.dimension
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
+        let interval = options.confidenceInterval(estimator: name) { _ in
             ConfidenceInterval(
                 low: perGeometry.map(\.low).min() ?? dimension, high: perGeometry.map(\.high).max() ?? dimension,
                 level: options.confidenceLevel, method: .bootstrap,

@@ -161,20 +161,15 @@ public struct DANCoEstimator: DimensionEstimator {
         if integer == bound {
             notes.append("the KL divergence is smallest at the largest candidate dimension \(bound); the dimension may be higher")
         }
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
-            var generator = SeededGenerator(seed: options.seed)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: points.rows, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { counts in
-                    let resampled = perPoint.statistics(k: k, bound: Double(bound), counts: counts)
-                    return (try? select(resampled, calibration: calibration, columns: columns).estimate) ?? .nan
-                }
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+        let interval = options.percentileBootstrapInterval(
+            estimator: name, around: dimension, itemCount: points.rows,
+            description: "percentile bootstrap over points with the calibration fixed",
+            diagnostics: &diagnostics) { counts in
+                let resampled = perPoint.statistics(k: k, bound: Double(bound), counts: counts)
+                return (try? select(resampled, calibration: calibration, columns: columns).estimate) ?? .nan
+            }
+        if interval.method == .bootstrap {
             notes[0] += "; the interval leaves out the calibration's own noise"
-            return ConfidenceInterval(
-                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points with the calibration fixed, \(options.bootstrapResamples) resamples, seed \(options.seed)")
         }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
