@@ -47,19 +47,8 @@ import MindSpaceSynthetic
 /// step 4 chooses the scale by comparing the calibrated intervals, so the estimate is the same
 /// whatever the interval method; only step 5 (the cube and sphere calibrations) is skipped.
 ///
-/// **Why these choices** (measured during development on seeds 1–5 of the 24 benchmark manifolds
-/// at n = 2500 and on noisy cubes, balls, spheres and Gaussians; seed 0 is held out for the
-/// README's benchmark; `scripts/evaluate_auto.py` reproduces the benchmark figures). Mean
-/// relative error over the 24 manifolds, seeds 1–5: `auto` 0.062, TwoNN 0.119, GRIDE 0.118,
-/// Levina–Bickel MLE (k = 20) 0.190. In prototypes on the same kind of data: the ball as the
-/// reference beat the cube (0.069), the sphere (0.067) and the Gaussian (0.074), as it sits
-/// between boundary-heavy and boundary-free data; calibrated Levina–Bickel with k = 5, 10, 20
-/// did worse than calibrated TwoNN (0.067, 0.082, 0.116), and so did averaging calibrated TwoNN
-/// with them or taking a median of several (0.064–0.073): they share TwoNN's biases with more of
-/// them (they look farther). A fixed larger scale has less variance but more curvature and
-/// density bias after calibration (scale 2: 0.069, 4: 0.086, 16: 0.163), hence "smallest scale
-/// unless it is significantly inflated". Plateau tests using the geometry-joined intervals, or a
-/// fixed 5 % tolerance, either missed noise or cost accuracy on clean data (0.064).
+/// **Why these choices.** How the reference, the statistic, the scale rule and the default
+/// settings were chosen, and the run times observed: docs/estimators/auto-calibration.md.
 ///
 /// **Known limits.** The calibration assumes the data are locally like a uniform sample: strongly
 /// non-uniform densities (heavy tails, singular densities) read low, and curvature at the
@@ -68,19 +57,9 @@ import MindSpaceSynthetic
 /// reported as that cap with a note. Results depend on the seed only through the subsample split
 /// (N′ ≥ 5000), the bootstrap and the reference samples.
 ///
-/// **Settings, in general terms.** n = 2500: the statistic's relative standard error is then
-/// ≈ 1/√n = 2 %, below the ≈ 5 % geometry spread, while one reference search stays cheap
-/// (O(n²·m)). At most 8 subsamples: with 2 reference samples per candidate the calibration
-/// noise (variance ∝ count/replicates) already dominates beyond that. Scales up to 16 (32
-/// neighbours) and 2j ≤ n/32: neighbourhoods stay local (≤ 3 % of the sample) and the top-k
-/// search cheap; the noise these scales cannot resolve is flagged rather than guessed.
-///
 /// **Cost.** Neighbour searches of the data subsamples (O(N′·n·D) in total, at most 8·n rows)
 /// plus, per visited candidate m and replicate, one search of n reference points (O(n²·m));
-/// only the few candidates around the answer are visited for each of the three geometries. On
-/// the 2-core development machine (shared, so wall times vary): N = 2500 ≈ 1 s of CPU;
-/// 20000 × 384 ≈ 1.6 s; 20000 × 1000 ≈ 3 s; the worst case, isotropic noise filling
-/// 384 dimensions (candidates up to ~340 visited), ≈ 4 s.
+/// only the few candidates around the answer are visited for each of the three geometries.
 public struct AutoEstimator: DimensionEstimator {
     /// Target points per subsample (and per reference sample), default 2500.
     public let sampleSize: Int

@@ -50,9 +50,8 @@ import MindSpaceNumerics
 ///
 /// **Cost.** The data's (k+1)-NN search and O(N·k²·D) for the angles, then for each of the D
 /// calibration sets a k-NN search in d dimensions (O(N²·d)) and O(N·k²·d): in total about
-/// N²·D²/4 multiply-adds for the searches. Cheap for D ≲ 50 (N = 2500, D = 10: well under a
-/// second on one core); for hundreds of columns, reduce D with `maximumDimension` or with PCA
-/// first (scikit-dimension took 147 s on its 24-manifold benchmark).
+/// N²·D²/4 multiply-adds for the searches. Cheap for D ≲ 50; for hundreds of columns, reduce D
+/// with `maximumDimension` or with PCA first. Timings observed: docs/estimators/danco-cost.md.
 public struct DANCoEstimator: DimensionEstimator {
     /// Neighbours per point (k ≥ 2; default 10).
     public let k: Int
