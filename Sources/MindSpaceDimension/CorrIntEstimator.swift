@@ -77,24 +77,17 @@ public struct CorrIntEstimator: CoordinateNeighborDimensionEstimator {
             "points_used": .int(n), "r1": .double(r1), "r2": .double(r2),
             "ordered_pairs_within_r1": .int(inner), "ordered_pairs_within_r2": .int(outer),
         ]
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
-            var generator = SeededGenerator(seed: options.seed)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: n, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { weights in
-                    var innerTotal = 0.0, outerTotal = 0.0
-                    for point in 0..<n where weights[point] > 0 {
-                        innerTotal += Double(weights[point] * counts[0][point])
-                        outerTotal += Double(weights[point] * counts[1][point])
-                    }
-                    return log(outerTotal / innerTotal) / logRatio
+        let interval = options.percentileBootstrapInterval(
+            estimator: name, around: dimension, itemCount: n,
+            description: "percentile bootstrap over points of their pair counts (radii fixed)",
+            diagnostics: &diagnostics) { weights in
+                var innerTotal = 0.0, outerTotal = 0.0
+                for point in 0..<n where weights[point] > 0 {
+                    innerTotal += Double(weights[point] * counts[0][point])
+                    outerTotal += Double(weights[point] * counts[1][point])
                 }
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
-            return ConfidenceInterval(
-                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points of their pair counts (radii fixed), \(options.bootstrapResamples) resamples, seed \(options.seed)")
-        }
+                return log(outerTotal / innerTotal) / logRatio
+            }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: [])
     }

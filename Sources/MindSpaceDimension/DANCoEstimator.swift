@@ -50,9 +50,8 @@ import MindSpaceNumerics
 ///
 /// **Cost.** The data's (k+1)-NN search and O(N·k²·D) for the angles, then for each of the D
 /// calibration sets a k-NN search in d dimensions (O(N²·d)) and O(N·k²·d): in total about
-/// N²·D²/4 multiply-adds for the searches. Cheap for D ≲ 50 (N = 2500, D = 10: well under a
-/// second on one core); for hundreds of columns, reduce D with `maximumDimension` or with PCA
-/// first (scikit-dimension took 147 s on its 24-manifold benchmark).
+/// N²·D²/4 multiply-adds for the searches. Cheap for D ≲ 50; for hundreds of columns, reduce D
+/// with `maximumDimension` or with PCA first. Timings observed: docs/estimators/danco-cost.md.
 public struct DANCoEstimator: DimensionEstimator {
     /// Neighbours per point (k ≥ 2; default 10).
     public let k: Int
@@ -165,20 +164,15 @@ public struct DANCoEstimator: DimensionEstimator {
         if integer == bound {
             notes.append("the KL divergence is smallest at the largest candidate dimension \(bound); the dimension may be higher")
         }
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
-            var generator = SeededGenerator(seed: options.seed)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: points.rows, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { counts in
-                    let resampled = perPoint.statistics(k: k, bound: Double(bound), counts: counts)
-                    return (try? select(resampled, calibration: calibration, columns: columns).estimate) ?? .nan
-                }
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
+        let interval = options.percentileBootstrapInterval(
+            estimator: name, around: dimension, itemCount: points.rows,
+            description: "percentile bootstrap over points with the calibration fixed",
+            diagnostics: &diagnostics) { counts in
+                let resampled = perPoint.statistics(k: k, bound: Double(bound), counts: counts)
+                return (try? select(resampled, calibration: calibration, columns: columns).estimate) ?? .nan
+            }
+        if interval.method == .bootstrap {
             notes[0] += "; the interval leaves out the calibration's own noise"
-            return ConfidenceInterval(
-                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points with the calibration fixed, \(options.bootstrapResamples) resamples, seed \(options.seed)")
         }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)

@@ -115,17 +115,10 @@ public struct FisherSEstimator: DimensionEstimator {
             diagnostics["zero_norm_points"] = .int(zeroNorm)
             notes.append("\(zeroNorm) points at the exact mean have no direction after whitening and were left out")
         }
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
-            var generator = SeededGenerator(seed: options.seed)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: n, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { profile($0).dimension }
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
-            return ConfidenceInterval(
-                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points of the per-point inseparability fractions, \(options.bootstrapResamples) resamples, seed \(options.seed)")
-        }
+        let interval = options.percentileBootstrapInterval(
+            estimator: name, around: dimension, itemCount: n,
+            description: "percentile bootstrap over points of the per-point inseparability fractions",
+            diagnostics: &diagnostics) { profile($0).dimension }
         return prepared.annotated(DimensionEstimate(
             estimator: name, dimension: dimension, ci: interval, pointwise: nil,
             parameters: parameters, diagnostics: diagnostics, notes: notes))

@@ -92,35 +92,24 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
         if fit.outliersRemoved > 0 {
             notes.append("\(fit.outliersRemoved) ratios above q50 + 20 (q95 - q50) left out as likely overlapping points (DADApy's cut)")
         }
-        let interval: ConfidenceInterval
-        switch options.intervalPlan(estimator: name, hasAnalytic: true) {
-        case .analytic:
-            interval = ConfidenceInterval(
+        func waldInterval() -> ConfidenceInterval {
+            ConfidenceInterval(
                 low: max(0, fit.dimension - z * fit.standardError), high: fit.dimension + z * fit.standardError,
                 level: options.confidenceLevel, method: .analytic,
                 detail: "Wald: estimate +- z * SE, SE = 1/sqrt(observed Fisher information) over all ratios (DADApy)")
-        case .bootstrap:
-            let values = ratios.values
-            var generator = SeededGenerator(seed: options.seed)
-            var resample: [Double] = []
-            resample.reserveCapacity(values.count)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: values.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { counts -> Double in
-                    resample.removeAll(keepingCapacity: true)
-                    for index in 0..<values.count where counts[index] > 0 {
-                        for _ in 0..<counts[index] { resample.append(values[index]) }
-                    }
-                    return (try? Self.fit(ratios: resample, n1: n1, n2: n2).dimension) ?? .nan
-                }
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
-            interval = ConfidenceInterval(
-                low: bounds?.low ?? fit.dimension, high: bounds?.high ?? fit.dimension, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points (each resample refitted), \(options.bootstrapResamples) resamples, seed \(options.seed)")
-        case .omitted(let reason):
-            interval = .omitted(level: options.confidenceLevel, reason: reason)
         }
+        let values = ratios.values
+        var resample: [Double] = []
+        let interval = options.percentileBootstrapInterval(
+            estimator: name, around: fit.dimension, itemCount: values.count,
+            description: "percentile bootstrap over points (each resample refitted)", diagnostics: &diagnostics,
+            analytic: waldInterval) { counts -> Double in
+                resample.removeAll(keepingCapacity: true)
+                for index in 0..<values.count where counts[index] > 0 {
+                    for _ in 0..<counts[index] { resample.append(values[index]) }
+                }
+                return (try? Self.fit(ratios: resample, n1: n1, n2: n2).dimension) ?? .nan
+            }
         return DimensionEstimate(estimator: name, dimension: fit.dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

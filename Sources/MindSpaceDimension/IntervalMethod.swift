@@ -44,14 +44,16 @@ extension EstimationOptions {
         }
     }
 
-    /// The interval of an estimator whose only interval is the bootstrap: `bootstrap()` under
-    /// `auto` and `bootstrap`, otherwise the omitted interval with its reason (and `bootstrap`
-    /// is not run).
-    func bootstrapOnlyInterval(estimator name: String,
-                               _ bootstrap: () throws -> ConfidenceInterval) rethrows -> ConfidenceInterval {
-        switch intervalPlan(estimator: name, hasAnalytic: false) {
-        case .omitted(let reason): return ConfidenceInterval.omitted(level: confidenceLevel, reason: reason)
-        case .analytic, .bootstrap: return try bootstrap()
+    /// The interval of the estimator named `name` under the requested `IntervalMethod`
+    /// (`intervalPlan`): `analytic()` where the plan is analytic (estimators without an analytic
+    /// interval pass `nil`), `bootstrap` run with these options' `BootstrapInterval` where it is
+    /// the bootstrap, and otherwise the omitted interval with its reason, running neither.
+    func confidenceInterval(estimator name: String, analytic: (() -> ConfidenceInterval)? = nil,
+                            bootstrap: (BootstrapInterval) throws -> ConfidenceInterval) rethrows -> ConfidenceInterval {
+        switch (intervalPlan(estimator: name, hasAnalytic: analytic != nil), analytic) {
+        case (.analytic, let analytic?): return analytic()
+        case (.omitted(let reason), _): return ConfidenceInterval.omitted(level: confidenceLevel, reason: reason)
+        case (.analytic, nil), (.bootstrap, _): return try bootstrap(BootstrapInterval(self))
         }
     }
 }

@@ -142,11 +142,12 @@ public struct KNNEstimator: DimensionEstimator {
         let lengths = contributions.map { $0.map { $0.reduce(0, +) } }
         let fit = Self.fit(lengths: lengths, sizes: sizes, gamma: gamma, maximumDimension: rows.columns)
 
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
+        let interval = options.confidenceInterval(estimator: name) { bootstrap in
+            // The resamples continue the sampling generator (not a fresh one from the seed).
             let bounds = Self.bootstrapInterval(contributions: contributions, sizes: sizes, gamma: gamma,
                                                 maximumDimension: rows.columns, options: options, generator: &generator)
-            return ConfidenceInterval(low: bounds.low, high: bounds.high, level: options.confidenceLevel, method: .bootstrap,
-                                      detail: "two-stage percentile bootstrap (replicates, then points within each) of the integer estimate, order statistics, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+            return ConfidenceInterval(low: bounds.low, high: bounds.high, level: bootstrap.level, method: .bootstrap,
+                                      detail: bootstrap.detail("two-stage percentile bootstrap (replicates, then points within each) of the integer estimate, order statistics"))
         }
         var result = DimensionEstimate(
             estimator: name, dimension: Double(fit.dimension), ci: interval,

@@ -1,5 +1,4 @@
 import MindSpaceCore
-import MindSpaceNumerics
 
 /// How per-point (local) intrinsic-dimension estimates are combined into one global estimate,
 /// as scikit-dimension's `LocalEstimator.fit(comb=)` does (MOM, TLE, MADA).
@@ -44,17 +43,10 @@ enum LocalEstimateSummary {
             diagnostics["undefined_local_estimates"] = .int(undefined)
             notes.append("\(undefined) points left out of the \(pooling.rawValue): their local estimate is undefined (\(undefinedReason))")
         }
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
-            var generator = SeededGenerator(seed: options.seed)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: sorted.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { pooled(sorted, pooling: pooling, counts: $0) }
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
-            return ConfidenceInterval(
-                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points of the \(pooling.rawValue) of local estimates, \(options.bootstrapResamples) resamples, seed \(options.seed)")
-        }
+        let interval = options.percentileBootstrapInterval(
+            estimator: name, around: dimension, itemCount: sorted.count,
+            description: "percentile bootstrap over points of the \(pooling.rawValue) of local estimates",
+            diagnostics: &diagnostics) { pooled(sorted, pooling: pooling, counts: $0) }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: pointwise,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

@@ -1,5 +1,4 @@
 import MindSpaceCore
-import MindSpaceNumerics
 
 /// The mean of per-point (local) estimates with a seeded percentile bootstrap over points,
 /// as scikit-dimension pools local estimators by default (`comb="mean"`).
@@ -25,21 +24,14 @@ enum LocalMeanSummary {
             diagnostics["undefined_local_estimates"] = .int(undefined)
             notes.append("\(undefined) points left out of the mean: their local estimate is undefined (\(undefinedReason))")
         }
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
-            var generator = SeededGenerator(seed: options.seed)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: finite.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { counts in
-                    var total = 0.0
-                    for index in 0..<finite.count where counts[index] > 0 { total += Double(counts[index]) * finite[index] }
-                    return total / Double(finite.count)
-                }
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
-            return ConfidenceInterval(
-                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points of the mean of local estimates, \(options.bootstrapResamples) resamples, seed \(options.seed)")
-        }
+        let interval = options.percentileBootstrapInterval(
+            estimator: name, around: dimension, itemCount: finite.count,
+            description: "percentile bootstrap over points of the mean of local estimates",
+            diagnostics: &diagnostics) { counts in
+                var total = 0.0
+                for index in 0..<finite.count where counts[index] > 0 { total += Double(counts[index]) * finite[index] }
+                return total / Double(finite.count)
+            }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: pointwise,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

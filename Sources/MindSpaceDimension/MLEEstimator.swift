@@ -113,20 +113,10 @@ public struct MLEEstimator: NeighborDimensionEstimator {
             diagnostics["zero_distance_points_dropped"] = .int(dropped)
             notes.append("\(dropped) points with a duplicate (nearest-neighbour distance 0) dropped: their local estimate is undefined")
         }
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
-            // For the median, resample the sorted local values so a resample stays sorted.
-            var generator = SeededGenerator(seed: options.seed)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: logSums.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { counts in
-                    pooled(logSums: logSums, local: localEstimates, sortedLocal: sortedLocal,
-                           numerator: numerator, counts: counts)
-                }
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
-            return ConfidenceInterval(
-                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+        // For the median, resample the sorted local values so a resample stays sorted.
+        let interval = options.percentileBootstrapInterval(estimator: name, around: dimension, itemCount: logSums.count,
+                                                           diagnostics: &diagnostics) { counts in
+            pooled(logSums: logSums, local: localEstimates, sortedLocal: sortedLocal, numerator: numerator, counts: counts)
         }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: pointwise,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)

@@ -110,17 +110,8 @@ public struct MiNDMLEstimator: DimensionEstimator {
         if dimension >= Double(bound) {
             notes.append("the estimate reached the upper bound \(bound); the true maximum of the likelihood may lie above it")
         }
-        let interval = options.bootstrapOnlyInterval(estimator: name) {
-            var generator = SeededGenerator(seed: options.seed)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: logRatios.count, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator) { solve($0) }
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
-            return ConfidenceInterval(
-                low: bounds?.low ?? dimension, high: bounds?.high ?? dimension, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points, \(options.bootstrapResamples) resamples, seed \(options.seed)")
-        }
+        let interval = options.percentileBootstrapInterval(estimator: name, around: dimension, itemCount: logRatios.count,
+                                                           diagnostics: &diagnostics) { solve($0) }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: nil,
                                  parameters: parameters, diagnostics: diagnostics, notes: notes)
     }

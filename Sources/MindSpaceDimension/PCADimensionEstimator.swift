@@ -58,30 +58,22 @@ public struct PCADimensionEstimator: DimensionEstimator {
         let dimension = rule.dimension(eigenvalues: spectrum, sampleCount: n, featureCount: d)
 
         var diagnostics: [String: ParameterValue] = ["points_used": .int(n), "largest_eigenvalue": .double(spectrum[0])]
-        let interval = try options.bootstrapOnlyInterval(estimator: name) {
-            // Replicates drawn exactly as `Bootstrap.percentileInterval` draws its resamples.
-            var generator = SeededGenerator(seed: options.seed)
+        let interval = try options.confidenceInterval(estimator: name) { bootstrap in
             let data = rows.storage.map { Double($0) }
-            var replicates: [Double] = []
-            var counts = [Int](repeating: 0, count: n)
-            for _ in 0..<options.bootstrapResamples {
-                for index in counts.indices { counts[index] = 0 }
-                for _ in 0..<n { counts[generator.nextIndex(below: n)] += 1 }
-                let values = try counts.withUnsafeBufferPointer { try Self.weightedSpectrum(data, rows: n, columns: d, counts: $0) }
-                let replicate = rule.dimension(eigenvalues: values, sampleCount: n, featureCount: d)
-                if replicate.isFinite { replicates.append(replicate) }
+            let replicates = try bootstrap.sortedReplicates(itemCount: n) { counts in
+                let values = try Self.weightedSpectrum(data, rows: n, columns: d, counts: counts)
+                return rule.dimension(eigenvalues: values, sampleCount: n, featureCount: d)
             }
-            replicates.sort()
             var low = dimension, high = dimension
             if !replicates.isEmpty {
                 let median = Bootstrap.interpolatedQuantile(replicates, 0.5)
-                low = dimension - (median - Bootstrap.interpolatedQuantile(replicates, (1 - options.confidenceLevel) / 2))
-                high = dimension + (Bootstrap.interpolatedQuantile(replicates, (1 + options.confidenceLevel) / 2) - median)
+                low = dimension - (median - Bootstrap.interpolatedQuantile(replicates, (1 - bootstrap.level) / 2))
+                high = dimension + (Bootstrap.interpolatedQuantile(replicates, (1 + bootstrap.level) / 2) - median)
             }
             diagnostics["bootstrap_finite_replicates"] = .int(replicates.count)
             return ConfidenceInterval(
-                low: low, high: high, level: options.confidenceLevel, method: .bootstrap,
-                detail: "bootstrap over points (spectrum recomputed per resample), percentile interval re-centred on the estimate, \(options.bootstrapResamples) resamples, seed \(options.seed)")
+                low: low, high: high, level: bootstrap.level, method: .bootstrap,
+                detail: bootstrap.detail("bootstrap over points (spectrum recomputed per resample), percentile interval re-centred on the estimate"))
         }
         let result = DimensionEstimate(
             estimator: name, dimension: dimension, ci: interval, pointwise: nil, parameters: parameters,

@@ -121,44 +121,30 @@ public struct TwoNNEstimator: NeighborDimensionEstimator {
 
         let dimension: Double
         let interval: ConfidenceInterval
-        func bootstrapInterval(around estimate: Double,
-                               _ statistic: (UnsafeBufferPointer<Int>) -> Double) -> ConfidenceInterval {
-            var generator = SeededGenerator(seed: options.seed)
-            let bounds = Bootstrap.percentileInterval(
-                itemCount: n, resamples: options.bootstrapResamples, level: options.confidenceLevel,
-                generator: &generator, statistic: statistic)
-            diagnostics["bootstrap_finite_replicates"] = .int(bounds?.finiteReplicates ?? 0)
-            return ConfidenceInterval(
-                low: bounds?.low ?? estimate, high: bounds?.high ?? estimate, level: options.confidenceLevel,
-                method: .bootstrap,
-                detail: "percentile bootstrap over points, \(options.bootstrapResamples) resamples, seed \(options.seed)")
-        }
         switch fit {
         case .leastSquares:
             let targets = (1...kept).map { -log1p(-Double($0) / Double(n)) }
             let slope = Self.leastSquaresSlope(logRatios, targets: targets, counts: nil)
             dimension = slope
-            interval = options.bootstrapOnlyInterval(estimator: name) {
-                bootstrapInterval(around: slope) { Self.leastSquaresSlope(logRatios, targets: targets, counts: $0) }
+            interval = options.percentileBootstrapInterval(estimator: name, around: slope, itemCount: n,
+                                                           diagnostics: &diagnostics) {
+                Self.leastSquaresSlope(logRatios, targets: targets, counts: $0)
             }
         case .maximumLikelihood:
             let totalTime = Self.censoredTotalTime(logRatios, kept: kept, counts: nil)
             let estimate = Double(kept - 1) / totalTime   // censoredMaximumLikelihood, T reused below
             dimension = estimate
-            switch options.intervalPlan(estimator: name, hasAnalytic: true) {
-            case .analytic:
+            func exactInterval() -> ConfidenceInterval {
                 let tail = (1 - options.confidenceLevel) / 2
-                interval = ConfidenceInterval(
+                return ConfidenceInterval(
                     low: GammaDistribution.quantile(tail, shape: Double(kept)) / totalTime,
                     high: GammaDistribution.quantile(1 - tail, shape: Double(kept)) / totalTime,
                     level: options.confidenceLevel, method: .analytic,
                     detail: "exact: d * T ~ Gamma(\(kept), 1), T the censored sum of log r2/r1")
-            case .bootstrap:
-                interval = bootstrapInterval(around: estimate) {
-                    Self.censoredMaximumLikelihood(logRatios, kept: kept, counts: $0)
-                }
-            case .omitted(let reason):
-                interval = .omitted(level: options.confidenceLevel, reason: reason)
+            }
+            interval = options.percentileBootstrapInterval(estimator: name, around: estimate, itemCount: n,
+                                                           diagnostics: &diagnostics, analytic: exactInterval) {
+                Self.censoredMaximumLikelihood(logRatios, kept: kept, counts: $0)
             }
         }
         return DimensionEstimate(estimator: name, dimension: dimension, ci: interval, pointwise: nil,

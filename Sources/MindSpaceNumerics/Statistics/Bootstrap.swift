@@ -30,7 +30,27 @@ public enum Bootstrap {
         itemCount: Int, resamples: Int, level: Double, generator: inout SeededGenerator,
         statistic: (UnsafeBufferPointer<Int>) throws -> Double
     ) rethrows -> (low: Double, high: Double, finiteReplicates: Int)? {
-        precondition(itemCount >= 1 && resamples >= 1 && level > 0 && level < 1)
+        precondition(level > 0 && level < 1)
+        let replicates = try sortedFiniteReplicates(itemCount: itemCount, resamples: resamples,
+                                                    generator: &generator, statistic: statistic)
+        guard !replicates.isEmpty else { return nil }
+        return (interpolatedQuantile(replicates, (1 - level) / 2),
+                interpolatedQuantile(replicates, (1 + level) / 2),
+                replicates.count)
+    }
+
+    /// The finite replicates of `statistic` over `resamples` bootstrap resamples, ascending: the
+    /// draws and values `percentileInterval` takes its quantiles from, for intervals built
+    /// otherwise (e.g. re-centred on the estimate).
+    ///
+    /// - Parameters: as for `percentileInterval`.
+    /// - Returns: the finite replicates, sorted ascending (empty when none is finite).
+    /// - Complexity: O(B·(n + cost of the statistic) + B log B).
+    public static func sortedFiniteReplicates(
+        itemCount: Int, resamples: Int, generator: inout SeededGenerator,
+        statistic: (UnsafeBufferPointer<Int>) throws -> Double
+    ) rethrows -> [Double] {
+        precondition(itemCount >= 1 && resamples >= 1)
         var replicates: [Double] = []
         replicates.reserveCapacity(resamples)
         var counts = [Int](repeating: 0, count: itemCount)
@@ -40,11 +60,8 @@ public enum Bootstrap {
             let value = try counts.withUnsafeBufferPointer { try statistic($0) }
             if value.isFinite { replicates.append(value) }
         }
-        guard !replicates.isEmpty else { return nil }
         replicates.sort()
-        return (interpolatedQuantile(replicates, (1 - level) / 2),
-                interpolatedQuantile(replicates, (1 + level) / 2),
-                replicates.count)
+        return replicates
     }
 
     /// The q-quantile of ascending `sorted` values, interpolating linearly between the order
