@@ -74,7 +74,7 @@ public struct GramSpectrum: Sendable, Equatable {
         }
         ComponentSigns.makeLargestLoadingPositive(&rows, count: r, length: n)
         if signs == .lastAfterFirst {
-            for k in 0..<r where abs(rows[k * n + n - 1] - rows[k * n]) > 1e-9 && rows[k * n + n - 1] < rows[k * n] {
+            for k in 0..<r where abs(rows[k * n + n - 1] - rows[k * n]) > Self.levelEndsTolerance && rows[k * n + n - 1] < rows[k * n] {
                 for i in 0..<n { rows[k * n + i] = -rows[k * n + i] }
             }
         }
@@ -109,7 +109,7 @@ public struct GramSpectrum: Sendable, Equatable {
     /// reached).
     public func componentsFor(fraction: Double) -> Int {
         guard fraction > 0, totalVariance > 0 else { return 0 }
-        let target = (fraction - 1e-12) * totalVariance
+        let target = (fraction - NumericTolerance.cumulativeFractionSlack) * totalVariance
         var cumulative = 0.0
         for (index, variance) in explainedVariance.enumerated() {
             cumulative += variance
@@ -128,6 +128,20 @@ public struct GramSpectrum: Sendable, Equatable {
     /// of components below carry no variance and are not defined by the data.
     public var resolvedComponentCount: Int {
         guard let largest = eigenvalues.first, largest > 0 else { return 0 }
-        return eigenvalues.prefix { $0 > 1e-12 * largest }.count
+        return eigenvalues.prefix { $0 > Self.resolvedEigenvalueFraction * largest }.count
     }
+}
+
+extension GramSpectrum {
+    /// 1e-9: with `SignConvention.lastAfterFirst`, a component whose first and last entries
+    /// (of a unit eigenvector) differ by at most this is level, and the largest entry sets its
+    /// sign instead. Gram eigenvectors carry round-off of about n·ε·λ₁/gap per entry, orders
+    /// of magnitude below 1e-9 for separated eigenvalues, so a difference within 1e-9 says
+    /// nothing about the direction of travel.
+    static let levelEndsTolerance = 1e-9
+
+    /// 1e-12: eigenvalues above this fraction of λ₁ are resolved (`resolvedComponentCount`).
+    /// Gram eigenvalues are accurate to about n·ε·λ₁ (≈ 2e-14·λ₁ for n = 100 checkpoints), so
+    /// smaller ones cannot be told from round-off.
+    static let resolvedEigenvalueFraction = 1e-12
 }

@@ -245,7 +245,7 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
         guard used >= 2 else {
             throw MindSpaceError(.malformedData, "gride (n1 = \(n1), n2 = \(n2)): fewer than 2 ratios left after the outlier cut")
         }
-        guard logs.contains(where: { $0 > 1e-12 }) else {
+        guard logs.contains(where: { $0 > Self.tiedLogRatio }) else {
             throw MindSpaceError(.malformedData,
                                  "gride (n1 = \(n1), n2 = \(n2)): every point has equal n1-th and n2-th neighbour distances (lattice-like data); the estimate is undefined")
         }
@@ -286,7 +286,7 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
             let middle = (low + high) / 2
             if middle <= low || middle >= high { break }
             if negativeScore(middle) < 0 { low = middle } else { high = middle }
-            if high - low <= 1e-14 * high { break }
+            if high - low <= NumericTolerance.relativeStepConvergence * high { break }
         }
         return (low + high) / 2
     }
@@ -305,4 +305,12 @@ public struct GRIDEEstimator: NeighborDimensionEstimator {
         }
         return Double(mus.count) / (d * d) + Double(n2 - n1 - 1) * sum
     }
+}
+
+extension GRIDEEstimator {
+    /// 1e-12: a log ratio log μ at most this counts as a tie (equal n1-th and n2-th neighbour
+    /// distances). Exact ties are moved to μ = 1 + 10ε, whose log is ≈ 2.2e-15, and ratios of
+    /// distances computed from the same rows carry a few ε of round-off; a genuine ratio above
+    /// 1 + 1e-12 is far outside both.
+    static let tiedLogRatio = 1e-12
 }

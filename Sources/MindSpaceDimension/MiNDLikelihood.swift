@@ -59,7 +59,7 @@ struct MiNDLikelihood {
             if first == 0 { return x }
             var next = x - first / second
             if !(next > low && next < high) { next = (low + high) / 2 }
-            if abs(next - x) <= 1e-14 * x { return next }
+            if abs(next - x) <= NumericTolerance.relativeStepConvergence * x { return next }
             x = next
         }
         return x

@@ -26,6 +26,13 @@ struct BarnesHutTree {
     private let points: [Double]
 
     static let maximumDepth = 48
+    /// The root square is the points' bounding box widened by this fraction of its side plus
+    /// `rootPaddingAbsolute`, so that every point lies strictly inside the half-open cells
+    /// [x, x + side) even after the rounding of x + side (a few ulps), and a box of zero width
+    /// (all points equal) still has a positive side.
+    static let rootPaddingRelative = 1e-6
+    /// See `rootPaddingRelative`.
+    static let rootPaddingAbsolute = 1e-12
 
     /// The tree over `points` (N×2 row-major).
     init(points: [Double]) {
@@ -39,7 +46,7 @@ struct BarnesHutTree {
             minX = min(minX, points[2 * i]); maxX = max(maxX, points[2 * i])
             minY = min(minY, points[2 * i + 1]); maxY = max(maxY, points[2 * i + 1])
         }
-        let side = max(maxX - minX, maxY - minY) * (1 + 1e-6) + 1e-12
+        let side = max(maxX - minX, maxY - minY) * (1 + Self.rootPaddingRelative) + Self.rootPaddingAbsolute
         build(first: 0, end: n, x: minX, y: minY, side: side, depth: 0)
     }
 

@@ -36,6 +36,11 @@ public struct ClassicalMDS: Sendable {
     /// Seeds the landmark draw and the Lanczos start vector.
     public var seed: UInt64
 
+    /// 1e-10: the Lanczos residual tolerance, relative to max(1, |θ|). The coordinates √λ·v
+    /// then carry errors far below a pixel and, for Euclidean distances, equal PCA's scores to
+    /// ~1e-8 of their scale (see the tests).
+    static let eigenpairTolerance = 1e-10
+
     public init(exactLimit: Int = 3000, landmarks: Int = 1000, seed: UInt64 = 0) {
         precondition(exactLimit >= 2 && landmarks >= 3, "MDS needs at least 3 landmarks")
         self.exactLimit = exactLimit
@@ -104,7 +109,7 @@ public struct ClassicalMDS: Sendable {
             var product = [Double](repeating: 0, count: l)
             let result = try block.withUnsafeBufferPointer { delta in
                 try LanczosEigensolver.largest(count: 2, dimension: l, start: start, deflation: [constant],
-                                               maximumBasis: min(l - 1, 300), tolerance: 1e-10) { x, y in
+                                               maximumBasis: min(l - 1, 300), tolerance: Self.eigenpairTolerance) { x, y in
                     Self.applyDoubleCentred(delta, size: l, x, y, centred: &centred, product: &product)
                 }
             }

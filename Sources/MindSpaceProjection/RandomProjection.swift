@@ -53,7 +53,7 @@ public struct RandomProjection: Sendable {
             // What is left of the second vector after removing the first: if almost nothing,
             // the pair was (numerically) dependent; draw again.
             let remaining = Self.norm(second)
-            guard remaining > 1e-6 * secondNorm else { continue }
+            guard remaining > NumericTolerance.linearDependenceRemainder * secondNorm else { continue }
             for j in 0..<d { second[j] /= remaining }
             return Matrix(rows: 2, columns: d, storage: first + second)
         }

@@ -277,6 +277,8 @@ struct TSNEOptimiser {
     let pointCount: Int
     let learningRate: Double
     static let minimumGain = 0.01
+    /// The optimisation stops when the gradient's norm falls below this (scikit-learn's
+    /// `min_grad_norm` default): the layout has then stopped changing at any image resolution.
     static let minimumGradientNorm = 1e-7
     static let iterationsWithoutProgress = 300
 

@@ -20,6 +20,10 @@ import MindSpaceNumerics
 enum TSNEAffinities {
     /// Perplexity tolerance on the entropy, in nats (scikit-learn's PERPLEXITY_TOLERANCE).
     static let entropyTolerance = 1e-5
+    /// What an all-underflowed row sum is replaced by (scikit-learn's EPSILON_DBL), so that the
+    /// bisection can go on from a β too large: the probabilities stay 0, not NaN, and the
+    /// entropy test then pushes β down.
+    static let underflowedSumFloor = 1e-8
 
     /// The conditional distribution of one point over `squaredDistances` (its candidates), in
     /// place into `probabilities`; returns β.
@@ -34,7 +38,7 @@ enum TSNEAffinities {
                 probabilities[j] = exp(-squaredDistances[j] * beta)
                 sum += probabilities[j]
             }
-            if sum == 0 { sum = 1e-8 }
+            if sum == 0 { sum = underflowedSumFloor }
             var weightedDistance = 0.0
             for j in 0..<squaredDistances.count {
                 probabilities[j] /= sum

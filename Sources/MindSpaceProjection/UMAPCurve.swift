@@ -11,6 +11,11 @@ import Foundation
 /// the same minimum (agreement to ~1e-6 relative; both stop at their own tolerances).
 /// For min_dist = 0.1, spread = 1: a ≈ 1.577, b ≈ 0.895.
 public enum UMAPCurve {
+    /// 1e-13: Levenberg–Marquardt stops after an accepted step smaller than this fraction of
+    /// 1 + |a| and of 1 + |b|: (a, b) have then stopped moving at a precision far beyond the
+    /// ~1e-5 to which SciPy's `curve_fit` in umap-learn determines them.
+    static let stepConvergence = 1e-13
+
     /// (a, b) for the given `spread` > 0 and `minDistance` ≥ 0. Deterministic, O(300) per step.
     public static func fit(spread: Double, minDistance: Double) -> (a: Double, b: Double) {
         precondition(spread > 0 && minDistance >= 0)
@@ -50,7 +55,7 @@ public enum UMAPCurve {
                 let stepB = -(maa * gb - jab * ga) / determinant
                 let trial = cost(a + stepA, b + stepB)
                 if trial.isFinite && trial <= current && a + stepA > 0 {
-                    let small = abs(stepA) <= 1e-13 * (1 + abs(a)) && abs(stepB) <= 1e-13 * (1 + abs(b))
+                    let small = abs(stepA) <= stepConvergence * (1 + abs(a)) && abs(stepB) <= stepConvergence * (1 + abs(b))
                     a += stepA; b += stepB
                     current = trial
                     damping = max(damping / 10, 1e-12)

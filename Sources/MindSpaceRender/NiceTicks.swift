@@ -36,7 +36,7 @@ public struct NiceTicks: Sendable, Equatable {
                       labels: [lower, upper].map { NiceTicks.scientific($0, mantissaDigits: 6) })
             return
         }
-        let tolerance = d * 1e-9
+        let tolerance = d * NiceTicks.rangeEndTolerance
         var ticks: [Double] = []
         var k = (lower / d).rounded(.up)
         while k * d <= upper + tolerance {
@@ -81,8 +81,9 @@ public struct NiceTicks: Sendable, Equatable {
         let firstDecade = Int(low.rounded(.down)), lastDecade = Int(high.rounded(.up))
         let decades = high - low
 
-        // A tolerance of 1e-9 relative keeps ticks that sit on an end of the range.
-        func inRange(_ v: Double) -> Bool { v >= lower * (1 - 1e-9) && v <= upper * (1 + 1e-9) }
+        // A tolerance relative to the bounds keeps ticks that sit on an end of the range.
+        let slack = NiceTicks.rangeEndTolerance
+        func inRange(_ v: Double) -> Bool { v >= lower * (1 - slack) && v <= upper * (1 + slack) }
         func powers(every decadeStep: Int) -> [Double] {
             (firstDecade...lastDecade).filter { $0 % decadeStep == 0 }.map { NiceTicks.power(m: 1, decade: $0) }.filter(inRange)
         }
@@ -177,13 +178,24 @@ public struct NiceTicks: Sendable, Equatable {
             let wider = ticks.step * Double(every)
             let offset = (0..<every).first { i in
                 let q = ticks.values[i] / wider
-                return abs(q - q.rounded()) < 1e-6
+                return abs(q - q.rounded()) < NiceTicks.wholeMultipleTolerance
             } ?? 0
             let kept = ticks.values.indices.filter { $0 >= offset && ($0 - offset) % every == 0 }
             return NiceTicks(values: kept.map { ticks.values[$0] }, step: wider, labels: kept.map { ticks.labels[$0] })
         }
         return nil
     }
+
+    /// 1e-9, relative (to the step for linear ticks, to the bound for log ticks): how far a tick
+    /// may lie outside the range and still be kept, so that a tick sitting on an end in exact
+    /// arithmetic is not lost to the rounding of k·d or m·10^decade (a few ulps); it is far
+    /// below anything visible.
+    static let rangeEndTolerance = 1e-9
+
+    /// 1e-6: a tick divided by a wider step counts as a whole multiple of it when this close to
+    /// an integer. Ticks are k·d, a few ulps off, and a tick that is not a multiple of `every`·d
+    /// is off by at least 1/`every`.
+    static let wholeMultipleTolerance = 1e-6
 
     /// Strides between labelled decades tried after every decade: 2, 3, 5, then 10, 20, 50, …
     static let decadeStrides = [2, 3, 5] + (1...3).flatMap { e in [1, 2, 5].map { $0 * Int(pow(10, Double(e))) } }

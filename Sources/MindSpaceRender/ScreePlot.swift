@@ -1,3 +1,5 @@
+import MindSpaceCore
+
 extension LineChart {
     /// A scree plot: each principal component's fraction of the variance, and the cumulative
     /// fraction, against the component number, with dashed lines at 90 % and 99 % of the variance
@@ -22,7 +24,7 @@ extension LineChart {
             title: title, xLabel: "principal component", yLabel: "fraction of variance")
         for threshold in [0.9, 0.99] {
             let percent = threshold == 0.9 ? "90%" : "99%"
-            if let k = cumulative.firstIndex(where: { $0 >= threshold - 1e-12 }) {
+            if let k = cumulative.firstIndex(where: { $0 >= threshold - NumericTolerance.cumulativeFractionSlack }) {
                 chart.referenceLines.append(ReferenceLine(.horizontal, at: threshold, label: "\(percent) at k = \(k + 1)"))
                 if k < shown.count { chart.referenceLines.append(ReferenceLine(.vertical, at: Double(k + 1))) }
             } else {

@@ -10,6 +10,12 @@ import MindSpaceCore
 /// is Haar distributed (Mezzadri 2007, "How to generate random matrices from the classical compact
 /// groups"). Distances, and hence intrinsic dimension, are unchanged by either step.
 public enum AmbientPlacement {
+    /// 1e-16: a Gaussian vector whose squared norm after two rounds of Gram–Schmidt is at most
+    /// this fraction of its squared norm before (a length fraction of 1e-8) lay in the span of
+    /// the frame so far, up to round-off, and is drawn again. For k ≤ D independent Gaussian
+    /// vectors this essentially never happens.
+    static let dependentSquaredNormFraction = 1e-16
+
     /// `points` (n × k) in ℝᴰ, D = `ambient` ≥ k: zero-padded, then rotated if `rotated`
     /// (the frame is drawn from `generator` after the points). Cost O(n·k·D + D·k²).
     /// Returns `points` unchanged when D = k and `rotated` is false.
@@ -64,7 +70,7 @@ public enum AmbientPlacement {
                     }
                     var norm = 0.0
                     for j in vector.indices { norm += vector[j] * vector[j] }
-                    guard norm > 1e-16 * originalNorm, norm > 0 else { continue }
+                    guard norm > Self.dependentSquaredNormFraction * originalNorm, norm > 0 else { continue }
                     let inverse = 1 / norm.squareRoot()
                     for j in vector.indices { vector[j] *= inverse }
                     break

@@ -53,7 +53,8 @@ import MindSpaceTestSupport
         // The script normalises in float64, then rounds each component to float32: every
         // component changes by a factor (1 + δ) with |δ| ≤ 2⁻²⁴ ≈ 6.0e-8, so the norm lies in
         // [1 − 2⁻²⁴, 1 + 2⁻²⁴]. Tolerance 1e-7 = that bound plus room for the Double sum.
-        #expect(worstNormError <= 1e-7, "worst | ||row|| − 1 | = \(worstNormError)")
+        let float32NormBound = 1e-7
+        #expect(worstNormError <= float32NormBound, "worst | ||row|| − 1 | = \(worstNormError)")
         // Texts equal up to case were merged by the script (the model lower-cases), so no two
         // rows may be equal: a repeated row would be a duplicate text.
         #expect(distinct.count == matrix.rows)

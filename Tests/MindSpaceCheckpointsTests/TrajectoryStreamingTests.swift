@@ -35,22 +35,22 @@ import MindSpaceTestSupport
                     : ($0.path as NSString).lastPathComponent) } == answer.checkpoints)
         #expect(result.parameterCount == answer.parameters)
         let spectrum = result.spectrum
-        #expect(CheckpointFixtures.largestRelativeDifference(spectrum.eigenvalues, answer.eigenvalues) <= 1e-9)
-        #expect(CheckpointFixtures.largestRelativeDifference(spectrum.explainedVariance, answer.explainedVariance) <= 1e-9)
-        #expect(CheckpointFixtures.largestDifference(spectrum.explainedVarianceRatio, answer.explainedVarianceRatio) <= 1e-9)
-        #expect(abs(spectrum.totalVariance - answer.totalVariance) <= 1e-9 * answer.totalVariance)
+        #expect(CheckpointFixtures.largestRelativeDifference(spectrum.eigenvalues, answer.eigenvalues) <= Tolerance.peerFloat64Answer)
+        #expect(CheckpointFixtures.largestRelativeDifference(spectrum.explainedVariance, answer.explainedVariance) <= Tolerance.peerFloat64Answer)
+        #expect(CheckpointFixtures.largestDifference(spectrum.explainedVarianceRatio, answer.explainedVarianceRatio) <= Tolerance.peerFloat64Answer)
+        #expect(isApproximatelyEqual(spectrum.totalVariance, answer.totalVariance, relativeTolerance: Tolerance.peerFloat64Answer))
         #expect(spectrum.componentsForStandardFractions == answer.componentsFor)
         let coordinates = spectrum.coordinates
         let scale = spectrum.eigenvalues[0].squareRoot()
         for (row, expected) in answer.coordinatesTop3.enumerated() {
             let ours = (0..<expected.count).map { coordinates[row, $0] }
-            #expect(CheckpointFixtures.largestDifference(ours, expected, scale: scale) <= 1e-9, "checkpoint \(row)")
+            #expect(CheckpointFixtures.largestDifference(ours, expected, scale: scale) <= Tolerance.peerFloat64Answer, "checkpoint \(row)")
         }
         // Norms are sums of squares of the stored values (relative error ~ p·ε); distances come
         // from Gc entries of size ‖x − x̄‖² that cancel to ‖Δx‖², losing at most a factor
         // ‖x − x̄‖²/‖Δx‖² < 10⁴ here: 1e-9 relative holds for both.
-        #expect(CheckpointFixtures.largestRelativeDifference(result.norms, answer.norms) <= 1e-12)
-        #expect(CheckpointFixtures.largestRelativeDifference(result.stepDistances, answer.stepDistances) <= 1e-9)
+        #expect(CheckpointFixtures.largestRelativeDifference(result.norms, answer.norms) <= Tolerance.roundOffOfThousandsOfOperations)
+        #expect(CheckpointFixtures.largestRelativeDifference(result.stepDistances, answer.stepDistances) <= Tolerance.peerFloat64Answer)
     }
 
     /// The chunk size only changes how the sums over parameters are split between tiles (and so
@@ -63,9 +63,9 @@ import MindSpaceTestSupport
             let (_, result) = try analyse("trajectory", chunk: chunk)
             #expect(result.gram.chunkElements == chunk)
             #expect(CheckpointFixtures.largestDifference(result.spectrum.eigenvalues, reference.spectrum.eigenvalues,
-                                                         scale: scale) <= 1e-12, "chunk \(chunk)")
+                                                         scale: scale) <= Tolerance.roundOffOfThousandsOfOperations, "chunk \(chunk)")
             #expect(CheckpointFixtures.largestDifference(result.gram.centredGram.storage, reference.gram.centredGram.storage,
-                                                         scale: scale) <= 1e-12, "chunk \(chunk)")
+                                                         scale: scale) <= Tolerance.roundOffOfThousandsOfOperations, "chunk \(chunk)")
             #expect(result.gram.totals.dataHashes == reference.gram.totals.dataHashes)
             #expect(result.gram.totals.bytesRead == reference.gram.totals.bytesRead)
         }
@@ -117,7 +117,8 @@ import MindSpaceTestSupport
             let largest = truth.eigenvalues[0]
             #expect(group.spectrum.eigenvalues.count == truth.eigenvalues.count)
             for (ours, theirs) in zip(group.spectrum.eigenvalues, truth.eigenvalues) {
-                #expect(abs(ours - theirs) <= max(1e-9 * theirs, 1e-12 * largest), "\(group.name)")
+                #expect(isApproximatelyEqual(ours, theirs, relativeTolerance: Tolerance.peerFloat64Answer, absoluteTolerance: Tolerance.roundOffOfThousandsOfOperations * largest),
+                        "\(group.name)")
             }
             #expect(group.spectrum.componentsForStandardFractions == truth.componentsFor, "\(group.name)")
         }
@@ -126,7 +127,7 @@ import MindSpaceTestSupport
         #expect(sum == result.gram.centredGram.storage, "the total is the sum of the groups, added in the same order")
         let whole = try analyse("trajectory").1
         #expect(CheckpointFixtures.largestDifference(result.spectrum.eigenvalues, whole.spectrum.eigenvalues,
-                                                     scale: whole.spectrum.eigenvalues[0]) <= 1e-12)
+                                                     scale: whole.spectrum.eigenvalues[0]) <= Tolerance.roundOffOfThousandsOfOperations)
     }
 
     /// The second pass writes vₖ = Xcᵀuₖ/√λₖ: NumPy's right singular vectors (same signs), to
@@ -154,12 +155,13 @@ import MindSpaceTestSupport
             return values
         }
         #expect(set.layout.entries.map(\.name) != answer.tensors, "the reordering below is exercised")
+        let orthonormality = 1e-9  // each vₖ is perturbed by ≈ ε·λ₁/gap ≈ 1e-13 (see above)
         for k in 0..<3 {
-            #expect(CheckpointFixtures.largestDifference(try inNumPyOrder(directions.row(k)), answer.directionsTop3[k]) <= 1e-9,
+            #expect(CheckpointFixtures.largestDifference(try inNumPyOrder(directions.row(k)), answer.directionsTop3[k]) <= Tolerance.peerFloat64Answer,
                     "v\(k + 1)")
             for l in 0..<3 {
                 let dot = zip(directions.row(k), directions.row(l)).reduce(0) { $0 + $1.0 * $1.1 }
-                #expect(abs(dot - (k == l ? 1 : 0)) <= 1e-9)
+                #expect(abs(dot - (k == l ? 1 : 0)) <= orthonormality)
             }
         }
     }
@@ -227,7 +229,8 @@ import MindSpaceTestSupport
         }
         #expect(row == values, "without a reference the row is left as it was")
         let sum = values.reduce(0, +), squares = values.reduce(0) { $0 + $1 * $1 }
-        #expect(abs(totals.sum - sum) <= 1e-12 * sum && abs(totals.squares - squares) <= 1e-12 * squares)
+        #expect(isApproximatelyEqual(totals.sum, sum, relativeTolerance: Tolerance.roundOffOfThousandsOfOperations)
+                && isApproximatelyEqual(totals.squares, squares, relativeTolerance: Tolerance.roundOffOfThousandsOfOperations))
     }
 
     /// The chunk plan covers every parameter once, in order, never wider than asked and never

@@ -13,7 +13,7 @@ import MindSpaceTestSupport
     // and agree exactly unless a pair's distance is within GEMM round-off (~1e-15 relative) of
     // a radius, which does not happen here (N is even, so each radius is the mean of two
     // distances, not a distance); the rest is one log ratio: 1e-6 relative is ample.
-    static let peerTolerance = 1e-6
+    static let peerTolerance = Tolerance.peerEstimate
 
     @Test(arguments: Fixtures.setNames)
     func matchesScikitDimension(set: String) throws {
@@ -74,7 +74,7 @@ import MindSpaceTestSupport
         let deduplicated = try CorrIntEstimator().estimate(dirty, options: EstimationOptions())
         // The same distinct points: identical counts and radii, so equal to rounding (1e-9).
         #expect(deduplicated.dimension.isFinite)
-        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < 1e-9)
+        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < Tolerance.sameRowsReordered)
         #expect(deduplicated.diagnostics["duplicates_removed"] == .int(200))
         // Kept: 200 twin pairs add 400 ordered pairs at distance 0 to both counts; finite, lower.
         let kept = try CorrIntEstimator().estimate(dirty, options: EstimationOptions(duplicates: .keep))

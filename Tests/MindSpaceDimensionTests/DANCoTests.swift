@@ -31,9 +31,9 @@ import MindSpaceTestSupport
         let table = try ExactNeighbors.search(points, k: 11)
         let ours = DANCoEstimator.pointStatistics(points, neighbors: table, k: 10)
             .statistics(k: 10, bound: Double(points.columns), counts: nil)
-        #expect(relativeDifference(ours.dimension, expected.dimension) < 1e-6)
-        #expect(relativeDifference(ours.meanNu, expected.meanNu) < 1e-9)
-        #expect(relativeDifference(ours.meanTau, expected.meanTau) < 1e-9)
+        #expect(relativeDifference(ours.dimension, expected.dimension) < Tolerance.peerEstimate)
+        #expect(relativeDifference(ours.meanNu, expected.meanNu) < Tolerance.peerFloat64Answer)
+        #expect(relativeDifference(ours.meanTau, expected.meanTau) < Tolerance.peerFloat64Answer)
     }
 
     @Test(arguments: Fixtures.setNames)
@@ -49,7 +49,7 @@ import MindSpaceTestSupport
         #expect(calibration.count == expected.count)
         for (index, reference) in calibration.enumerated() {
             let ours = DANCoEstimator.divergence(data, reference, k: 10)
-            #expect(agrees(ours, expected[index], within: 1e-9), "\(set) d=\(index + 1): \(ours) vs \(expected[index])")
+            #expect(agrees(ours, expected[index], within: Tolerance.peerFloat64Answer), "\(set) d=\(index + 1): \(ours) vs \(expected[index])")
         }
     }
 
@@ -64,13 +64,14 @@ import MindSpaceTestSupport
         if integer == kl.count {
             // Best integer at the bound D: D, as scikit-dimension ends up (see the type's notes).
             #expect(ours == Double(kl.count))
-            #expect(abs(peer - ours) < 1e-6)
+            #expect(abs(peer - ours) < Tolerance.peerEstimate)
             return
         }
         // The same spline minimised by a dense scan + Brent in the fixture script (xatol 1e-13):
         // 1e-7 absolute.
+        let splineMinimumAgreement = 1e-7
         let exact = try #require(block["exact_fractal_seed0"] as? Double)
-        #expect(abs(ours - exact) < 1e-7, "\(set): \(ours) vs \(exact)")
+        #expect(abs(ours - exact) < splineMinimumAgreement, "\(set): \(ours) vs \(exact)")
         // scikit-dimension's L-BFGS-B (tol = 1e-3 relative on a KL of order 0.1–1, numerical
         // gradient) stops short of it: by 0.062 on manifold3in10, 0.002 on gauss4in30. 0.1.
         #expect(abs(ours - peer) < 0.1, "\(set): \(ours) vs scikit-dimension \(peer)")
@@ -94,12 +95,12 @@ import MindSpaceTestSupport
         // SciPy's digamma/i0/i1 are accurate to ~1e-15; our series/asymptotic forms to ~1e-15
         // (digamma) and ~1e-14 (Bessel): 1e-13 relative.
         for (x, expected) in try Fixtures.special("digamma") {
-            #expect(relativeDifference(SpecialFunctions.digamma(x), expected) < 1e-13, "digamma(\(x))")
+            #expect(relativeDifference(SpecialFunctions.digamma(x), expected) < Tolerance.specialFunctionAccuracy, "digamma(\(x))")
         }
         for (order, table) in [(0, "i0"), (1, "i1")] {
             for (x, expected) in try Fixtures.special(table) where expected > 0 {
                 let ours = exp(SpecialFunctions.logBesselI(order: order, x))
-                #expect(relativeDifference(ours, expected) < 1e-13, "I\(order)(\(x))")
+                #expect(relativeDifference(ours, expected) < Tolerance.specialFunctionAccuracy, "I\(order)(\(x))")
             }
         }
         #expect(SpecialFunctions.logBesselI(order: 1, 0) == -.infinity)
@@ -112,14 +113,14 @@ import MindSpaceTestSupport
         let p = { (x: Double) in (x - 2.3) * (x - 2.3) * (x + 1) }
         let xs = (1...8).map(Double.init)
         let spline = InterpolatingSpline(x: xs, y: xs.map(p), degree: 3)
-        for x in [1.0, 1.7, 4.25, 7.9, 8.0] { #expect(abs(spline.value(at: x) - p(x)) < 1e-9) }
-        #expect(abs(spline.minimum(in: 1, 3) - 2.3) < 1e-9)
+        for x in [1.0, 1.7, 4.25, 7.9, 8.0] { #expect(abs(spline.value(at: x) - p(x)) < Tolerance.interpolatedInverse) }
+        #expect(abs(spline.minimum(in: 1, 3) - 2.3) < Tolerance.interpolatedInverse)
         // Linear: the minimum is at a knot.
         let linear = InterpolatingSpline(x: [1, 2, 3], y: [3, 1, 2], degree: 1)
         #expect(linear.minimum(in: 1, 3) == 2)
         // Quadratic through three points is the parabola: y = (x − 2.2)² → minimum 2.2.
         let quadratic = InterpolatingSpline(x: [1, 2, 3], y: [1.44, 0.04, 0.64], degree: 2)
-        #expect(abs(quadratic.minimum(in: 1, 3) - 2.2) < 1e-9)
+        #expect(abs(quadratic.minimum(in: 1, 3) - 2.2) < Tolerance.interpolatedInverse)
     }
 
     @Test(arguments: [2, 5, 10])
@@ -143,7 +144,7 @@ import MindSpaceTestSupport
         let deduplicated = try DANCoEstimator().estimate(dirty, options: options)
         // Same distinct rows and N, so the same calibration: equal to rounding (1e-9).
         #expect(deduplicated.dimension.isFinite)
-        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < 1e-9)
+        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < Tolerance.sameRowsReordered)
         #expect(deduplicated.diagnostics["duplicates_removed"] == .int(80))
         let kept = try DANCoEstimator().estimate(dirty, options: EstimationOptions(duplicates: .keep, bootstrapResamples: 20))
         #expect(kept.dimension.isFinite)

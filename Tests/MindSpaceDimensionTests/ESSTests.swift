@@ -12,7 +12,7 @@ import MindSpaceTestSupport
     // it uses all 4950 pairs, as we do, so the statistic is deterministic and identical up to
     // summation order and its 2×2 determinants (LU vs our closed form): ~1e-12. 1e-6 relative,
     // as the project requires.
-    static let peerTolerance = 1e-6
+    static let peerTolerance = Tolerance.peerEstimate
 
     @Test(arguments: Fixtures.setNames)
     func matchesScikitDimension(set: String) throws {
@@ -37,17 +37,17 @@ import MindSpaceTestSupport
         // Uniform directions on the circle: E|sin θ| = E|cos θ| = 2/π; a: f(1) = 0; b: g(1) = 1.
         let a = ESSEstimator(), b = ESSEstimator(version: .b)
         #expect(a.reference(1) == 0)
-        #expect(abs(a.reference(2) - 2 / Double.pi) < 1e-14)
-        #expect(abs(b.reference(1) - 1) < 1e-14)
-        #expect(abs(b.reference(2) - 2 / Double.pi) < 1e-14)
+        #expect(abs(a.reference(2) - 2 / Double.pi) < Tolerance.roundOffOfTensOfOperations)
+        #expect(abs(b.reference(1) - 1) < Tolerance.roundOffOfTensOfOperations)
+        #expect(abs(b.reference(2) - 2 / Double.pi) < Tolerance.roundOffOfTensOfOperations)
         // In 3-D: E|cos θ| = 1/2, and E|sin θ| = π/4.
-        #expect(abs(b.reference(3) - 0.5) < 1e-14)
-        #expect(abs(a.reference(3) - Double.pi / 4) < 1e-14)
+        #expect(abs(b.reference(3) - 0.5) < Tolerance.roundOffOfTensOfOperations)
+        #expect(abs(a.reference(3) - Double.pi / 4) < Tolerance.roundOffOfTensOfOperations)
         // Inversion is linear between integers and exact at them.
-        #expect(abs(a.dimension(ofSkewness: a.reference(7)) - 7) < 1e-9)
+        #expect(abs(a.dimension(ofSkewness: a.reference(7)) - 7) < Tolerance.interpolatedInverse)
         let halfway = (a.reference(4) + a.reference(5)) / 2
-        #expect(abs(a.dimension(ofSkewness: halfway) - 4.5) < 1e-12)
-        #expect(abs(b.dimension(ofSkewness: b.reference(12)) - 12) < 1e-9)
+        #expect(abs(a.dimension(ofSkewness: halfway) - 4.5) < Tolerance.roundOffOfThousandsOfOperations)
+        #expect(abs(b.dimension(ofSkewness: b.reference(12)) - 12) < Tolerance.interpolatedInverse)
         #expect(a.dimension(ofSkewness: 0) == 1)
     }
 
@@ -72,7 +72,7 @@ import MindSpaceTestSupport
         let deduplicated = try estimator.estimate(dirty, options: EstimationOptions(bootstrapResamples: 20))
         // Removal restores the clean rows: equal to rounding (1e-9), inside the required 5 %.
         #expect(deduplicated.dimension.isFinite)
-        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < 1e-9)
+        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < Tolerance.sameRowsReordered)
         #expect(deduplicated.diagnostics["duplicates_removed"] == .int(60))
         // Kept, copies are parallel vectors in their neighbourhoods: finite, biased down.
         let kept = try estimator.estimate(dirty, options: EstimationOptions(duplicates: .keep, bootstrapResamples: 20))

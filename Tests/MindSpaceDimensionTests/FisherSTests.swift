@@ -12,7 +12,7 @@ import MindSpaceTestSupport
     // whitening, projection, counts and Lambert-W formula. The counts are integers that can
     // only differ if an inner product lies within ~1e-16 of a grid α; the rest is smooth:
     // 1e-6 relative, as the project requires.
-    static let peerTolerance = 1e-6
+    static let peerTolerance = Tolerance.peerEstimate
 
     @Test(arguments: Fixtures.setNames)
     func matchesScikitDimension(set: String) throws {
@@ -27,14 +27,14 @@ import MindSpaceTestSupport
         #expect(FisherSEstimator.alphas.count == 20)
         #expect(FisherSEstimator.alphas[0] == 0.6)
         #expect(FisherSEstimator.alphas[1] == 0.62)
-        #expect(abs(FisherSEstimator.alphas[19] - 0.98) < 1e-15)
+        #expect(abs(FisherSEstimator.alphas[19] - 0.98) < Tolerance.roundOffOfFewOperations)
     }
 
     @Test func lambertWMatchesSciPy() throws {
         for (x, expected) in try Fixtures.special("lambertw") {
-            #expect(relativeDifference(SpecialFunctions.lambertW(x), expected) < 1e-13, "W(\(x))")
+            #expect(relativeDifference(SpecialFunctions.lambertW(x), expected) < Tolerance.specialFunctionAccuracy, "W(\(x))")
         }
-        #expect(abs(SpecialFunctions.lambertW(exp(1.0)) - 1) < 1e-15)   // W(e) = 1
+        #expect(abs(SpecialFunctions.lambertW(exp(1.0)) - 1) < Tolerance.roundOffOfFewOperations)   // W(e) = 1
     }
 
     @Test func inverseFormulaRecoversTheSphereDimension() {
@@ -43,8 +43,8 @@ import MindSpaceTestSupport
         for n in [3.0, 7.5, 20.0] {
             let fractions = FisherSEstimator.alphas.map { pow(1 - $0 * $0, (n - 1) / 2) / ($0 * (2 * Double.pi * n).squareRoot()) }
             let (dimension, alpha) = FisherSEstimator.selectedDimension(meanFractions: fractions)
-            #expect(abs(dimension - n) < 1e-10 * n)
-            #expect(abs(alpha - 0.88) < 1e-12)   // 0.9·0.98 = 0.882 → 0.88
+            #expect(abs(dimension - n) < Tolerance.twoDoubleMethods * n)
+            #expect(abs(alpha - 0.88) < Tolerance.roundOffOfThousandsOfOperations)   // 0.9·0.98 = 0.882 → 0.88
         }
         // No α with inseparable points: undefined.
         #expect(FisherSEstimator.selectedDimension(meanFractions: [Double](repeating: 0, count: 20)).dimension.isNaN)
@@ -68,7 +68,7 @@ import MindSpaceTestSupport
         let deduplicated = try FisherSEstimator().estimate(dirty, options: EstimationOptions(bootstrapResamples: 20))
         // Same rows in another order: the counts are equal, the mean to rounding (1e-9).
         #expect(deduplicated.dimension.isFinite)
-        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < 1e-9)
+        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < Tolerance.sameRowsReordered)
         #expect(deduplicated.diagnostics["duplicates_removed"] == .int(150))
         let kept = try FisherSEstimator().estimate(dirty, options: EstimationOptions(duplicates: .keep, bootstrapResamples: 20))
         #expect(kept.dimension.isFinite && kept.dimension < reference.dimension)   // twins are inseparable

@@ -13,7 +13,7 @@ import MindSpaceTestSupport
     // relative, as the project requires. DADApy bisects the score to 1e-7 absolute (≈ 2e-8
     // relative at d ≈ 4) while we solve to ~1e-14, and its distances come from a GEMM
     // (‖x‖² + ‖y‖² − 2x·y, relative error ~1e-15 here); 1e-6 covers both with room.
-    static let peerTolerance = 1e-6
+    static let peerTolerance = Tolerance.peerEstimate
 
     static func doubles(_ object: [String: Any], _ key: String) throws -> [Double] {
         try #require(object[key] as? [Double], "missing \(key)")
@@ -35,7 +35,7 @@ import MindSpaceTestSupport
             #expect(relativeDifference(point.scale, scales[index]) < Self.peerTolerance)
             // Wald interval around the estimate, as documented.
             let z = StandardNormal.twoSidedCritical(level: 0.95)
-            #expect(abs(point.ciHigh - point.dimension - z * point.standardError) < 1e-12 * point.dimension)
+            #expect(abs(point.ciHigh - point.dimension - z * point.standardError) < Tolerance.roundOffOfThousandsOfOperations * point.dimension)
             #expect(point.ciLow < point.dimension && point.dimension < point.ciHigh)
         }
         // Ascending scale, as ScaleCurve promises.
@@ -64,7 +64,7 @@ import MindSpaceTestSupport
         let gride = try GRIDEEstimator().estimate(from: context, options: EstimationOptions())
         let twoNN = try TwoNNEstimator(fit: .maximumLikelihood).estimate(from: context, options: EstimationOptions())
         if gride.diagnostics["outliers_removed"] == .int(0) {
-            #expect(relativeDifference(gride.dimension, twoNN.dimension) < 1e-12)
+            #expect(relativeDifference(gride.dimension, twoNN.dimension) < Tolerance.roundOffOfThousandsOfOperations)
         }
     }
 
@@ -131,8 +131,8 @@ import MindSpaceTestSupport
         // Required: finite and within 5 %. The distinct rows are exactly the clean rows, so the
         // likelihood is the same up to summation order: 1e-9.
         #expect(deduplicated.dimension.isFinite)
-        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < 0.05)
-        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < 1e-9)
+        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < Tolerance.afterDuplicateRemoval)
+        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < Tolerance.sameRowsReordered)
         #expect(deduplicated.diagnostics["duplicates_removed"] == .int(200))
         // Kept: at n1 = 1 the 400 twins have r(n1) = 0 and are dropped (counted); finite.
         let kept = try GRIDEEstimator(n1: 1).estimate(dirty, options: EstimationOptions(duplicates: .keep))
@@ -140,7 +140,7 @@ import MindSpaceTestSupport
         #expect(kept.diagnostics["zero_distance_points_dropped"] == .int(400))
         let curve = try GRIDEEstimator.scaleCurve(dirty, options: EstimationOptions())
         let cleanCurve = try GRIDEEstimator.scaleCurve(clean, options: EstimationOptions())
-        #expect(zip(curve.points, cleanCurve.points).allSatisfy { relativeDifference($0.dimension, $1.dimension) < 1e-9 })
+        #expect(zip(curve.points, cleanCurve.points).allSatisfy { relativeDifference($0.dimension, $1.dimension) < Tolerance.sameRowsReordered })
         #expect(curve.notes.first?.contains("200 duplicate rows") == true)
     }
 

@@ -119,7 +119,7 @@ import MindSpaceTestSupport
                 TwoNNEstimator.censoredTotalTime(logRatios, kept: kept, counts: $0)
             }
             // Same terms, grouped as count·x instead of x + x + …: ≤ a few ulps of T.
-            #expect(abs(viaCounts - direct) <= 1e-12 * direct, "kept \(kept)")
+            #expect(abs(viaCounts - direct) <= Tolerance.roundOffOfThousandsOfOperations * direct, "kept \(kept)")
         }
     }
 

@@ -19,7 +19,7 @@ import MindSpaceTestSupport
     // (ours by dsyevr on the covariance, sklearn's by SVD), which agree to ~1e-15·λ₁; the
     // integer rules agree exactly unless an eigenvalue sits within that of a threshold, and
     // the participation ratio to ~1e-13.
-    static let peerTolerance = 1e-6
+    static let peerTolerance = Tolerance.peerEstimate
 
     @Test(arguments: Fixtures.setNames)
     func localVersionsMatchScikitDimension(set: String) throws {
@@ -88,7 +88,7 @@ import MindSpaceTestSupport
             let spectrum = try PCA().fit(patch).explainedVariance
             #expect(spectrum.count == 20)
             let expected = rule.dimension(eigenvalues: spectrum, sampleCount: 20, featureCount: 30)
-            #expect(relativeDifference(local[point], expected) < 1e-10)
+            #expect(relativeDifference(local[point], expected) < Tolerance.twoDoubleMethods)
         }
         // The data have rank 4: the largest gap of every patch is the infinite one after λ₄,
         // and no patch has more than 4 eigenvalues above the FO threshold.
@@ -103,11 +103,11 @@ import MindSpaceTestSupport
     @Test func marchenkoPasturMedianMatchesSciPy() throws {
         // SciPy: brentq on quad of the density (~1e-12); ours: closed-form CDF and bisection.
         for (beta, expected) in try Fixtures.special("mp_median") {
-            #expect(relativeDifference(MarchenkoPastur.median(ratio: beta), expected) < 1e-9, "beta \(beta)")
+            #expect(relativeDifference(MarchenkoPastur.median(ratio: beta), expected) < Tolerance.peerFloat64Answer, "beta \(beta)")
         }
         // The closed form integrates to 1 at the upper edge.
         for beta in [0.05, 0.5, 1.0] {
-            #expect(abs(MarchenkoPastur.distribution(angle: .pi, ratio: beta) - 1) < 1e-12)
+            #expect(abs(MarchenkoPastur.distribution(angle: .pi, ratio: beta) - 1) < Tolerance.roundOffOfThousandsOfOperations)
         }
     }
 
@@ -119,7 +119,7 @@ import MindSpaceTestSupport
         #expect(value(SpectrumRule(.fukunagaOlsen, foThreshold: 0.3)) == 2)       // > 1.2
         #expect(value(SpectrumRule(.varianceRatio)) == 3)                         // 7/7.1 = 0.986 ≥ 0.95
         #expect(value(SpectrumRule(.varianceRatio, varianceFraction: 0.8)) == 2)  // 6/7.1 = 0.845
-        #expect(abs(value(SpectrumRule(.participationRatio)) - 7.1 * 7.1 / 21.01) < 1e-12)
+        #expect(abs(value(SpectrumRule(.participationRatio)) - 7.1 * 7.1 / 21.01) < Tolerance.roundOffOfThousandsOfOperations)
         #expect(value(SpectrumRule(.maxGap)) == 3)                                // 1/0.1 = 10
         #expect(value(SpectrumRule(.kaiser)) == 2)                                // mean 1.775
         // Broken stick, m = 4: b = (0.5208, 0.2708, 0.1458, 0.0625); λ/Σ = (0.563, 0.282, 0.141, …).
@@ -166,7 +166,7 @@ import MindSpaceTestSupport
             let reference = try estimator.estimate(clean, options: EstimationOptions(bootstrapResamples: 20))
             let deduplicated = try estimator.estimate(dirty, options: EstimationOptions(bootstrapResamples: 20))
             #expect(deduplicated.dimension.isFinite)
-            #expect(relativeDifference(deduplicated.dimension, reference.dimension) < 1e-9)
+            #expect(relativeDifference(deduplicated.dimension, reference.dimension) < Tolerance.sameRowsReordered)
             #expect(deduplicated.diagnostics["duplicates_removed"] == .int(100))
             #expect(deduplicated.diagnostics["points"] == .int(1100))
             #expect(deduplicated.pointwise?.count == 1100)
@@ -175,7 +175,7 @@ import MindSpaceTestSupport
             #expect(kept.parameters["duplicates"] == .string("keep"))
             let global = PCADimensionEstimator(rule: rule)
             #expect(relativeDifference(try global.estimate(dirty, options: EstimationOptions(bootstrapResamples: 20)).dimension,
-                                       try global.estimate(clean, options: EstimationOptions(bootstrapResamples: 20)).dimension) < 1e-9)
+                                       try global.estimate(clean, options: EstimationOptions(bootstrapResamples: 20)).dimension) < Tolerance.sameRowsReordered)
         }
     }
 

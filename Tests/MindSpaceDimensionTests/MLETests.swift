@@ -11,7 +11,7 @@ import MindSpaceTestSupport
     // scikit-dimension 0.5.0 `MLE` on the same float64 points (VERSIONS.txt). 1e-6 relative,
     // as required; both sides use exact float64 distances and the same closed form, so the
     // real agreement is ~1e-13.
-    static let peerTolerance = 1e-6
+    static let peerTolerance = Tolerance.peerEstimate
 
     @Test(arguments: Fixtures.setNames)
     func matchesScikitDimension(set: String) throws {
@@ -39,7 +39,7 @@ import MindSpaceTestSupport
         #expect(worst < Self.peerTolerance)
         // The pooled value is 1 / mean(1 / local), by definition.
         let pooled = 1 / (pointwise.map { 1 / $0 }.reduce(0, +) / Double(pointwise.count))
-        #expect(relativeDifference(ours.dimension, pooled) < 1e-12)
+        #expect(relativeDifference(ours.dimension, pooled) < Tolerance.roundOffOfThousandsOfOperations)
     }
 
     @Test func medianPoolingIsTheMedianOfLocalEstimates() throws {
@@ -76,8 +76,8 @@ import MindSpaceTestSupport
         // Required: finite and within 5 %. Deduplication restores the clean rows exactly, so
         // the estimate agrees to rounding (1e-9).
         #expect(deduplicated.dimension.isFinite)
-        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < 0.05)
-        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < 1e-9)
+        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < Tolerance.afterDuplicateRemoval)
+        #expect(relativeDifference(deduplicated.dimension, reference.dimension) < Tolerance.sameRowsReordered)
         // Per-point values cover all 2200 rows; a repeated row carries its twin's value.
         let pointwise = try #require(deduplicated.pointwise)
         #expect(pointwise.count == 2200)
@@ -126,7 +126,7 @@ import MindSpaceTestSupport
         // numpy.quantile([1, 2, 3, 4], [0.25, 0.5, 0.9]) == [1.75, 2.5, 3.7] (method "linear").
         #expect(Bootstrap.interpolatedQuantile([1, 2, 3, 4], 0.25) == 1.75)
         #expect(Bootstrap.interpolatedQuantile([1, 2, 3, 4], 0.5) == 2.5)
-        #expect(abs(Bootstrap.interpolatedQuantile([1, 2, 3, 4], 0.9) - 3.7) < 1e-15)
+        #expect(abs(Bootstrap.interpolatedQuantile([1, 2, 3, 4], 0.9) - 3.7) < Tolerance.roundOffOfFewOperations)
     }
 
     @Test func invalidSettingsThrow() {

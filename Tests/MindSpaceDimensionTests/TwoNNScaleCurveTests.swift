@@ -28,18 +28,18 @@ import MindSpaceTestSupport
             if index == 0 {
                 // The whole set is deterministic: DADApy's value and our TwoNN estimator's, to
                 // the 1e-6 the project requires (both are the same closed-form fit).
-                #expect(relativeDifference(point.dimension, seed0[0]) < 1e-6)
-                #expect(relativeDifference(point.scale, scaleMeans[0]) < 1e-6)
+                #expect(relativeDifference(point.dimension, seed0[0]) < Tolerance.peerEstimate)
+                #expect(relativeDifference(point.scale, scaleMeans[0]) < Tolerance.peerEstimate)
                 #expect(point.standardError == 0)
                 continue
             }
             // Random subsets: ours is one draw from the distribution DADApy's 10 seeds sample.
             // ours − mean has sd σ·√(1 + 1/10); the sample sd of 10 seeds may understate σ by
             // ~35 % (χ² 5 % point), so accept 5 sd, plus 1e-9 where the spread vanishes.
-            let tolerance = 5 * sds[index] * (1.1).squareRoot() + 1e-9
+            let tolerance = 5 * sds[index] * (1.1).squareRoot() + Tolerance.peerFloat64Answer
             #expect(abs(point.dimension - means[index]) <= tolerance,
                     "size \(point.size): \(point.dimension) vs \(means[index]) ± \(sds[index])")
-            #expect(abs(point.scale - scaleMeans[index]) <= 5 * scaleSDs[index] * (1.1).squareRoot() + 1e-9 * scaleMeans[index])
+            #expect(abs(point.scale - scaleMeans[index]) <= 5 * scaleSDs[index] * (1.1).squareRoot() + Tolerance.peerFloat64Answer * scaleMeans[index])
             #expect(point.ciLow < point.dimension && point.dimension < point.ciHigh)
             #expect(point.standardError > 0)
         }
@@ -94,11 +94,11 @@ import MindSpaceTestSupport
         // levels draw other subsets (the distinct rows come in another order), so they are only
         // required to be finite and within 5 % (+ the repetition noise of the level, ≤ 3 SE).
         #expect(curve.points.map(\.size) == reference.points.map(\.size))
-        #expect(relativeDifference(curve.points[0].dimension, reference.points[0].dimension) < 1e-9)
+        #expect(relativeDifference(curve.points[0].dimension, reference.points[0].dimension) < Tolerance.sameRowsReordered)
         for (ours, clean) in zip(curve.points, reference.points) {
             #expect(ours.dimension.isFinite)
             let noise = 3 * (ours.standardError + clean.standardError)
-            #expect(abs(ours.dimension - clean.dimension) <= 0.05 * clean.dimension + noise)
+            #expect(abs(ours.dimension - clean.dimension) <= Tolerance.afterDuplicateRemoval * clean.dimension + noise)
         }
         #expect(curve.notes.first?.contains("200 duplicate rows") == true)
     }
@@ -116,9 +116,9 @@ import MindSpaceTestSupport
 
     @Test func normalQuantilesAreAccurate() {
         // Reference values from the closed-form definitions (R's qnorm to 16 digits).
-        #expect(abs(StandardNormal.quantile(0.975) - 1.959963984540054) < 1e-13)
-        #expect(abs(StandardNormal.quantile(0.5)) < 1e-15)
-        #expect(abs(StandardNormal.quantile(0.001) + 3.090232306167814) < 1e-12)
-        #expect(abs(StandardNormal.quantile(0.995) - 2.575829303548901) < 1e-12)
+        #expect(abs(StandardNormal.quantile(0.975) - 1.959963984540054) < Tolerance.specialFunctionAccuracy)
+        #expect(abs(StandardNormal.quantile(0.5)) < Tolerance.roundOffOfFewOperations)
+        #expect(abs(StandardNormal.quantile(0.001) + 3.090232306167814) < Tolerance.specialFunctionAccuracy)
+        #expect(abs(StandardNormal.quantile(0.995) - 2.575829303548901) < Tolerance.specialFunctionAccuracy)
     }
 }

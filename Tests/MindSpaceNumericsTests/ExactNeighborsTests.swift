@@ -44,7 +44,7 @@ import MindSpaceTestSupport
         let table = try ExactNeighbors.search(points, k: k, threads: 2, blockSize: blockSize)
         // Double: the engine recomputes the chosen distances with the same formula and order
         // as the brute force, so they agree to rounding (1e-12 is a million times looser).
-        expectMatchesBruteForce(table, points, k: k, tolerance: 1e-12)
+        expectMatchesBruteForce(table, points, k: k, tolerance: Tolerance.roundOffOfThousandsOfOperations)
         let truth = BruteForceNeighbors.search(points, k: k)
         #expect((0..<points.rows).allSatisfy { i in (0..<k).map { table.neighbor(i, rank: $0) } == truth.indices[i] })
     }
@@ -56,7 +56,7 @@ import MindSpaceTestSupport
         // Float32: distances are summed in float32 over D = 7 terms, relative error
         // ≤ D·2⁻²⁴ ≈ 4e-7 on the square; 1e-5 leaves a wide margin and still fails on any
         // wrong neighbour (random distances differ by far more).
-        expectMatchesBruteForce(table, points, k: k, tolerance: 1e-5)
+        expectMatchesBruteForce(table, points, k: k, tolerance: Tolerance.float32RoundOffOfTensOfTerms)
     }
 
     @Test func largeCommonOffsetInFloat32() throws {
@@ -69,7 +69,7 @@ import MindSpaceTestSupport
         let table = try ExactNeighbors.search(points, k: 4, threads: 2, blockSize: 64)
         // The coordinates are multiples of 2⁻¹⁴ ≈ 6e-5 near 1000 (float32 spacing), differences
         // are exact in float32, so only the float32 sum of 6 squares rounds: 1e-5 is ample.
-        expectMatchesBruteForce(table, points, k: 4, tolerance: 1e-5)
+        expectMatchesBruteForce(table, points, k: 4, tolerance: Tolerance.float32RoundOffOfTensOfTerms)
     }
 
     @Test(arguments: [Float(0), Float(10)])
@@ -84,7 +84,7 @@ import MindSpaceTestSupport
                             storage: (0..<(200 * 12)).map { _ in offset + Float(generator.nextGaussian()) })
         let table = try ExactNeighbors.search(points, k: 3, threads: 2, blockSize: 64, centringCopyLimit: 0)
         // Refined distances: float32 sums of 12 squares (≤ 12·2⁻²⁴ relative); 1e-5 is ample.
-        expectMatchesBruteForce(table, points, k: 3, tolerance: 1e-5)
+        expectMatchesBruteForce(table, points, k: 3, tolerance: Tolerance.float32RoundOffOfTensOfTerms)
     }
 
     @Test func sklearnNeighboursOfFixture() throws {
@@ -99,7 +99,7 @@ import MindSpaceTestSupport
         let worst = (0..<points.rows).flatMap { i in
             (0..<5).map { relativeDifference(table.distance(i, rank: $0), peerDistances[i][$0]) }
         }.max() ?? .infinity
-        #expect(worst < 1e-12)
+        #expect(worst < Tolerance.roundOffOfThousandsOfOperations)
     }
 
     @Test(arguments: [Float(0), Float(1)])

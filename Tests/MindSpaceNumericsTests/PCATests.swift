@@ -22,13 +22,16 @@ import MindSpaceTestSupport
         let result = try PCA(method: method).fit(data)
         #expect(result.method == method)
         #expect(result.explainedVariance.count == 3)  // min(N, D) = min(4, 3)
-        expectClose(result.explainedVariance, [6, 2.0 / 3, 0], absolute: 1e-14 * 6)
-        expectClose(result.mean, offset, absolute: 1e-14 * 10)
-        #expect(abs(result.totalVariance - 20.0 / 3) <= 1e-14 * 20 / 3)
-        expectClose(result.explainedVarianceRatio, [0.9, 0.1, 0], absolute: 1e-14)
-        expectClose(result.singularValues, [(18.0).squareRoot(), (2.0).squareRoot(), 0], absolute: 1e-7)
+        expectClose(result.explainedVariance, [6, 2.0 / 3, 0], absolute: Tolerance.roundOffOfTensOfOperations * 6)
+        expectClose(result.mean, offset, absolute: Tolerance.roundOffOfTensOfOperations * 10)
+        #expect(abs(result.totalVariance - 20.0 / 3) <= Tolerance.roundOffOfTensOfOperations * 20 / 3)
+        expectClose(result.explainedVarianceRatio, [0.9, 0.1, 0], absolute: Tolerance.roundOffOfTensOfOperations)
+        // σ = √((N − 1)·λ) turns round-off δ on the zero eigenvalue into √(3δ): 1e-7 allows δ up
+        // to 3e-15, a few ulps of λ₁ = 6.
+        let rootOfRoundOff = 1e-7
+        expectClose(result.singularValues, [(18.0).squareRoot(), (2.0).squareRoot(), 0], absolute: rootOfRoundOff)
         // Axes e₁, e₂, e₃, each with its single nonzero loading made positive by the sign rule.
-        expectClose(result.components.storage, [1, 0, 0, 0, 1, 0, 0, 0, 1], absolute: 1e-14)
+        expectClose(result.components.storage, [1, 0, 0, 0, 1, 0, 0, 0, 1], absolute: Tolerance.roundOffOfTensOfOperations)
         // The ratio 0.9 is exact in arithmetic but 6/(20/3) may round below 0.9: still 1 component.
         #expect(result.componentsFor(fraction: 0.9) == 1)
         #expect(result.componentsFor(fraction: 0.95) == 2)
@@ -45,11 +48,11 @@ import MindSpaceTestSupport
         data[0, 0] = 3; data[1, 0] = -3; data[2, 1] = 1; data[3, 1] = -1
         let result = try PCA().fit(data)
         #expect(result.method == .gram)
-        expectClose(result.explainedVariance, [6, 2.0 / 3, 0, 0], absolute: 1e-14 * 6)
+        expectClose(result.explainedVariance, [6, 2.0 / 3, 0, 0], absolute: Tolerance.roundOffOfTensOfOperations * 6)
         #expect(result.components.rows == 4)
         var expected = [Double](repeating: 0, count: 40)
         expected[0] = 1; expected[11] = 1; expected[22] = 1; expected[33] = 1
-        expectClose(result.components.storage, expected, absolute: 1e-14)
+        expectClose(result.components.storage, expected, absolute: Tolerance.roundOffOfTensOfOperations)
     }
 
     // MARK: - Gaussian samples with a known covariance
@@ -102,16 +105,16 @@ import MindSpaceTestSupport
         let viaCovariance = try PCA(method: .covariance).fit(data)
         let viaGram = try PCA(method: .gram).fit(data)
         let top = viaCovariance.explainedVariance[0]
-        expectClose(viaGram.explainedVariance, viaCovariance.explainedVariance, absolute: 1e-10 * top)
-        expectClose(viaGram.explainedVarianceRatio, viaCovariance.explainedVarianceRatio, absolute: 1e-10)
+        expectClose(viaGram.explainedVariance, viaCovariance.explainedVariance, absolute: Tolerance.twoDoubleMethods * top)
+        expectClose(viaGram.explainedVarianceRatio, viaCovariance.explainedVarianceRatio, absolute: Tolerance.twoDoubleMethods)
         // Means: plain column sums (Gram) vs shifted sums (covariance); both ~N·ε·|x| ≈ 1e-13 here.
-        expectClose(viaGram.mean, viaCovariance.mean, absolute: 1e-12)
-        #expect(abs(viaGram.totalVariance - viaCovariance.totalVariance) <= 1e-10 * viaCovariance.totalVariance)
+        expectClose(viaGram.mean, viaCovariance.mean, absolute: Tolerance.roundOffOfThousandsOfOperations)
+        #expect(isApproximatelyEqual(viaGram.totalVariance, viaCovariance.totalVariance, relativeTolerance: Tolerance.twoDoubleMethods))
         let nonzero = min(n - 1, d)
         expectClose(Array(viaGram.components.storage.prefix(nonzero * d)),
-                    Array(viaCovariance.components.storage.prefix(nonzero * d)), absolute: 1e-10)
-        Self.expectOrthonormal(viaGram.components, tolerance: 1e-10)
-        Self.expectOrthonormal(viaCovariance.components, tolerance: 1e-10)
+                    Array(viaCovariance.components.storage.prefix(nonzero * d)), absolute: Tolerance.twoDoubleMethods)
+        Self.expectOrthonormal(viaGram.components, tolerance: Tolerance.twoDoubleMethods)
+        Self.expectOrthonormal(viaCovariance.components, tolerance: Tolerance.twoDoubleMethods)
     }
 
     /// Centring before the products: points near 1e8 with spread ~1 must give the same PCA as the
@@ -124,9 +127,10 @@ import MindSpaceTestSupport
         let far = Matrix(rows: 400, columns: 8, storage: centred.storage.map { $0 + 1e8 })
         let near = Matrix(rows: 400, columns: 8, storage: far.storage.map { $0 - 1e8 })
         let a = try PCA().fit(far), b = try PCA().fit(near)
-        expectClose(a.explainedVariance, b.explainedVariance, absolute: 1e-10 * b.explainedVariance[0])
-        expectClose(a.components.storage, b.components.storage, absolute: 1e-10)
-        expectClose(a.mean.map { $0 - 1e8 }, b.mean, absolute: 1e-7)  // ulp(1e8) ≈ 1.5e-8
+        expectClose(a.explainedVariance, b.explainedVariance, absolute: Tolerance.twoDoubleMethods * b.explainedVariance[0])
+        expectClose(a.components.storage, b.components.storage, absolute: Tolerance.twoDoubleMethods)
+        let ulpsOfTheOffset = 1e-7  // the far mean is held near 1e8, where an ulp is ≈ 1.5e-8
+        expectClose(a.mean.map { $0 - 1e8 }, b.mean, absolute: ulpsOfTheOffset)
     }
 
     /// K leading axes equal the first K rows of the full result (one tridiagonalisation either way,
@@ -137,8 +141,8 @@ import MindSpaceTestSupport
         let full = try PCA().fit(data)
         let top3 = try PCA(components: 3).fit(data)
         #expect(top3.components.rows == 3 && full.components.rows == 20)
-        expectClose(top3.explainedVariance, full.explainedVariance, absolute: 1e-12 * full.explainedVariance[0])
-        expectClose(top3.components.storage, Array(full.components.storage.prefix(3 * 20)), absolute: 1e-10)
+        expectClose(top3.explainedVariance, full.explainedVariance, absolute: Tolerance.roundOffOfThousandsOfOperations * full.explainedVariance[0])
+        expectClose(top3.components.storage, Array(full.components.storage.prefix(3 * 20)), absolute: Tolerance.twoDoubleMethods)
         #expect(top3.componentsFor(fraction: 0.9) == full.componentsFor(fraction: 0.9))
         #expect(try PCA(components: 100).fit(data).components.rows == 20)
         let spectrumOnly = try PCA(components: 0).fit(data)
@@ -156,13 +160,14 @@ import MindSpaceTestSupport
         let fromRounded = try PCA().fit(single.converted(to: Double.self))
         let fromOriginal = try PCA().fit(original)
         let top = fromRounded.explainedVariance[0]
-        expectClose(fromFloat.explainedVariance, fromRounded.explainedVariance, absolute: 1e-12 * top)
-        expectClose(fromFloat.components.storage, fromRounded.components.storage, absolute: 1e-12)
-        expectClose(fromFloat.mean, fromRounded.mean, absolute: 1e-12)
-        expectClose(fromFloat.explainedVariance, fromOriginal.explainedVariance, absolute: 1e-5 * top)
+        expectClose(fromFloat.explainedVariance, fromRounded.explainedVariance, absolute: Tolerance.roundOffOfThousandsOfOperations * top)
+        expectClose(fromFloat.components.storage, fromRounded.components.storage, absolute: Tolerance.roundOffOfThousandsOfOperations)
+        expectClose(fromFloat.mean, fromRounded.mean, absolute: Tolerance.roundOffOfThousandsOfOperations)
+        let roundingOfTheInput = 1e-5  // 2⁻²⁴ ≈ 6e-8 per entry, with margin (see above)
+        expectClose(fromFloat.explainedVariance, fromOriginal.explainedVariance, absolute: roundingOfTheInput * top)
         let scoresFloat = try fromFloat.scores(of: single)
         let scoresRounded = try fromRounded.scores(of: single.converted(to: Double.self))
-        expectClose(scoresFloat.storage, scoresRounded.storage, absolute: 1e-10)
+        expectClose(scoresFloat.storage, scoresRounded.storage, absolute: Tolerance.twoDoubleMethods)
     }
 
     /// Same input → identical result; every axis has its largest-|loading| entry positive (first
@@ -179,8 +184,8 @@ import MindSpaceTestSupport
         }
         let negated = Matrix(rows: data.rows, columns: data.columns, storage: data.storage.map { -$0 })
         let flipped = try PCA().fit(negated)
-        expectClose(flipped.components.storage, first.components.storage, absolute: 1e-12)
-        expectClose(flipped.mean, first.mean.map { -$0 }, absolute: 1e-12)
+        expectClose(flipped.components.storage, first.components.storage, absolute: Tolerance.roundOffOfThousandsOfOperations)
+        expectClose(flipped.mean, first.mean.map { -$0 }, absolute: Tolerance.roundOffOfThousandsOfOperations)
         // Tie rule: both entries have |v| = 1/√2; the first (negative) one decides, so it flips.
         var tie = [-(0.5).squareRoot(), (0.5).squareRoot()]
         ComponentSigns.makeLargestLoadingPositive(&tie, count: 1, length: 2)
@@ -198,13 +203,13 @@ import MindSpaceTestSupport
             let column = (0..<80).map { scores[$0, k] }
             let mean = column.reduce(0, +) / 80
             let variance = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 79
-            #expect(abs(mean) <= 1e-12 * 50)
-            #expect(abs(variance - result.explainedVariance[k]) <= 1e-10 * result.explainedVariance[0])
+            #expect(abs(mean) <= Tolerance.roundOffOfThousandsOfOperations * 50)
+            #expect(abs(variance - result.explainedVariance[k]) <= Tolerance.twoDoubleMethods * result.explainedVariance[0])
         }
         for i in 0..<80 {
             for j in 0..<6 {
                 let rebuilt = (0..<6).reduce(result.mean[j]) { $0 + scores[i, $1] * result.components[$1, j] }
-                #expect(abs(rebuilt - data[i, j]) <= 1e-12 * 60)
+                #expect(abs(rebuilt - data[i, j]) <= Tolerance.roundOffOfThousandsOfOperations * 60)
             }
         }
         #expect(throws: MindSpaceError.self) { try result.scores(of: Matrix<Double>(rows: 2, columns: 5)) }
@@ -255,12 +260,13 @@ import MindSpaceTestSupport
         }
         #expect(accumulator.count == n)
         let mean = (0..<d).map { j in (0..<n).reduce(0.0) { $0 + data[$1, j] } / Double(n) }
-        expectClose(accumulator.mean, mean, absolute: 1e-8)
+        let representationOfTheOffset = 1e-8  // ulp(1e6) ≈ 1.2e-10 on each input, with margin
+        expectClose(accumulator.mean, mean, absolute: representationOfTheOffset)
         let covariance = accumulator.covarianceUpper()
         for a in 0..<d {
             for b in a..<d {
                 let exact = (0..<n).reduce(0.0) { $0 + (data[$1, a] - mean[a]) * (data[$1, b] - mean[b]) } / Double(n - 1)
-                #expect(abs(covariance[a * d + b] - exact) <= 1e-8, "entry \(a),\(b)")
+                #expect(abs(covariance[a * d + b] - exact) <= representationOfTheOffset, "entry \(a),\(b)")
             }
         }
     }
@@ -282,18 +288,18 @@ import MindSpaceTestSupport
         #expect(result.method == (fixture.n >= fixture.d ? .covariance : .gram))
         let variance = try fixture.array("explained_variance")
         let top = variance[0]
-        expectClose(result.explainedVariance, variance, absolute: 1e-10 * top)
-        expectClose(result.explainedVarianceRatio, try fixture.array("explained_variance_ratio"), absolute: 1e-10)
+        expectClose(result.explainedVariance, variance, absolute: Tolerance.twoDoubleMethods * top)
+        expectClose(result.explainedVarianceRatio, try fixture.array("explained_variance_ratio"), absolute: Tolerance.twoDoubleMethods)
         // Singular values are compared squared (σ² = (N − 1)·λ, same scale as the eigenvalues): a
         // zero singular value computed as √(round-off of λ) is ~1e-7·σ_max, not 1e-10, from any
         // eigenvalue-based method, while the SVD gets ~1e-15; squares agree to 1e-10·σ²_max.
         let squaredSingular = try fixture.array("singular_values").map { $0 * $0 }
-        expectClose(result.singularValues.map { $0 * $0 }, squaredSingular, absolute: 1e-10 * squaredSingular[0])
+        expectClose(result.singularValues.map { $0 * $0 }, squaredSingular, absolute: Tolerance.twoDoubleMethods * squaredSingular[0])
         let meanScale = data.storage.map(abs).max() ?? 1
-        expectClose(result.mean, try fixture.array("mean"), absolute: 1e-12 * meanScale)
+        expectClose(result.mean, try fixture.array("mean"), absolute: Tolerance.roundOffOfThousandsOfOperations * meanScale)
         let k = fixture.nonzeroComponents, d = fixture.d
         expectClose(Array(result.components.storage.prefix(k * d)),
-                    Array(try fixture.array("components").prefix(k * d)), absolute: 1e-10)
+                    Array(try fixture.array("components").prefix(k * d)), absolute: Tolerance.twoDoubleMethods)
         for (fraction, count) in fixture.componentsFor {
             let value = try #require(Double(fraction))
             #expect(result.componentsFor(fraction: value) == count, "fraction \(fraction)")

@@ -20,8 +20,8 @@ import MindSpaceTestSupport
                 }
             }
             let entropy = -probabilities.reduce(0.0) { $0 + ($1 > 0 ? $1 * log($1) : 0) }
-            #expect(abs(entropy - log(30)) <= 1e-5)
-            #expect(abs(probabilities.reduce(0, +) - 1) <= 1e-12)
+            #expect(abs(entropy - log(30)) <= TSNEAffinities.entropyTolerance)
+            #expect(abs(probabilities.reduce(0, +) - 1) <= Tolerance.roundOffOfThousandsOfOperations)
         }
     }
 
@@ -43,8 +43,9 @@ import MindSpaceTestSupport
                 z += q; fx += q * q * dx; fy += q * q * dy
             }
             let exact = tree.repulsion(of: i, theta: 0, stack: &stack)
-            #expect(abs(exact.z - z) <= 1e-12 * z)
-            #expect(abs(exact.x - fx) <= 1e-12 * max(1, abs(fx)) && abs(exact.y - fy) <= 1e-12 * max(1, abs(fy)))
+            #expect(abs(exact.z - z) <= Tolerance.roundOffOfThousandsOfOperations * z)
+            #expect(isApproximatelyEqual(exact.x, fx, relativeTolerance: Tolerance.roundOffOfThousandsOfOperations, absoluteTolerance: Tolerance.roundOffOfThousandsOfOperations)
+                    && isApproximatelyEqual(exact.y, fy, relativeTolerance: Tolerance.roundOffOfThousandsOfOperations, absoluteTolerance: Tolerance.roundOffOfThousandsOfOperations))
             totalExact += z
             totalApproximate += tree.repulsion(of: i, theta: 0.5, stack: &stack).z
         }

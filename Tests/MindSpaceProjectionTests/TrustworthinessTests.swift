@@ -18,10 +18,10 @@ import MindSpaceTestSupport
         for (key, value) in expected {
             let k = try #require(Int(key))
             let score = try Trustworthiness.score(original: original, embedded: embedded, k: k)
-            #expect(abs(score - value) <= 1e-12, "k = \(k): \(score) vs scikit-learn \(value)")
+            #expect(abs(score - value) <= Tolerance.roundOffOfThousandsOfOperations, "k = \(k): \(score) vs scikit-learn \(value)")
             // The same value from float32 input and from one thread (no near-ties in this set).
             let single = try Trustworthiness.score(original: original.converted(to: Float.self), embedded: embedded, k: k, threads: 1)
-            #expect(abs(single - value) <= 1e-12)
+            #expect(abs(single - value) <= Tolerance.roundOffOfThousandsOfOperations)
         }
     }
 
@@ -62,7 +62,7 @@ import MindSpaceTestSupport
         let expected = 1 - 2 * Double(penalty) / (Double(n * k) * Double(2 * n - 3 * k - 1))
         let score = try Trustworthiness.score(original: data, embedded: embedded, k: k)
         // Same integer penalty, same formula: only the last rounding can differ.
-        #expect(abs(score - expected) <= 1e-14)
+        #expect(abs(score - expected) <= Tolerance.roundOffOfTensOfOperations)
         #expect(score < 0.7)  // a random view is far from trustworthy (≈ 0.5 expected)
     }
 

@@ -62,8 +62,9 @@ import MindSpaceTestSupport
         for target in 2...9 {
             let ticks = NiceTicks(logarithmicLower: lower, upper: upper, targetCount: target)
             let all = ticks.values + ticks.minorValues
-            // 1e-9 relative: the tolerance the rule uses to keep a tick sitting on an end.
-            #expect(all.allSatisfy { $0 >= lower * (1 - 1e-9) && $0 <= upper * (1 + 1e-9) })
+            // The tolerance the rule uses to keep a tick sitting on an end.
+            let slack = NiceTicks.rangeEndTolerance
+            #expect(all.allSatisfy { $0 >= lower * (1 - slack) && $0 <= upper * (1 + slack) })
             #expect(zip(ticks.values, ticks.values.dropFirst()).allSatisfy { $0 < $1 })
             #expect(Set(ticks.values).isDisjoint(with: ticks.minorValues))
             #expect(ticks.labels.count == ticks.values.count && Set(ticks.labels).count == ticks.labels.count)

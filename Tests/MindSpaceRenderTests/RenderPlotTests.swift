@@ -274,7 +274,7 @@ import MindSpaceTestSupport
         let values = (0..<100).map(Double.init)
         // 5th and 95th percentiles by linear interpolation of 0…99: 4.95 and 94.05.
         let range = ColorBar.clippedRange(values)
-        #expect(abs(range.lowerBound - 4.95) < 1e-12 && abs(range.upperBound - 94.05) < 1e-12)
+        #expect(abs(range.lowerBound - 4.95) < Tolerance.roundOffOfThousandsOfOperations && abs(range.upperBound - 94.05) < Tolerance.roundOffOfThousandsOfOperations)
         #expect(Palette.viridis.count == 256)
         // Published viridis end points: #440154 and #FDE725.
         #expect(Palette.viridis(at: 0) == SRGBColor(hex: 0x440154) && Palette.viridis(at: 1) == SRGBColor(hex: 0xFDE725))

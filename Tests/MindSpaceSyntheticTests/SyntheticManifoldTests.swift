@@ -85,7 +85,7 @@ import MindSpaceTestSupport
         for row in 0..<points.rows {
             let norm = points.row(row).reduce(0) { $0 + $1 * $1 }.squareRoot()
             // Normalising by 1/‖v‖ leaves ‖x‖ within a few ulps of 1 (11 terms): 1e-14.
-            #expect(abs(norm - 1) < 1e-14)
+            #expect(abs(norm - 1) < Tolerance.roundOffOfTensOfOperations)
         }
     }
 
@@ -98,22 +98,28 @@ import MindSpaceTestSupport
             let u = x[0] - 3, v = x[1] + 1
             let p0 = (0.9 * u + 0.5 * v) / 1.33, p1 = (1.2 * v - 0.5 * u) / 1.33
             let p2 = x[2] + 0.5 * p0 + 0.2 * p1
-            for p in [p0, p1, p2] { #expect(p > -1e-12 && p < 4 + 1e-12) }
+            for p in [p0, p1, p2] { #expect(p > -Tolerance.roundOffOfThousandsOfOperations && p < 4 + Tolerance.roundOffOfThousandsOfOperations) }
             #expect(abs(x[3] - (0.4 * p0 - 0.9 * p1 - 0.1 * p2)) < Self.equationTolerance)
             #expect(abs(x[4] - (1.1 * p0 - 0.3 * p1 + 8)) < Self.equationTolerance)
         }
         try expectRank(points, 3)
     }
 
-    /// Exactly `rank` nonzero PCA eigenvalues. The data are exactly rank `rank` up to rounding of
-    /// order ε·|x|, which moves eigenvalues by ~ε·λmax ≈ 1e-15 relative: zero means below
-    /// 1e-10·λmax; nonzero means above 1e-4·λmax (the smallest true one is far larger here).
+    /// Below this fraction of λmax a PCA eigenvalue of exactly low-rank data is round-off: the
+    /// rounding of order ε·|x| moves eigenvalues by ~ε·λmax ≈ 1e-15 relative.
+    static let roundOffEigenvalueFraction = 1e-10
+    /// Above this fraction of λmax an eigenvalue is a true direction of the data: the smallest
+    /// true one is far larger in every family checked here.
+    static let trueEigenvalueFraction = 1e-4
+
+    /// Exactly `rank` nonzero PCA eigenvalues: `rank` above `trueEigenvalueFraction`·λmax and
+    /// the rest below `roundOffEigenvalueFraction`·λmax.
     private func expectRank(_ points: Matrix<Double>, _ rank: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let spectrum = try PCA(components: 1).fit(points).explainedVariance
         let largest = try #require(spectrum.first)
-        let nonzero = spectrum.filter { $0 > 1e-10 * largest }
+        let nonzero = spectrum.filter { $0 > Self.roundOffEigenvalueFraction * largest }
         #expect(nonzero.count == rank, "spectrum \(spectrum)", sourceLocation: sourceLocation)
-        #expect(nonzero.allSatisfy { $0 > 1e-4 * largest }, "spectrum \(spectrum)", sourceLocation: sourceLocation)
+        #expect(nonzero.allSatisfy { $0 > Self.trueEigenvalueFraction * largest }, "spectrum \(spectrum)", sourceLocation: sourceLocation)
     }
 
     @Test func affineTwentyFillsItsCube() throws {
@@ -167,7 +173,7 @@ import MindSpaceTestSupport
         for row in 0..<points.rows {
             let x = points[row, 0], y = points[row, 1], z = points[row, 2]
             let t = (x * x + z * z).squareRoot()
-            #expect(t >= 1.5 * Double.pi - 1e-12 && t < 4.5 * Double.pi + 1e-12)
+            #expect(t >= 1.5 * Double.pi - Tolerance.roundOffOfThousandsOfOperations && t < 4.5 * Double.pi + Tolerance.roundOffOfThousandsOfOperations)
             #expect(abs(x - t * cos(t)) < Self.equationTolerance && abs(z - t * sin(t)) < Self.equationTolerance)
             #expect(y >= 0 && y < 21)
         }
@@ -192,7 +198,7 @@ import MindSpaceTestSupport
             let x = points[row, 0], y = points[row, 1], z = points[row, 2]
             let phi = atan2(y, x), offset = (x * x + y * y).squareRoot() - 1
             #expect(abs(offset * sin(5 * phi) - z * cos(5 * phi)) < Self.equationTolerance)
-            #expect((offset * offset + z * z).squareRoot() <= 0.5 + 1e-12)
+            #expect((offset * offset + z * z).squareRoot() <= 0.5 + Tolerance.roundOffOfThousandsOfOperations)
         }
     }
 
@@ -247,7 +253,7 @@ import MindSpaceTestSupport
             #expect(x[0..<d].allSatisfy { $0 >= 0 && $0 <= 1 })
             let squares = x[0..<d].reduce(0) { $0 + $1 * $1 }
             // The same d squares summed: equal up to the summation order, ≤ d ulps of ≤ 9.
-            #expect(abs(x[d] - squares) < 1e-13)
+            #expect(abs(x[d] - squares) < Tolerance.roundOffOfHundredsOfOperations)
             for i in 0..<width {
                 #expect(x[width + i] == sin(x[i]))
                 #expect(x[2 * width + i] == x[i] * x[i])

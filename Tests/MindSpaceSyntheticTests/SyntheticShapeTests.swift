@@ -33,7 +33,7 @@ import MindSpaceTestSupport
         #expect(points.columns == 4)
         for row in 0..<points.rows {
             // Normalised by 1/‖g‖: a few ulps from 1.
-            #expect(abs(points.row(row).reduce(0) { $0 + $1 * $1 }.squareRoot() - 1) < 1e-14)
+            #expect(abs(points.row(row).reduce(0) { $0 + $1 * $1 }.squareRoot() - 1) < Tolerance.roundOffOfTensOfOperations)
         }
     }
 
@@ -47,7 +47,7 @@ import MindSpaceTestSupport
         var inside = 0
         for row in 0..<n {
             let radius = points.row(row).reduce(0) { $0 + $1 * $1 }.squareRoot()
-            #expect(radius <= 1 + 1e-15)
+            #expect(radius <= 1 + Tolerance.roundOffOfFewOperations)
             if radius <= median { inside += 1 }
         }
         #expect(abs(Double(inside) - Double(n) / 2) <= 6 * Double(n).squareRoot() / 2)
@@ -81,18 +81,18 @@ import MindSpaceTestSupport
         }
         for a in stride(from: 0, to: 300, by: 7) {
             for b in stride(from: 1, to: 300, by: 11) {
-                #expect(abs(distance(rotated, a, b) - distance(plain, a, b)) < 1e-12)
+                #expect(abs(distance(rotated, a, b) - distance(plain, a, b)) < Tolerance.roundOffOfThousandsOfOperations)
             }
         }
         // Norms are preserved too (the frame maps the origin to the origin).
         for row in 0..<300 {
             let r = rotated.row(row).reduce(0) { $0 + $1 * $1 }, p = plain.row(row).reduce(0) { $0 + $1 * $1 }
-            #expect(abs(r - p) < 1e-10 * p)
+            #expect(abs(r - p) < Tolerance.twoDoubleMethods * p)
         }
         #expect(rotated.row(0).dropFirst(5).contains { abs($0) > 1e-3 }, "rotated away from the first 5 axes")
         let spectrum = try PCA(components: 1).fit(rotated).explainedVariance
         // Exact rank 3 up to rounding (see SyntheticManifoldTests.expectRank).
-        #expect(spectrum.filter { $0 > 1e-10 * spectrum[0] }.count == 3)
+        #expect(spectrum.filter { $0 > SyntheticManifoldTests.roundOffEigenvalueFraction * spectrum[0] }.count == 3)
     }
 
     /// The frame's rows are orthonormal: |⟨qᵢ, qⱼ⟩ − δᵢⱼ| ≤ 1e-14 (Gram–Schmidt twice leaves
@@ -103,7 +103,7 @@ import MindSpaceTestSupport
         for i in 0..<12 {
             for j in 0..<12 {
                 let dot = zip(frame.row(i), frame.row(j)).reduce(0) { $0 + $1.0 * $1.1 }
-                #expect(abs(dot - (i == j ? 1 : 0)) < 1e-14)
+                #expect(abs(dot - (i == j ? 1 : 0)) < Tolerance.roundOffOfTensOfOperations)
             }
         }
     }

@@ -109,7 +109,7 @@ package enum SyntheticFixtures {
     package static func disagreements(_ ours: Statistics, _ theirs: Statistics, multiple: Double) -> [String] {
         var problems: [String] = []
         func check(_ label: String, _ a: Double, _ seA: Double, _ b: Double, _ seB: Double) {
-            let tolerance = multiple * (seA * seA + seB * seB).squareRoot() + 1e-9 * (1 + abs(b))
+            let tolerance = multiple * (seA * seA + seB * seB).squareRoot() + Tolerance.peerFloat64Answer * (1 + abs(b))
             if !(abs(a - b) <= tolerance) {
                 problems.append("\(label): ours \(a) vs skdim \(b) (tolerance \(tolerance))")
             }

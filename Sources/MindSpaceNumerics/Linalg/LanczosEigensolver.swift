@@ -24,6 +24,18 @@ import MindSpaceCore
 /// step j; memory n·`maximumBasis` doubles for the basis. Deterministic: the result depends only
 /// on the operator, the start vector and the parameters.
 package enum LanczosEigensolver {
+    /// 1e-8: the default residual tolerance, relative to max(1, |θ|). The error of a converged
+    /// Ritz value is at most its residual (and about residual²/gap once the gap to the rest of
+    /// the spectrum is resolved), so this gives eigenvalues to ~1e-8 relative at worst, plenty
+    /// for layouts; callers that need more pass a smaller one (`ClassicalMDS`).
+    package static let defaultResidualTolerance = 1e-8
+
+    /// 1e-12: the new basis vector's norm βⱼ at or below this fraction of max(1, |αⱼ|) means
+    /// the Krylov space is invariant (breakdown): what is left after two rounds of
+    /// reorthogonalisation is round-off of order ε·‖A‖, and normalising it would add a
+    /// direction made of noise. The Ritz pairs are then exact and the run stops.
+    package static let breakdownTolerance = 1e-12
+
     package struct Result {
         /// The `count` largest Ritz values, descending.
         package var values: [Double]
@@ -40,7 +52,7 @@ package enum LanczosEigensolver {
     /// deflation vectors. Requires 1 ≤ count and count + deflation count ≤ n.
     package static func largest(
         count: Int, dimension n: Int, start: [Double], deflation: [[Double]] = [],
-        maximumBasis: Int, tolerance: Double = 1e-8, checkInterval: Int = 10,
+        maximumBasis: Int, tolerance: Double = LanczosEigensolver.defaultResidualTolerance, checkInterval: Int = 10,
         apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
     ) throws -> Result {
         precondition(count >= 1 && count + deflation.count <= n && start.count == n)
@@ -83,7 +95,7 @@ package enum LanczosEigensolver {
             }
             norm = Self.norm(w)
             steps = j + 1
-            let invariant = !(norm > 1e-12 * max(1, abs(a)))
+            let invariant = !(norm > Self.breakdownTolerance * max(1, abs(a)))
             let last = invariant || steps == basisLimit
             if last || (steps >= count && steps % checkInterval == 0) {
                 let lastBeta = invariant ? 0 : norm

@@ -45,7 +45,7 @@ public struct PCAResult: Sendable, Equatable {
     /// reached (above 1 + 1e-12) gives `explainedVariance.count`.
     public func componentsFor(fraction: Double) -> Int {
         guard fraction > 0, totalVariance > 0 else { return 0 }
-        let target = (fraction - 1e-12) * totalVariance
+        let target = (fraction - NumericTolerance.cumulativeFractionSlack) * totalVariance
         var cumulative = 0.0
         for (index, variance) in explainedVariance.enumerated() {
             cumulative += variance

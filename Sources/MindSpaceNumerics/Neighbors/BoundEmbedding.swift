@@ -36,6 +36,15 @@ struct BoundEmbedding {
     static let directions = width - 1
     /// Rows sampled for the directions.
     static let sampleLimit = 256
+    /// 1e36: the largest squared norm w the float32 scan is trusted with. A bound sums 16
+    /// squared differences of coordinates, each at most 4w, so 64·1e36 = 6.4e37 stays below
+    /// Float's largest value (3.4e38).
+    static let largestTrustedScale: Double = 1e36
+    /// 1e-28: when even the largest squared norm is below this, the scan's squared coordinate
+    /// differences (at most 4w, and far smaller between near points) reach float32's subnormal
+    /// range (below 1.2e-38), where rounding is absolute rather than relative and the margins
+    /// no longer cover it.
+    static let smallestTrustedScale: Double = 1e-28
 
     let pointCount: Int
     let tileCount: Int
@@ -80,7 +89,7 @@ struct BoundEmbedding {
             scales[i] = max(norm, scales[i])
             largest = max(largest, scales[i])
         }
-        guard largest.isFinite, largest < 1e36, largest > 1e-28 else { return nil }
+        guard largest.isFinite, largest < Self.largestTrustedScale, largest > Self.smallestTrustedScale else { return nil }
         let order = Self.localityOrder(rows, count: n)
         let tileCount = (n + width - 1) / width
         let tiles = OwnedBuffer<Float>(repeating: 0, count: tileCount * width * width)
@@ -134,7 +143,7 @@ struct BoundEmbedding {
                                                            from: target)
                 }
                 let after = LanczosEigensolver.norm(Array(target))
-                guard after > before * 1e-6, after > 0 else {
+                guard after > before * NumericTolerance.linearDependenceRemainder, after > 0 else {
                     for c in 0..<d { target[c] = 0 }
                     continue
                 }

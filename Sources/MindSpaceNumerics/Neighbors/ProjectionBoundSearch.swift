@@ -52,6 +52,10 @@ enum ProjectionBoundSearch {
     /// Pilot runs of 8 neighbouring points (evenly spaced) that decide whether the full pass is
     /// worth running.
     static let pilotRuns = 16
+    /// 10⁻³: the fixed part of the relative margin ρ (see **Margins**), which covers rounding
+    /// the images z to float (2⁻²⁴ relative per coordinate, in a 16-term bound) with a wide
+    /// margin; the working precision's share, 4(D + 2)·ε, is added per search.
+    static let imageRoundingMargin = 1e-3
 
     /// Points scanned per row in step 1.
     static func keep(k: Int) -> Int { 8 * k + 16 }
@@ -129,7 +133,7 @@ enum ProjectionBoundSearch {
             self.embedding = embedding
             self.k = k
             self.keep = keep
-            relativeMargin = 1e-3 + 4 * Double(columns + 2) * Double(Scalar.ulpOfOne)
+            relativeMargin = ProjectionBoundSearch.imageRoundingMargin + 4 * Double(columns + 2) * Double(Scalar.ulpOfOne)
             self.distances = distances
             self.indices = indices
             thresholds = OwnedBuffer(repeating: 0, count: n)

@@ -4,6 +4,15 @@ import MindSpaceCore
 /// estimators whose statistic is a sum of exponential variables (TwoNN's maximum likelihood:
 /// d·Σ log μᵢ ~ Gamma(N, 1)).
 package enum GammaDistribution {
+    /// 1e-16: the modified Lentz iteration for the continued fraction stops when a step
+    /// multiplies the value by a factor within this of 1, that is below ε/2 ≈ 1.1e-16: further
+    /// factors cannot change the double result (Numerical Recipes, 3rd ed., §5.2 and §6.2).
+    static let continuedFractionConvergence = 1e-16
+
+    /// 1e-300: the smallest scale of the quantile's Newton step test, so that an iterate at or
+    /// near 0 still stops on an absolute step of 1e-314 (the test is otherwise relative to x).
+    static let quantileStepScaleFloor = 1e-300
+
     /// The regularized lower incomplete gamma function P(a, x) = γ(a, x)/Γ(a), the CDF at x.
     ///
     /// Series Σₙ xⁿ/(a(a+1)…(a+n)) for x < a + 1, else Legendre's continued fraction for
@@ -16,7 +25,7 @@ package enum GammaDistribution {
         let logPrefactor = -x + a * log(x) - lgamma(a)
         if x < a + 1 {
             var term = 1 / a, sum = term, n = 1.0
-            while abs(term) > abs(sum) * 1e-17 && n < 10_000_000 {
+            while abs(term) > abs(sum) * NumericTolerance.seriesTruncation && n < 10_000_000 {
                 term *= x / (a + n)
                 sum += term
                 n += 1
@@ -35,7 +44,7 @@ package enum GammaDistribution {
             d = 1 / d
             let delta = d * c
             fraction *= delta
-            if abs(delta - 1) < 1e-16 { break }
+            if abs(delta - 1) < continuedFractionConvergence { break }
             i += 1
         }
         return max(0, 1 - exp(logPrefactor) * fraction)
@@ -62,7 +71,7 @@ package enum GammaDistribution {
             let slope = density(x, shape: a)
             var next = slope > 0 ? x - error / slope : .nan
             if !(next > low && next < high) { next = low + (high - low) / 2 }
-            if abs(next - x) <= 1e-14 * max(x, 1e-300) { return next }
+            if abs(next - x) <= NumericTolerance.relativeStepConvergence * max(x, quantileStepScaleFloor) { return next }
             x = next
         }
         return x

@@ -15,6 +15,12 @@ package struct InterpolatingSpline {
     /// B-spline coefficients (n values).
     let coefficients: [Double]
 
+    /// 1e-13: a quadratic A s² + B s + C whose |A| is at most this fraction of its largest
+    /// coefficient is solved as linear. Its coefficients come from differences of four spline
+    /// values (round-off ~10·ε of the largest), so an |A| this small is round-off, and dividing
+    /// by it would place a spurious root far outside [0, 1].
+    static let negligibleQuadraticFraction = 1e-13
+
     /// The spline through `y` at ascending `x` (n ≥ degree + 1 points).
     package init(x: [Double], y: [Double], degree: Int) {
         precondition(x.count == y.count && (1...3).contains(degree) && x.count >= degree + 1, "bad spline data")
@@ -113,7 +119,7 @@ package struct InterpolatingSpline {
     private static func quadraticRoots(_ a: Double, _ b: Double, _ c: Double) -> [Double] {
         let scale = max(abs(a), abs(b), abs(c))
         guard scale > 0 else { return [] }
-        if abs(a) <= 1e-13 * scale {
+        if abs(a) <= negligibleQuadraticFraction * scale {
             return abs(b) > 0 ? [-c / b] : []
         }
         let discriminant = b * b - 4 * a * c

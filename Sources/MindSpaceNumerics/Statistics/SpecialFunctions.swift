@@ -3,6 +3,11 @@ import MindSpaceCore
 /// Special functions the DANCo and FisherS estimators need, in double precision (checked
 /// against SciPy in the tests to ~1e-13 relative).
 package enum SpecialFunctions {
+    /// 1e-15: Halley's iteration for Lambert W stops at a relative change of at most this.
+    /// Halley converges cubically, so a step of 1e-15 (≈ 4.5·ε) leaves an error far below the
+    /// rounding of w·e^w itself; the result is good to a few ulps.
+    static let lambertWConvergence = 1e-15
+
     /// The digamma function ψ(x) = Γ′(x)/Γ(x) for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up
     /// to x ≥ 10, then the asymptotic series ln x − 1/(2x) − Σ B₂ₙ/(2n·x²ⁿ) (n ≤ 7, error < 1e-17).
     package static func digamma(_ x: Double) -> Double {
@@ -40,7 +45,7 @@ package enum SpecialFunctions {
             while true {
                 term *= quarterSquare / (m * (m + Double(nu)))
                 sum += term
-                if term < sum * 1e-17 { break }
+                if term < sum * NumericTolerance.seriesTruncation { break }
                 m += 1
             }
             return log(sum)
@@ -68,7 +73,7 @@ package enum SpecialFunctions {
             let e = exp(w)
             let f = w * e - x
             let next = w - f / (e * (w + 1) - (w + 2) * f / (2 * w + 2))
-            if abs(next - w) <= 1e-15 * abs(next) { return next }
+            if abs(next - w) <= lambertWConvergence * abs(next) { return next }
             w = next
         }
         return w

@@ -85,7 +85,7 @@ public struct ProjectJob: Sendable {
             throw MindSpaceError(.usage, "--dpi must be \(Int(dotsPerInchRange.lowerBound))…\(Int(dotsPerInchRange.upperBound)), got \(TextTable.number(dotsPerInch))")
         }
         let inches = (width: Double(width) / dotsPerInch, height: Double(height) / dotsPerInch)
-        guard inches.width >= minimumInches.width - 1e-9, inches.height >= minimumInches.height - 1e-9 else {
+        guard inches.width >= minimumInches.width - Self.figureSizeSlack, inches.height >= minimumInches.height - Self.figureSizeSlack else {
             let needed = (width: Int((minimumInches.width * dotsPerInch).rounded(.up)),
                           height: Int((minimumInches.height * dotsPerInch).rounded(.up)))
             throw MindSpaceError(.usage,
@@ -216,4 +216,12 @@ public struct ProjectReport: Codable, Equatable, Sendable {
         text += "wrote \(image), \(coordinates), \(report)\n"
         return text
     }
+}
+
+extension ProjectJob {
+    /// 1e-9 inch: how far a figure may fall short of `minimumInches` and still pass. A side is
+    /// pixels / dpi with a decimal dpi (1000 px at 333.3333333333333 dpi is 3 in), so a size
+    /// meant to equal the minimum can round a few ulps below it; 1e-9 inch is far below one
+    /// pixel at any accepted resolution (≥ 8e-4 inch at 1200 dpi).
+    static let figureSizeSlack = 1e-9
 }
