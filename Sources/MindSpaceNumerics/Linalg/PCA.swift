@@ -60,14 +60,13 @@ public struct PCA: Sendable {
         self.blockSize = blockSize
     }
 
-    /// Fits the PCA to `data` (points × features). See the type's documentation for the method,
-    /// conventions and errors.
-    public func fit(_ data: Matrix<Double>) throws -> PCAResult {
-        try data.storage.withUnsafeBufferPointer { try fitRows($0, rows: data.rows, columns: data.columns) }
-    }
-
-    /// Fits the PCA to single-precision `data`; every sum and product is accumulated in `Double`.
-    public func fit(_ data: Matrix<Float>) throws -> PCAResult {
+    /// Fits the PCA to `data` (points × features; `Float` input is widened block by block, every
+    /// sum and product is accumulated in `Double`). See the type's documentation for the method,
+    /// conventions and errors. Compiled for `Float` and `Double`, so a caller that is itself
+    /// generic (a job's body written once for both precisions) reaches specialised code.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func fit<Scalar: BinaryFloatingPoint>(_ data: Matrix<Scalar>) throws -> PCAResult {
         try data.storage.withUnsafeBufferPointer { try fitRows($0, rows: data.rows, columns: data.columns) }
     }
 

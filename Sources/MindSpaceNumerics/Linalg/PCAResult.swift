@@ -57,20 +57,18 @@ public struct PCAResult: Sendable, Equatable {
     /// The scores (X − x̄)·Vᵀ, N×K (row i = point i's coordinates on the K axes), computed over
     /// blocks of rows (a centred copy of one block at a time, then `dgemm`), in `Double`.
     /// Throws `.malformedData` if `data` does not have D columns. NaN/Inf in `data` propagate.
-    public func scores(of data: Matrix<Double>) throws -> Matrix<Double> {
-        try data.storage.withUnsafeBufferPointer { try projectRows($0, rows: data.rows, columns: data.columns) }
-    }
-
-    /// `scores(of:)` for single-precision data (widened to `Double` block by block).
-    public func scores(of data: Matrix<Float>) throws -> Matrix<Double> {
+    /// `Float` data are widened to `Double` block by block. Compiled for `Float` and `Double`, so
+    /// generic callers reach specialised code.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func scores<Scalar: BinaryFloatingPoint>(of data: Matrix<Scalar>) throws -> Matrix<Double> {
         try data.storage.withUnsafeBufferPointer { try projectRows($0, rows: data.rows, columns: data.columns) }
     }
 
     /// scikit-learn's name for `scores(of:)`.
-    public func transform(_ data: Matrix<Double>) throws -> Matrix<Double> { try scores(of: data) }
-
-    /// scikit-learn's name for `scores(of:)` (single precision input).
-    public func transform(_ data: Matrix<Float>) throws -> Matrix<Double> { try scores(of: data) }
+    public func transform<Scalar: BinaryFloatingPoint>(_ data: Matrix<Scalar>) throws -> Matrix<Double> {
+        try scores(of: data)
+    }
 
     package func projectRows<Scalar: BinaryFloatingPoint>(
         _ data: UnsafeBufferPointer<Scalar>, rows n: Int, columns: Int

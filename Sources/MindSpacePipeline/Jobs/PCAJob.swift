@@ -40,19 +40,11 @@ public struct PCAJob: Sendable {
             throw MindSpaceError(.usage, "--components must be at least 1, got \(components)")
         }
         let input = try AnalysisInput.open(dataPath, arrayName: arrayName)
-        let pca = PCA(components: components)
-        let result: PCAResult
-        let scores: Matrix<Double>
+        let (result, scores): (PCAResult, Matrix<Double>)
         do {
             // PCA refuses NaN/Inf itself, with the position; the file is added below.
-            switch try input.points(requireFinite: false) {
-            case .single(let points):
-                result = try pca.fit(points)
-                scores = try result.scores(of: points)
-            case .double(let points):
-                result = try pca.fit(points)
-                scores = try result.scores(of: points)
-            }
+            (result, scores) = try input.points(requireFinite: false)
+                .analyse(with: FitAndScore(pca: PCA(components: components)))
         } catch let error as MindSpaceError {
             throw error.located(in: dataPath)
         }
@@ -74,6 +66,16 @@ public struct PCAJob: Sendable {
         try transaction.stage(ReportEncoding.json(report), at: report.report)
         try transaction.commit()
         return report
+    }
+
+    /// The job's body for either precision: the fit and every point's scores.
+    private struct FitAndScore: PointsAnalysis {
+        let pca: PCA
+
+        func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) throws -> (PCAResult, Matrix<Double>) {
+            let result = try pca.fit(points)
+            return (result, try result.scores(of: points))
+        }
     }
 
     /// The scree plot: every component's explained-variance ratio and the cumulative ratio
