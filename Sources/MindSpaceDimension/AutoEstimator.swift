@@ -163,8 +163,7 @@ public struct AutoEstimator: DimensionEstimator {
         var pooled = scales.map { _ in [Double]() }
         var zeroDistancePoints = 0
         for part in 0..<split.count {
-            let table = try ExactNeighbors.search(split.matrix(working, part: part), k: 2 * (scales.last ?? 1),
-                                                  threads: options.threads)
+            let table = try ExactNeighbors.search(split.matrix(working, part: part), k: 2 * (scales.last ?? 1))
             let ratios = RankRatioStatistic.logRatios(table, scales: scales)
             zeroDistancePoints += ratios.skipped
             for row in scales.indices { pooled[row].append(contentsOf: ratios.values[row]) }
@@ -213,7 +212,7 @@ public struct AutoEstimator: DimensionEstimator {
         let maximumDimension = max(1, min(points.columns, n - 1))
         func calibration(_ shape: UniformShape) -> DimensionCalibration {
             DimensionCalibration(reference: shape, sampleSize: n, scales: scales, replicates: replicates,
-                                 maximumDimension: maximumDimension, seed: options.seed, threads: options.threads)
+                                 maximumDimension: maximumDimension, seed: options.seed)
         }
         var ball = calibration(Self.pointReference)
         var curve: [(estimate: DimensionCalibration.Inversion, low: Double, high: Double)] = []

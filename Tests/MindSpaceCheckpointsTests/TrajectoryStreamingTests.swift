@@ -13,9 +13,8 @@ import MindSpaceTestSupport
     private func analyse(_ set: String, chunk: Int? = nil, grouping: ParameterGrouping = .none,
                          threads: Int = 2, hashes: Bool = true) throws -> (CheckpointSet, TrajectoryResult) {
         let checkpoints = try CheckpointSet.open([CheckpointFixtures.path(set)])
-        let streamer = CheckpointStreamer(set: checkpoints, chunkElements: chunk, grouping: grouping, threads: threads,
-                                          hashesData: hashes)
-        return (checkpoints, try TrajectoryResult.analyse(streamer))
+        let streamer = CheckpointStreamer(set: checkpoints, chunkElements: chunk, grouping: grouping, hashesData: hashes)
+        return (checkpoints, try ThreadLimitScope.with(threads) { try TrajectoryResult.analyse(streamer) })
     }
 
     /// Tolerances. Both sides are backward-stable double-precision computations on identical
@@ -89,10 +88,12 @@ import MindSpaceTestSupport
             }
             for chunk in [3, 1000] {
                 for threads in [1, 2] {
-                    let streamer = CheckpointStreamer(set: set, chunkElements: chunk, threads: threads, hashesData: true)
-                    let gram = try StreamedGram.accumulate(streamer)
+                    let streamer = CheckpointStreamer(set: set, chunkElements: chunk, hashesData: true)
+                    let gram = try ThreadLimitScope.with(threads) { try StreamedGram.accumulate(streamer) }
                     #expect(gram.totals.dataHashes == expected, "\(name) chunk \(chunk) threads \(threads)")
-                    let plain = try StreamedGram.accumulate(CheckpointStreamer(set: set, chunkElements: chunk, threads: threads))
+                    let plain = try ThreadLimitScope.with(threads) {
+                        try StreamedGram.accumulate(CheckpointStreamer(set: set, chunkElements: chunk))
+                    }
                     #expect(plain.totals.dataHashes == nil)
                     #expect(plain.centredGram == gram.centredGram && plain.totals.sumsOfSquares == gram.totals.sumsOfSquares)
                 }

@@ -26,8 +26,6 @@ public struct TrajectoryJob {
     public var saveComponents: Int?
     /// Parameters per checkpoint read at once; `nil` for the default (about 2 MiB per block).
     public var chunkElements: Int?
-    /// Threads reading checkpoints at once.
-    public var threads: Int
     /// Whether to fingerprint each checkpoint's analysed bytes (`--data-hash`).
     public var hashesData = false
     public var outputFolder: String
@@ -44,14 +42,13 @@ public struct TrajectoryJob {
 
     public init(checkpoints: [String], selection: TensorSelection = TensorSelection(),
                 grouping: ParameterGrouping = .none, saveComponents: Int? = nil, chunkElements: Int? = nil,
-                threads: Int = ParallelLoop.threadLimit, outputFolder: String,
+                outputFolder: String,
                 commandLine: [String] = [], progress: ((Int, Int) -> Void)? = nil) {
         self.checkpoints = checkpoints
         self.selection = selection
         self.grouping = grouping
         self.saveComponents = saveComponents
         self.chunkElements = chunkElements
-        self.threads = threads
         self.outputFolder = outputFolder
         self.commandLine = commandLine
         self.progress = progress
@@ -68,7 +65,7 @@ public struct TrajectoryJob {
             throw MindSpaceError(.usage, "--chunk-elements must be at least 1, got \(chunkElements)")
         }
         let set = try CheckpointSet.open(checkpoints, selection: selection)
-        let streamer = CheckpointStreamer(set: set, chunkElements: chunkElements, grouping: grouping, threads: threads,
+        let streamer = CheckpointStreamer(set: set, chunkElements: chunkElements, grouping: grouping,
                                           hashesData: hashesData)
         let passes = saveComponents == nil ? 1 : 2
         let total = set.dataByteCount * passes
