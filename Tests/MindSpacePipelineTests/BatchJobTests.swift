@@ -39,8 +39,8 @@ struct BatchJobTests {
         }
         // Dense PCA (covariance/SVD route, another code path) of the same 4 × 101 matrix.
         let dense = try PCA().fit(Matrix(rows: 4, columns: 101, storage: finals.flatMap { $0 }))
-        for (streamed, reference) in zip(set.explainedVariance, dense.explainedVariance) {
-            #expect(abs(streamed - reference) <= 1e-9 * dense.explainedVariance[0])
+        for (streamed, reference) in zip(set.explainedVariance, dense.spectrum.explainedVariance) {
+            #expect(abs(streamed - reference) <= 1e-9 * dense.spectrum.explainedVariance[0])
         }
         #expect(set.explainedVariance.count == 3)
         // 4 runs: no ID, and a one-line reason for each estimator.

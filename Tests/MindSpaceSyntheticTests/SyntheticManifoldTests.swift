@@ -109,7 +109,7 @@ import MindSpaceTestSupport
     /// order ε·|x|, which moves eigenvalues by ~ε·λmax ≈ 1e-15 relative: zero means below
     /// 1e-10·λmax; nonzero means above 1e-4·λmax (the smallest true one is far larger here).
     private func expectRank(_ points: Matrix<Double>, _ rank: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let spectrum = try PCA(components: 1).fit(points).explainedVariance
+        let spectrum = try PCA(components: 1).fit(points).spectrum.explainedVariance
         let largest = try #require(spectrum.first)
         let nonzero = spectrum.filter { $0 > 1e-10 * largest }
         #expect(nonzero.count == rank, "spectrum \(spectrum)", sourceLocation: sourceLocation)

@@ -244,8 +244,8 @@ public struct BatchJob {
     }
 
     private func makeWeightSetReport(_ result: WeightSetResult) -> BatchReport.WeightSet {
-        let spectrum = result.spectrum
-        let coordinates = spectrum.coordinates
+        let spectrum = result.pca.spectrum
+        let coordinates = result.pca.coordinates
         let n = result.names.count
         return BatchReport.WeightSet(
             runs: result.names, groups: result.names.map(WeightSetResult.group(ofRun:)), checkpoints: result.checkpoints,

@@ -148,7 +148,7 @@ public struct ContrastJob: Sendable {
         let projection = try settings.project(points, method: method, seed: options.seed)
         return View(summary: ContrastReport.View(
                         id: estimate.dimension, ci: [estimate.ci.low, estimate.ci.high], ciLevel: estimate.ci.level,
-                        estimator: estimate.estimator, componentsFor90: pca.componentsFor(fraction: 0.9),
+                        estimator: estimate.estimator, componentsFor90: pca.spectrum.componentsFor(fraction: 0.9),
                         axes: [projection.xLabel, projection.yLabel], estimate: estimate),
                     projection: projection)
     }

@@ -82,11 +82,11 @@ public struct PCAJob: Sendable {
     /// (the whole spectrum, whatever K is), with the 90 % and 99 % marks; 1600 × 1200 at 200 dpi.
     func screeFigure(_ result: PCAResult) -> Figure {
         let name = URL(fileURLWithPath: dataPath).lastPathComponent
-        let k90 = result.componentsFor(fraction: 0.9), k99 = result.componentsFor(fraction: 0.99)
+        let k90 = result.spectrum.componentsFor(fraction: 0.9), k99 = result.spectrum.componentsFor(fraction: 0.99)
         let footer = "PCA (\(result.method.rawValue) route) \u{00B7} N = \(result.n) points, D = \(result.d) \u{00B7} "
-            + "total variance \(TextTable.number(result.totalVariance)) \u{00B7} components for 90% / 99%: \(k90) / \(k99) "
+            + "total variance \(TextTable.number(result.spectrum.totalVariance)) \u{00B7} components for 90% / 99%: \(k90) / \(k99) "
             + "\u{00B7} MindSpace \(MindSpaceVersion.string)"
-        return Figure(LineChart.scree(explainedVarianceRatio: result.explainedVarianceRatio, title: nil),
+        return Figure(LineChart.scree(explainedVarianceRatio: result.spectrum.explainedVarianceRatio, title: nil),
                       title: "\(name) \u{2014} PCA explained variance", footer: footer)
     }
 }
@@ -138,12 +138,10 @@ public struct PCAReport: Codable, Equatable, Sendable {
         method = result.method.rawValue
         components = result.componentCount
         self.requestedComponents = requestedComponents
-        totalVariance = result.totalVariance
-        explainedVariance = result.explainedVariance
-        explainedVarianceRatio = result.explainedVarianceRatio
-        componentsFor = Dictionary(uniqueKeysWithValues: ["0.5": 0.5, "0.9": 0.9, "0.99": 0.99].map {
-            ($0.key, result.componentsFor(fraction: $0.value))
-        })
+        totalVariance = result.spectrum.totalVariance
+        explainedVariance = result.spectrum.explainedVariance
+        explainedVarianceRatio = result.spectrum.explainedVarianceRatio
+        componentsFor = result.spectrum.componentsForStandardFractions
         self.files = files
         self.image = image
         self.report = report
@@ -157,15 +155,9 @@ public struct PCAReport: Codable, Equatable, Sendable {
         lines.append("PCA of \(input?.path ?? "data") (\(input?.array ?? ""), \(n) × \(d), \(input?.dtype ?? "")), \(method) route")
         lines.append("total variance \(TextTable.number(totalVariance)); components for 50% / 90% / 99%: "
             + "\(componentsFor["0.5"] ?? 0) / \(componentsFor["0.9"] ?? 0) / \(componentsFor["0.99"] ?? 0)")
-        var rows: [[String]] = [["PC", "variance", "ratio", "cumulative"]]
-        var cumulative = 0.0
-        for index in 0..<min(components, explainedVariance.count) {
-            cumulative += explainedVarianceRatio[index]
-            rows.append([String(index + 1), TextTable.number(explainedVariance[index]),
-                         String(format: "%.4f", explainedVarianceRatio[index]),
-                         String(format: "%.4f", cumulative)])
-        }
-        var text = lines.joined(separator: "\n") + "\n" + TextTable.render(rows, indent: "  ")
+        var text = lines.joined(separator: "\n") + "\n" + SpectrumTable.render(
+            explainedVariance: explainedVariance, explainedVarianceRatio: explainedVarianceRatio,
+            count: min(components, explainedVariance.count))
         if requestedComponents > components {
             text += "(asked for \(requestedComponents) components; min(N, D) allows \(components))\n"
         }

@@ -77,12 +77,12 @@ public struct TrajectoryJob {
         var bytesRead = result.gram.totals.bytesRead
         var written: Int?
         if let requested = saveComponents {
-            let count = min(requested, result.spectrum.resolvedComponentCount)
+            let count = min(requested, result.pca.resolvedComponentCount)
             if count > 0 {
                 let firstPass = bytesRead
                 var secondPass = 0
                 try transaction.stageFile(at: path(Self.componentsName)) { temporary in
-                    secondPass = try ComponentDirections.write(streamer, spectrum: result.spectrum, count: count,
+                    secondPass = try ComponentDirections.write(streamer, pca: result.pca, count: count,
                                                                to: temporary) { progress?(firstPass + $0, total) }.bytesRead
                 }
                 bytesRead += secondPass
@@ -110,10 +110,10 @@ public struct TrajectoryJob {
         let footer = "mindspace trajectory · PCA of \(set.count) checkpoints via their centred Gram matrix · "
             + "k(50/90/99%) = \(report.componentsFor["0.5"] ?? 0)/\(report.componentsFor["0.9"] ?? 0)/\(report.componentsFor["0.99"] ?? 0)"
         let provenance = imageProvenance(report)
-        try transaction.stage(NpyWriter.encode(result.spectrum.coordinates), at: report.coordinates)
-        try transaction.stage(TrajectoryFigures.scree(result.spectrum, footer: footer).pngData(provenance: provenance),
+        try transaction.stage(NpyWriter.encode(result.pca.coordinates), at: report.coordinates)
+        try transaction.stage(TrajectoryFigures.scree(result.pca, footer: footer).pngData(provenance: provenance),
                               at: report.images[0])
-        try transaction.stage(TrajectoryFigures.path(result.spectrum, steps: steps, footer: footer).pngData(provenance: provenance),
+        try transaction.stage(TrajectoryFigures.path(result.pca, steps: steps, footer: footer).pngData(provenance: provenance),
                               at: report.images[1])
         try transaction.stage(ReportEncoding.json(report), at: report.report)
         try transaction.commit()
@@ -122,8 +122,8 @@ public struct TrajectoryJob {
 
     private func makeReport(_ result: TrajectoryResult, set: CheckpointSet, steps: CheckpointSteps, bytesRead: Int,
                             componentsWritten: Int?, path: (String) -> String) -> TrajectoryReport {
-        let spectrum = result.spectrum
-        let coordinates = spectrum.coordinates
+        let spectrum = result.pca.spectrum
+        let coordinates = result.pca.coordinates
         let checkpoints = set.checkpoints.enumerated().map { index, checkpoint in
             TrajectoryReport.CheckpointEntry(
                 path: checkpoint.path, format: checkpoint.format.rawValue, bytes: checkpoint.byteCount,
@@ -137,10 +137,10 @@ public struct TrajectoryJob {
         }
         let groups = grouping == .none ? nil : result.groups.map { group in
             TrajectoryReport.GroupEntry(name: group.name, tensors: group.tensors,
-                                        parameters: group.spectrum.parameterCount,
-                                        totalVariance: group.spectrum.totalVariance,
-                                        explainedVarianceRatio: group.spectrum.explainedVarianceRatio,
-                                        componentsFor: group.spectrum.componentsForStandardFractions)
+                                        parameters: group.pca.parameterCount,
+                                        totalVariance: group.pca.spectrum.totalVariance,
+                                        explainedVarianceRatio: group.pca.spectrum.explainedVarianceRatio,
+                                        componentsFor: group.pca.spectrum.componentsForStandardFractions)
         }
         return TrajectoryReport(
             checkpoints: checkpoints, parameters: set.layout.parameterCount, tensors: tensors,
