@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "mindspace",
             dependencies: [
-                "MindSpaceCore", "MindSpaceIO", "MindSpaceNumerics", "MindSpaceDimension", "MindSpaceProjection",
+                "MindSpaceCore", "MindSpaceIO", "MindSpaceDimension", "MindSpaceProjection",
                 "MindSpaceSynthetic", "MindSpaceRender", "MindSpaceCheckpoints", "MindSpacePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

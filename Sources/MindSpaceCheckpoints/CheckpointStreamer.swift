@@ -76,8 +76,6 @@ public struct CheckpointStreamer {
     /// Columns per tile of the widening phase (at most `chunkElements`).
     public let tileWidth: Int
     public let grouping: ParameterGrouping
-    /// Threads reading rows and widening tiles at once (1 works serially).
-    public let threads: Int
     /// Whether a pass fingerprints each checkpoint's bytes (`PassTotals.dataHashes`). In a tile
     /// pass this reads every byte a second time (about 40 % more time on a 2-core machine).
     public let hashesData: Bool
@@ -104,14 +102,13 @@ public struct CheckpointStreamer {
 
     /// A streamer over `set`; `chunkElements` `nil` picks `defaultChunkElements`; it must be ≥ 1.
     public init(set: CheckpointSet, chunkElements: Int? = nil, grouping: ParameterGrouping = .none,
-                threads: Int = ParallelLoop.threadLimit, hashesData: Bool = false) {
+                hashesData: Bool = false) {
         let width = chunkElements ?? Self.defaultChunkElements(checkpointCount: set.count)
         precondition(width >= 1, "chunk size must be at least 1")
         self.set = set
         self.chunkElements = width
         tileWidth = min(width, Self.defaultTileWidth(checkpointCount: set.count))
         self.grouping = grouping
-        self.threads = max(1, threads)
         self.hashesData = hashesData
         chunks = set.layout.chunks(maximumWidth: width, grouping: grouping)
         widestByteSize = set.checkpoints.lazy.flatMap { $0.tensors.map(\.dtype.byteSize) }.max() ?? 8
@@ -139,7 +136,7 @@ public struct CheckpointStreamer {
             pieces.describe(chunk)
             let layout = pieces.table
             // Each row is read, fingerprinted, widened and totalled by one thread.
-            parallelFor(n) { row in
+            ParallelLoop.forEach(n) { row in
                 guard state.failures[row] == nil else { return }
                 do {
                     try self.readColumns(0..<width, row: row, of: chunk, layout: layout, into: raw.row(row), origin: 0)
@@ -165,8 +162,8 @@ public struct CheckpointStreamer {
     }
 
     /// Reads every chunk in order and calls `work` on each widened tile (see `TileWork`), from up
-    /// to `threads` threads at once, each slot's tiles in pass order by one thread at a time.
-    /// `slots` must be ≥ 1. Returns the pass totals (sums: per slot, in tile order, the slots
+    /// to `ParallelLoop.threadLimit` threads at once, each slot's tiles in pass order by one
+    /// thread at a time. `slots` must be ≥ 1. Returns the pass totals (sums: per slot, in tile order, the slots
     /// added in slot order).
     ///
     /// Each chunk is cut by columns into at most `slots` parts of whole tiles; part g of the pass
@@ -216,7 +213,7 @@ public struct CheckpointStreamer {
             }
             let layouts = tables.map(\.table)
             let hashTasks = hashesData ? n : 0
-            parallelFor(parts.count + hashTasks) { task in
+            ParallelLoop.forEach(parts.count + hashTasks) { task in
                 guard task < parts.count else {
                     guard let hashBuffers else { return }
                     let row = task - parts.count
@@ -334,15 +331,6 @@ public struct CheckpointStreamer {
             let bytes = UnsafeMutableRawBufferPointer(start: rawRow + (piece.rawOffset &+ skip &* piece.byteSize &- origin),
                                                       count: (end &- first) &* piece.byteSize)
             try tensors[segment.tensor].source.read(at: (segment.elements.lowerBound &+ skip) &* piece.byteSize, into: bytes)
-        }
-    }
-
-    /// Runs `body(0)`, …, `body(count − 1)` on up to `threads` threads (serially for one).
-    private func parallelFor(_ count: Int, _ body: (Int) -> Void) {
-        if threads > 1 && count > 1 {
-            ParallelLoop.forEach(count, body)
-        } else {
-            for index in 0..<count { body(index) }
         }
     }
 

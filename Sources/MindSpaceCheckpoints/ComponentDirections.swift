@@ -4,7 +4,7 @@ import MindSpaceNumerics
 
 /// The leading principal directions of a checkpoint set in parameter space, written by a second
 /// streaming pass: vₖ = Xcᵀ·uₖ/√λₖ (K × p), from the eigenvectors uₖ and eigenvalues λₖ of the
-/// centred Gram matrix (`GramSpectrum`). For each chunk of parameters the block of n checkpoints
+/// centred Gram matrix (`GramPCA`). For each chunk of parameters the block of n checkpoints
 /// is centred on its column means (`GramKernels.centreColumns`), and the K × width piece of V is the product
 /// (Λ^{-1/2}·Uᵀ)·Xc_block (`dgemm`), written straight into its columns of the `.npy` file.
 /// Memory: one n × chunk block and one K × chunk piece; cost: reading the checkpoints once more,
@@ -12,23 +12,23 @@ import MindSpaceNumerics
 ///
 /// Each vₖ is a unit vector in exact arithmetic (‖Xcᵀuₖ‖² = uₖᵀGc·uₖ = λₖ); the computed
 /// norm differs from 1 by about ε·λ₁/λₖ, which is why only components with λₖ > 1e-12·λ₁
-/// (`GramSpectrum.resolvedComponentCount`) can be written: the rest carry no variance and have no
+/// (`GramPCA.resolvedComponentCount`) can be written: the rest carry no variance and have no
 /// direction the data define. Signs follow uₖ (so coordinates = Xc·vₖ). Row k of the file is
 /// vₖ, its columns the parameters in `ParameterLayout` order.
 public enum ComponentDirections {
-    /// Streams `streamer`'s set and writes the first `count` directions of `spectrum` (which must
+    /// Streams `streamer`'s set and writes the first `count` directions of `pca` (which must
     /// come from the same set) to `path` as a float64 `.npy` of shape count × p. `count` must be at
-    /// most `spectrum.resolvedComponentCount`. Returns the pass totals (hashes, bytes read).
+    /// most `pca.resolvedComponentCount`. Returns the pass totals (hashes, bytes read).
     @discardableResult
-    public static func write(_ streamer: CheckpointStreamer, spectrum: GramSpectrum, count: Int, to path: String,
+    public static func write(_ streamer: CheckpointStreamer, pca: GramPCA, count: Int, to path: String,
                              progress: ((Int) -> Void)? = nil) throws -> CheckpointStreamer.PassTotals {
         let n = streamer.set.count
-        precondition(spectrum.pointCount == n && count >= 1 && count <= spectrum.resolvedComponentCount)
+        precondition(pca.pointCount == n && count >= 1 && count <= pca.resolvedComponentCount)
         // A = Λ^{-1/2}·Uᵀ, K × n: row k is uₖ/√λₖ.
         var projector = [Double](repeating: 0, count: count * n)
         for k in 0..<count {
-            let scale = 1 / spectrum.eigenvalues[k].squareRoot()
-            for i in 0..<n { projector[k * n + i] = spectrum.vectors[k, i] * scale }
+            let scale = 1 / pca.spectrum.eigenvalues[k].squareRoot()
+            for i in 0..<n { projector[k * n + i] = pca.vectors[k, i] * scale }
         }
         let writer = try NpyMatrixFileWriter(path: path, rows: count, columns: streamer.set.layout.parameterCount)
         var piece = [Double](repeating: 0, count: count * streamer.chunkElements)

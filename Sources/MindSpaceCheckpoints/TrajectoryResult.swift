@@ -2,19 +2,19 @@
 /// checkpoint one point of p parameters), in how few directions it moves (explained-variance
 /// spectrum, components for 50/90/99 %), where each checkpoint sits on the leading components,
 /// and how far it travels. Made from one `StreamedGram` (no file access). Signs: each component
-/// points from the first checkpoint towards the last (`GramSpectrum.SignConvention.lastAfterFirst`).
+/// points from the first checkpoint towards the last (`GramPCA.SignConvention.lastAfterFirst`).
 ///
 /// Related work: Lorch (2016) and Li et al. (2018, "Visualizing the loss landscape of neural
 /// nets") project trajectories on the PCA directions of the checkpoints; Gur-Ari et al. (2018)
 /// and Li et al. (2018, "Measuring the intrinsic dimension of objective landscapes") observe
 /// that training moves in few directions. The spectrum here is the exact PCA, not an estimate.
 public struct TrajectoryResult: Sendable {
-    /// The spectrum of one group of tensors (`--per-tensor`, `--per-layer`).
-    public struct GroupSpectrum: Sendable {
+    /// The PCA of one group of tensors (`--per-tensor`, `--per-layer`).
+    public struct GroupPCA: Sendable {
         public let name: String
         /// The tensors in the group, in layout order.
         public let tensors: [String]
-        public let spectrum: GramSpectrum
+        public let pca: GramPCA
     }
 
     /// The checkpoints, in order.
@@ -22,9 +22,9 @@ public struct TrajectoryResult: Sendable {
     /// p, the number of selected parameters per checkpoint.
     public let parameterCount: Int
     /// PCA of all selected parameters.
-    public let spectrum: GramSpectrum
-    /// One spectrum per group; empty when the pass was not grouped.
-    public let groups: [GroupSpectrum]
+    public let pca: GramPCA
+    /// One PCA per group; empty when the pass was not grouped.
+    public let groups: [GroupPCA]
     /// ‖xᵢ‖ of each checkpoint's selected parameters.
     public let norms: [Double]
     /// ‖xᵢ₊₁ − xᵢ‖ for consecutive checkpoints (n − 1 values).
@@ -44,15 +44,14 @@ public struct TrajectoryResult: Sendable {
     public init(gram: StreamedGram, set: CheckpointSet) throws {
         checkpoints = set.checkpoints.map(\.path)
         parameterCount = gram.parameterCount
-        spectrum = try GramSpectrum(centredGram: gram.centredGram, parameterCount: gram.parameterCount,
-                                     signs: .lastAfterFirst)
-        var grouped: [GroupSpectrum] = []
+        pca = try GramPCA(centredGram: gram.centredGram, parameterCount: gram.parameterCount, signs: .lastAfterFirst)
+        var grouped: [GroupPCA] = []
         if gram.grouping != .none {
             for (index, group) in gram.groups.enumerated() {
-                grouped.append(GroupSpectrum(
+                grouped.append(GroupPCA(
                     name: group.name, tensors: group.tensors.map { set.layout.entries[$0].name },
-                    spectrum: try GramSpectrum(centredGram: gram.groupGrams[index], parameterCount: group.parameterCount,
-                                               signs: .lastAfterFirst)))
+                    pca: try GramPCA(centredGram: gram.groupGrams[index], parameterCount: group.parameterCount,
+                                     signs: .lastAfterFirst)))
             }
         }
         groups = grouped

@@ -5,7 +5,7 @@
 /// Notation: ε = 2⁻⁵² ≈ 2.2e-16 (`Double.ulpOfOne`), the spacing of doubles just above 1.
 package enum NumericTolerance {
     /// 1e-12: how far a cumulative fraction of variance may fall short of a requested fraction
-    /// and still count as reaching it (`PCAResult.componentsFor`, `GramSpectrum.componentsFor`,
+    /// and still count as reaching it (`PCASpectrum.componentsFor`,
     /// the scree plot's 90 % and 99 % markers). A cumulative sum of k variances divided by the
     /// total errs by about k·ε ≈ 1e-16·k, so a fraction that is reached in exact arithmetic (0.9
     /// of a spectrum (6, 2/3, 0) is 6/(20/3)) can round a few ulps below it; 1e-12 covers that

@@ -8,6 +8,16 @@ import Synchronization
 /// each loop's body writes only its own indices' results, and loops that combine partial
 /// results do so in index order.
 ///
+/// **One setting, process-wide.** The thread count is a property of the process, not a parameter
+/// of any analysis: no function takes a `threads:` argument, and code that sizes its own
+/// workers (per-worker scratch, strided work lists) reads `threadLimit`. This follows from the
+/// rule above: as no result depends on the count, threading it through every signature would
+/// only add a second way to say the same thing (and one a nested loop could disagree with),
+/// while the thing it bounds, the cores the process uses, is process-wide anyway, as BLAS's
+/// own thread setting is. Programs set it once, with BLAS's threads, by
+/// `ParallelLoop.setThreadLimit(_:)` (MindSpaceNumerics); tests that compare thread counts set
+/// it around the call and restore it.
+///
 /// Work is handed out dynamically: with fewer threads than indices, each thread takes the next
 /// unclaimed index (an atomic counter) until none is left. Built on
 /// `DispatchQueue.concurrentPerform`; one thread runs the loop inline.
@@ -15,8 +25,9 @@ public enum ParallelLoop {
     private static let limit = Atomic<Int>(0)
 
     /// The most threads a loop uses: every active core unless set (a value below 1 restores
-    /// that). Process-wide; `mindspace --threads N` sets it once at start-up.
-    public static var threadLimit: Int {
+    /// that). Process-wide; programs set it with `setThreadLimit(_:)`, which also sets BLAS's
+    /// threads (`mindspace --threads N` does once at start-up).
+    public package(set) static var threadLimit: Int {
         get {
             let value = limit.load(ordering: .relaxed)
             return value >= 1 ? value : max(1, ProcessInfo.processInfo.activeProcessorCount)

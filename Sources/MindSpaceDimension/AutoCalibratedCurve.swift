@@ -32,8 +32,7 @@ extension AutoEstimator {
     func referenceCalibration(_ shape: UniformShape, for statistic: RawScaleCurve, maximumDimension: Int,
                               options: EstimationOptions) -> DimensionCalibration {
         DimensionCalibration(reference: shape, sampleSize: statistic.sampleSize, scales: statistic.scales,
-                             replicates: replicates, maximumDimension: maximumDimension, seed: options.seed,
-                             threads: options.threads)
+                             replicates: replicates, maximumDimension: maximumDimension, seed: options.seed)
     }
 
     /// Step 3 (one scale): d̂ⱼ and the ends of its widened interval at `scaleIndex`, each mapped

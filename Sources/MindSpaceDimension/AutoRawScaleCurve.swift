@@ -41,7 +41,7 @@ extension AutoEstimator {
             split = DisjointSubsamples(pointCount: working.rows, targetSize: sampleSize,
                                        maximumCount: maximumSamples, generator: &splitGenerator)
             let candidates = AutoEstimator.scales(forSampleSize: split.size)
-            let ratios = try Self.pooledLogRatios(working, split: split, scales: candidates, threads: options.threads)
+            let ratios = try Self.pooledLogRatios(working, split: split, scales: candidates)
             let used = ratios.pooled[0].count
             guard used >= 2 else {
                 throw MindSpaceError(.malformedData, "auto: too few points with a nonzero nearest-neighbour distance: \(used)")
@@ -66,13 +66,12 @@ extension AutoEstimator {
         /// Per scale, each subsample's per-point log(r₂ⱼ/rⱼ) appended in subsample order, and the
         /// number of points skipped for a zero first-neighbour distance (`RankRatioStatistic.logRatios`).
         private static func pooledLogRatios<Scalar: NeighborScalar>(
-            _ working: Matrix<Scalar>, split: DisjointSubsamples, scales: [Int], threads: Int?
+            _ working: Matrix<Scalar>, split: DisjointSubsamples, scales: [Int]
         ) throws -> (pooled: [[Double]], skipped: Int) {
             var pooled = scales.map { _ in [Double]() }
             var skipped = 0
             for part in 0..<split.count {
-                let table = try ExactNeighbors.search(split.matrix(working, part: part), k: 2 * (scales.last ?? 1),
-                                                      threads: threads)
+                let table = try ExactNeighbors.search(split.matrix(working, part: part), k: 2 * (scales.last ?? 1))
                 let ratios = RankRatioStatistic.logRatios(table, scales: scales)
                 skipped += ratios.skipped
                 for row in scales.indices { pooled[row].append(contentsOf: ratios.values[row]) }

@@ -64,7 +64,7 @@ public struct CorrIntEstimator: CoordinateNeighborDimensionEstimator {
         guard r2 > r1 else {
             throw MindSpaceError(.malformedData, "corrint: the median \(k1)-th and \(k2)-th neighbour distances are equal (\(r1)); the slope is undefined")
         }
-        let counts = RadiusNeighborCounts.count(points, radii: [r1, r2], threads: options.threads)
+        let counts = RadiusNeighborCounts.count(points, radii: [r1, r2])
         let inner = counts[0].reduce(0, +), outer = counts[1].reduce(0, +)
         guard inner > 0 else {
             throw MindSpaceError(.malformedData, "corrint: no pair of points lies within r1 = \(r1)")

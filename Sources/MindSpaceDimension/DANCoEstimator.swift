@@ -129,7 +129,7 @@ public struct DANCoEstimator: DimensionEstimator {
         let prepared = try PreparedRows(points, options: options, minimumRows: k + 2, estimator: name)
         let bound = maximumDimension ?? prepared.rows.columns
         let calibration = try Self.calibrate(pointCount: prepared.rows.rows, k: k, maximumDimension: bound,
-                                             seed: options.seed, threads: options.threads)
+                                             seed: options.seed)
         return prepared.annotated(try estimate(prepared.rows, options: options, calibration: calibration))
     }
 
@@ -140,7 +140,7 @@ public struct DANCoEstimator: DimensionEstimator {
     func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, options: EstimationOptions,
                                           calibration: [Statistics]) throws -> DimensionEstimate {
         let bound = calibration.count
-        let table = try ExactNeighbors.search(points, k: k + 1, threads: options.threads)
+        let table = try ExactNeighbors.search(points, k: k + 1)
         let perPoint = Self.pointStatistics(points, neighbors: table, k: k)
         guard perPoint.logRatios.count >= 2, perPoint.nu.contains(where: { !$0.isNaN }) else {
             throw MindSpaceError(.malformedData, "danco: too few points with usable neighbour distances and angles")
@@ -241,12 +241,11 @@ public struct DANCoEstimator: DimensionEstimator {
 
     /// Calibration statistics for d = 1…`maximumDimension`: N uniform points in the unit d-ball,
     /// each d from its own generator (seed derived from `seed` and d), d̂ bounded by 2d + 5.
-    static func calibrate(pointCount n: Int, k: Int, maximumDimension: Int, seed: UInt64,
-                          threads: Int?) throws -> [Statistics] {
+    static func calibrate(pointCount n: Int, k: Int, maximumDimension: Int, seed: UInt64) throws -> [Statistics] {
         try (1...maximumDimension).map { d in
             var generator = SeededGenerator(seed: seed &+ UInt64(d) &* 0x9E37_79B9_7F4A_7C15)
             let ball = uniformBall(count: n, dimension: d, generator: &generator)
-            let table = try ExactNeighbors.search(ball, k: k + 1, threads: threads)
+            let table = try ExactNeighbors.search(ball, k: k + 1)
             return pointStatistics(ball, neighbors: table, k: k)
                 .statistics(k: k, bound: Double(2 * d + 5), counts: nil)
         }

@@ -34,7 +34,7 @@ import MindSpaceSynthetic
 ///
 /// **Determinism.** The sample for (shape, m, replicate) comes from a `SeededGenerator` whose seed
 /// is derived from `seed`, the shape, m and the replicate only, so a curve point never depends on
-/// which other candidates were visited, and results do not depend on `threads`.
+/// which other candidates were visited, and results do not depend on the thread count.
 ///
 /// **Cost.** One exact neighbour search of `sampleSize` points in m (m + 1 for the sphere)
 /// coordinates per visited candidate and replicate: O(n²·m) each.
@@ -67,15 +67,13 @@ public struct DimensionCalibration: Sendable {
     public let maximumDimension: Int
     /// Seed every reference sample is derived from.
     public let seed: UInt64
-    /// Threads for the neighbour searches (`nil`: all cores).
-    public let threads: Int?
     /// f_j(m) for every candidate m sampled so far (one value per scale).
     public private(set) var curve: [Int: [Double]] = [:]
 
     /// A calibration; nothing is sampled until `expectedRaw` or `invert` needs it.
     /// Requires sampleSize > 2·max(scales), replicates ≥ 1 and maximumDimension ≥ 1.
     public init(reference: UniformShape, sampleSize: Int, scales: [Int], replicates: Int,
-                maximumDimension: Int, seed: UInt64, threads: Int? = nil) {
+                maximumDimension: Int, seed: UInt64) {
         precondition(!scales.isEmpty && scales.allSatisfy { $0 >= 1 }, "scales must be positive")
         precondition(sampleSize > 2 * (scales.max() ?? 1), "the sample is too small for the largest scale")
         precondition(replicates >= 1 && maximumDimension >= 1, "need a replicate and a candidate")
@@ -85,7 +83,6 @@ public struct DimensionCalibration: Sendable {
         self.replicates = replicates
         self.maximumDimension = maximumDimension
         self.seed = seed
-        self.threads = threads
     }
 
     /// The candidate grid up to `maximum` (ascending, ending at `maximum`): 1…8, then each step
@@ -116,7 +113,7 @@ public struct DimensionCalibration: Sendable {
         for replicate in 0..<replicates {
             var generator = SeededGenerator(seed: Self.streamSeed(seed, reference.hashTag, UInt64(m), UInt64(replicate)))
             let sample = reference.points(n: sampleSize, dimension: m, generator: &generator).converted(to: Float.self)
-            let table = try ExactNeighbors.search(sample, k: 2 * (scales.max() ?? 1), threads: threads)
+            let table = try ExactNeighbors.search(sample, k: 2 * (scales.max() ?? 1))
             let ratios = RankRatioStatistic.logRatios(table, scales: scales).values
             for (row, values) in ratios.enumerated() { sums[row] += values.reduce(0, +) }
             count += ratios.first?.count ?? 0

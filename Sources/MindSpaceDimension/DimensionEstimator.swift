@@ -43,7 +43,8 @@ public enum DuplicatePolicy: String, Sendable, Codable {
     case keep
 }
 
-/// Settings shared by all estimators.
+/// Settings shared by all estimators. The thread count is not one of them: it changes no result,
+/// and every estimator's parallel work runs on the process-wide `ParallelLoop.threadLimit`.
 public struct EstimationOptions: Sendable, Equatable {
     /// Duplicate handling (default `.remove`).
     public var duplicates: DuplicatePolicy
@@ -56,19 +57,16 @@ public struct EstimationOptions: Sendable, Equatable {
     public var intervalMethod: IntervalMethod
     /// Seed of every random choice (bootstrap resampling).
     public var seed: UInt64
-    /// Threads for the neighbour search (`nil`: all cores).
-    public var threads: Int?
 
     /// Options with the defaults above; `validate()` checks them.
     public init(duplicates: DuplicatePolicy = .remove, confidenceLevel: Double = 0.95,
                 bootstrapResamples: Int = 200, intervalMethod: IntervalMethod = .auto,
-                seed: UInt64 = 0, threads: Int? = nil) {
+                seed: UInt64 = 0) {
         self.duplicates = duplicates
         self.confidenceLevel = confidenceLevel
         self.bootstrapResamples = bootstrapResamples
         self.intervalMethod = intervalMethod
         self.seed = seed
-        self.threads = threads
     }
 
     /// Checks the ranges above; throws a `.usage` error naming the bad setting.

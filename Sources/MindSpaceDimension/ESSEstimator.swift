@@ -72,7 +72,7 @@ public struct ESSEstimator: DimensionEstimator {
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
         let prepared = try PreparedRows(points, options: options, minimumRows: k + 1, estimator: name)
-        let table = try ExactNeighbors.search(prepared.rows, k: k, threads: options.threads)
+        let table = try ExactNeighbors.search(prepared.rows, k: k)
         return prepared.annotated(try estimate(neighbors: table, points: prepared.rows, options: options))
     }
 
@@ -83,8 +83,7 @@ public struct ESSEstimator: DimensionEstimator {
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
         precondition(neighbors.pointCount == points.rows && neighbors.k >= k, "neighbour table does not fit the points")
-        let skewness = Self.localSkewness(points: points, neighbors: neighbors, k: k, version: version,
-                                          threads: options.threads)
+        let skewness = Self.localSkewness(points: points, neighbors: neighbors, k: k, version: version)
         let local = skewness.map { points.columns < 2 ? 1 : dimension(ofSkewness: $0) }
         return try LocalMeanSummary.estimate(estimator: name, local: local, parameters: parameters, options: options,
                                              undefinedReason: "all neighbour vectors are zero")
@@ -135,10 +134,10 @@ public struct ESSEstimator: DimensionEstimator {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func localSkewness<Scalar: NeighborScalar>(points: Matrix<Scalar>, neighbors: NeighborTable<Scalar>,
-                                                      k: Int, version: Version, threads: Int?) -> [Double] {
+                                                      k: Int, version: Version) -> [Double] {
         let n = points.rows, d = points.columns
         var result = [Double](repeating: .nan, count: n)
-        let workers = max(1, min(threads ?? ParallelLoop.threadLimit, n))
+        let workers = max(1, min(ParallelLoop.threadLimit, n))
         let previousBLASThreads = BLAS.threadCount
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(previousBLASThreads) }

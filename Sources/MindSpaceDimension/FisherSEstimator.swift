@@ -131,10 +131,10 @@ public struct FisherSEstimator: DimensionEstimator {
     func whiten<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) throws -> (Matrix<Double>, Int) {
         let n = points.rows, d = points.columns
         let pca = try points.storage.withUnsafeBufferPointer { try PCA().fitRows($0, rows: n, columns: d) }
-        guard let largest = pca.explainedVariance.first, largest > 0 else {
+        guard let largest = pca.spectrum.explainedVariance.first, largest > 0 else {
             throw MindSpaceError(.malformedData, "fishers: all points are equal (zero variance)")
         }
-        let retained = pca.explainedVariance.prefix(pca.componentCount).filter { $0 / largest > 1 / conditionNumber }.count
+        let retained = pca.spectrum.explainedVariance.prefix(pca.componentCount).filter { $0 / largest > 1 / conditionNumber }.count
         var scores = [Double](repeating: 0, count: n * retained)
         points.storage.withUnsafeBufferPointer { rows in
             for row in 0..<n {

@@ -137,8 +137,7 @@ public struct KNNEstimator: DimensionEstimator {
             }
             samples.append(perSize)
         }
-        let contributions = try Self.graphLengthContributions(rows, samples: samples, k: k, gamma: gamma,
-                                                              threads: options.threads)
+        let contributions = try Self.graphLengthContributions(rows, samples: samples, k: k, gamma: gamma)
         let lengths = contributions.map { $0.map { $0.reduce(0, +) } }
         let fit = Self.fit(lengths: lengths, sizes: sizes, gamma: gamma, maximumDimension: rows.columns)
 
@@ -183,7 +182,7 @@ public struct KNNEstimator: DimensionEstimator {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func graphLengthContributions<Scalar: NeighborScalar>(_ rows: Matrix<Scalar>, samples: [[[Int]]], k: Int,
-                                                                 gamma: Double, threads: Int?) throws -> [[[Double]]] {
+                                                                 gamma: Double) throws -> [[[Double]]] {
         var cache: [[Int]: [Double]] = [:]
         return try samples.map { perSize in
             try perSize.map { indices in
@@ -191,8 +190,7 @@ public struct KNNEstimator: DimensionEstimator {
                 var storage: [Scalar] = []
                 storage.reserveCapacity(indices.count * rows.columns)
                 for index in indices { storage.append(contentsOf: rows.row(index)) }
-                let table = try ExactNeighbors.search(Matrix(rows: indices.count, columns: rows.columns, storage: storage),
-                                                      k: k, threads: threads)
+                let table = try ExactNeighbors.search(Matrix(rows: indices.count, columns: rows.columns, storage: storage), k: k)
                 let contributions = (0..<table.pointCount).map { point in
                     var sum = 0.0
                     for rank in 0..<k {

@@ -30,7 +30,7 @@ import MindSpaceNumerics
 /// spectrum and local value 0.
 ///
 /// **Cost.** One exact k-NN search, then per point O(k·D·min(k, D)) for the covariance or Gram
-/// matrix and O(min(k, D)³) for its eigenvalues; points run in parallel (`options.threads`).
+/// matrix and O(min(k, D)³) for its eigenvalues; points run in parallel (`ParallelLoop.threadLimit` threads).
 public struct LocalPCAEstimator: DimensionEstimator {
     /// Neighbourhood size k (≥ 2; default 100, scikit-dimension's `fit_pw` default).
     public let k: Int
@@ -60,7 +60,7 @@ public struct LocalPCAEstimator: DimensionEstimator {
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
         let prepared = try PreparedRows(points, options: options, minimumRows: k + 1, estimator: name)
-        let table = try ExactNeighbors.search(prepared.rows, k: k, threads: options.threads)
+        let table = try ExactNeighbors.search(prepared.rows, k: k)
         return prepared.annotated(try estimate(neighbors: table, points: prepared.rows, options: options))
     }
 
@@ -72,7 +72,7 @@ public struct LocalPCAEstimator: DimensionEstimator {
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
         precondition(neighbors.pointCount == points.rows && neighbors.k >= k, "neighbour table does not fit the points")
-        let spectra = try Self.localSpectra(points: points, neighbors: neighbors, k: k, threads: options.threads)
+        let spectra = try Self.localSpectra(points: points, neighbors: neighbors, k: k)
         let local = spectra.map { rule.dimension(eigenvalues: $0, sampleCount: k, featureCount: points.columns) }
         return try LocalMeanSummary.estimate(estimator: name, local: local, parameters: parameters, options: options,
                                              undefinedReason: "non-finite local spectrum")
@@ -89,10 +89,10 @@ public struct LocalPCAEstimator: DimensionEstimator {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func localSpectra<Scalar: NeighborScalar>(points: Matrix<Scalar>, neighbors: NeighborTable<Scalar>,
-                                                     k: Int, threads: Int?) throws -> [[Double]] {
+                                                     k: Int) throws -> [[Double]] {
         let n = points.rows
         var spectra = [[Double]](repeating: [], count: n)
-        let workers = max(1, min(threads ?? ParallelLoop.threadLimit, n))
+        let workers = max(1, min(ParallelLoop.threadLimit, n))
         let previousBLASThreads = BLAS.threadCount
         BLAS.setThreadCount(1)
         defer { BLAS.setThreadCount(previousBLASThreads) }

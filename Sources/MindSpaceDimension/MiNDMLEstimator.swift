@@ -73,7 +73,7 @@ public struct MiNDMLEstimator: DimensionEstimator {
                                                  options: EstimationOptions) throws -> DimensionEstimate {
         try validate(options)
         let prepared = try PreparedRows(points, options: options, minimumRows: k + 2, estimator: name)
-        let table = try ExactNeighbors.search(prepared.rows, k: k + 1, threads: options.threads)
+        let table = try ExactNeighbors.search(prepared.rows, k: k + 1)
         return prepared.annotated(try estimate(neighbors: table, points: prepared.rows, options: options))
     }
 

@@ -13,7 +13,7 @@ public struct NeighborContext<Scalar: NeighborScalar>: Sendable {
     /// N, the number of rows given.
     public let originalCount: Int
 
-    /// Searches `k` neighbours of `points` under `options.duplicates` with `options.threads`.
+    /// Searches `k` neighbours of `points` under `options.duplicates`.
     /// - Throws: the search's errors; "too few distinct points" when removing duplicates leaves
     ///   k or fewer rows.
     @_specialize(where Scalar == Float)
@@ -36,7 +36,7 @@ public struct NeighborContext<Scalar: NeighborScalar>: Sendable {
         switch options.duplicates {
         case .keep:
             deduplication = nil
-            table = try ExactNeighbors.search(points, k: k, threads: options.threads)
+            table = try ExactNeighbors.search(points, k: k)
         case .remove:
             precondition(known.map { $0.originalCount == points.rows } ?? true, "deduplication of other points")
             let distinct = known ?? DeduplicatedPoints(points)
@@ -45,7 +45,7 @@ public struct NeighborContext<Scalar: NeighborScalar>: Sendable {
                                      "too few distinct points for \(k) nearest neighbours: \(distinct.unique.rows) distinct of \(points.rows) rows")
             }
             deduplication = distinct
-            table = try ExactNeighbors.search(distinct.unique, k: k, threads: options.threads)
+            table = try ExactNeighbors.search(distinct.unique, k: k)
         }
     }
 }

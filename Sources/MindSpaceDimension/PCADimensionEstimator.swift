@@ -53,7 +53,7 @@ public struct PCADimensionEstimator: DimensionEstimator {
         let rows = prepared.rows
         let n = rows.rows, d = rows.columns
         let spectrum = try rows.storage.withUnsafeBufferPointer {
-            try PCA(components: 0).fitRows($0, rows: n, columns: d).explainedVariance
+            try PCA(components: 0).fitRows($0, rows: n, columns: d).spectrum.explainedVariance
         }
         let dimension = rule.dimension(eigenvalues: spectrum, sampleCount: n, featureCount: d)
 

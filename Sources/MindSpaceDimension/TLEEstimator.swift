@@ -39,7 +39,7 @@ import MindSpaceNumerics
 /// reads low on bounded or curved sets in high dimension, high under noise. Distances are
 /// computed in Double from the coordinates (also for float32 input).
 ///
-/// **Cost.** O(N·k²·D) for the distances between neighbours, spread over `options.threads`.
+/// **Cost.** O(N·k²·D) for the distances between neighbours, spread over `ParallelLoop.threadLimit` threads.
 ///
 /// **Duplicates.** Removed by default. With duplicates kept, twins give Dᵢ = 0 or Vᵢⱼ = 0 and
 /// are handled by the boundary cases above (as scikit-dimension does).
@@ -78,23 +78,22 @@ public struct TLEEstimator: CoordinateNeighborDimensionEstimator {
             throw MindSpaceError(.usage, "tle: epsilon must be a finite non-negative distance, got \(epsilon)")
         }
         precondition(neighbors.k >= k && neighbors.pointCount == points.rows, "neighbour table does not fit the points")
-        let local = localEstimates(neighbors: neighbors, points: points, threads: options.threads)
+        let local = localEstimates(neighbors: neighbors, points: points)
         return try LocalEstimateSummary.estimate(
             estimator: name, local: local, pooling: pooling, parameters: parameters, options: options,
             undefinedReason: "all k neighbours at distance 0")
     }
 
-    /// One local value per point, computed in chunks of points spread over `threads` workers
+    /// One local value per point, computed in chunks of points spread over `ParallelLoop.threadLimit` workers
     /// (each with its own k×k scratch), so the result does not depend on the thread count.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private func localEstimates<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>, points: Matrix<Scalar>,
-                                                        threads: Int?) -> [Double] {
+    private func localEstimates<Scalar: NeighborScalar>(neighbors: NeighborTable<Scalar>, points: Matrix<Scalar>) -> [Double] {
         let n = neighbors.pointCount, d = points.columns, k = self.k, epsilon = self.epsilon
         var local = [Double](repeating: .nan, count: n)
         let chunk = 64
         let chunkCount = (n + chunk - 1) / chunk
-        let workers = max(1, min(threads ?? ParallelLoop.threadLimit, chunkCount))
+        let workers = max(1, min(ParallelLoop.threadLimit, chunkCount))
         points.storage.withUnsafeBufferPointer { rows in
             local.withUnsafeMutableBufferPointer { output in
                 let output = output   // each worker writes only its own points' entries

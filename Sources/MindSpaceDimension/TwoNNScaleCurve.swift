@@ -111,7 +111,7 @@ public struct TwoNNScaleCurve: Sendable {
                     subsetOptions.seed = generator.next()
                     subset = Self.randomSubset(of: rows, size: level.size, generator: &generator)
                 }
-                let table = try ExactNeighbors.search(subset, k: 2, threads: options.threads)
+                let table = try ExactNeighbors.search(subset, k: 2)
                 estimates.append(try estimator.estimate(neighbors: table, options: subsetOptions))
                 scales.append(table.distances.reduce(0.0) { $0 + Double($1) } / Double(table.distances.count))
             }

@@ -24,8 +24,8 @@ public struct PCAProjection: Sendable {
             let result = try PCA(components: 2).fitRows(buffer, rows: data.rows, columns: data.columns)
             return (result, try result.projectRows(buffer, rows: data.rows, columns: data.columns))
         }
-        let ratios = Array(result.explainedVarianceRatio.prefix(2))
-        let hasVariance = result.totalVariance > 0
+        let ratios = Array(result.spectrum.explainedVarianceRatio.prefix(2))
+        let hasVariance = result.spectrum.totalVariance > 0
         return Projection2D(
             coordinates: scores, method: .pca,
             xLabel: Projection2D.axisLabel("PC1", ratio: hasVariance ? ratios[0] : nil),

@@ -35,13 +35,13 @@ enum ShortestPaths {
     }
 
     /// Row r of the returned row-major `sources.count`×N matrix holds the **squared** graph
-    /// distances from `sources[r]` to every vertex. Sources run in parallel on `threads` workers
-    /// (default: every active core); each row is computed independently, so the result does not
-    /// depend on the thread count.
-    static func squaredDistances(in graph: WeightedGraph, from sources: [Int], threads: Int? = nil) -> [Double] {
+    /// distances from `sources[r]` to every vertex. Sources run in parallel on
+    /// `ParallelLoop.threadLimit` workers; each row is computed independently, so the result does
+    /// not depend on the thread count.
+    static func squaredDistances(in graph: WeightedGraph, from sources: [Int]) -> [Double] {
         let n = graph.vertexCount
         var result = [Double](repeating: 0, count: sources.count * n)
-        let workers = max(1, min(sources.count, threads ?? ParallelLoop.threadLimit))
+        let workers = max(1, min(sources.count, ParallelLoop.threadLimit))
         result.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let runWorker = { (worker: Int) in

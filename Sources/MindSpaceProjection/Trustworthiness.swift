@@ -30,7 +30,7 @@ public enum Trustworthiness {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func score<Scalar: BinaryFloatingPoint & Sendable>(
-        original: Matrix<Scalar>, embedded: Matrix<Double>, k: Int, threads: Int? = nil
+        original: Matrix<Scalar>, embedded: Matrix<Double>, k: Int
     ) throws -> Double {
         let n = original.rows, d = original.columns
         guard embedded.rows == n else {
@@ -42,7 +42,7 @@ public enum Trustworthiness {
         guard d > 0, original.firstNonFinite() == nil else {
             throw MindSpaceError.malformed(nil, "trustworthiness needs finite original points with at least one feature")
         }
-        let neighbours = try ExactNeighbors.search(embedded, k: k, threads: threads)
+        let neighbours = try ExactNeighbors.search(embedded, k: k)
 
         var centred = original.storage.map { Double($0) }
         for j in 0..<d {
@@ -55,7 +55,7 @@ public enum Trustworthiness {
 
         let blockRows = 256
         let blockCount = (n + blockRows - 1) / blockRows
-        let workers = max(1, min(blockCount, threads ?? ParallelLoop.threadLimit))
+        let workers = max(1, min(blockCount, ParallelLoop.threadLimit))
         var penalties = [Int](repeating: 0, count: blockCount)
         let previousBLASThreads = BLAS.threadCount
         BLAS.setThreadCount(workers == 1 ? previousBLASThreads : 1)

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import MindSpaceCore
 import MindSpaceDimension
 import MindSpaceCheckpoints
 import MindSpacePipeline
@@ -55,7 +54,7 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
             root: root,
             selection: TensorSelection(include: tensors, exclude: exclude, includeIntegerTensors: includeIntegerTensors),
             pick: try CheckpointPick(parsing: pick), chunkElements: chunkElements,
-            threads: ParallelLoop.threadLimit, options: options,
+            options: options,
             outputFolder: common.out, commandLine: commandLine,
             progress: { bar.update(done: $0, total: $1) })
         job.hashesData = dataHash

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import MindSpaceCore
-import MindSpaceNumerics
+import MindSpacePipeline
 
 /// Options every analysis command shares (shared/cli.md, "Common options").
 struct CommonOptions: ParsableArguments {
@@ -24,10 +23,9 @@ struct CommonOptions: ParsableArguments {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
 
-    /// Applies `--threads` to every parallel loop of the library (`ParallelLoop`) and to BLAS.
+    /// Applies `--threads` (or every core) to every parallel loop of the library and to BLAS.
     func applyThreads() {
-        if let threads { ParallelLoop.threadLimit = threads }
-        BLAS.setThreadCount(ParallelLoop.threadLimit)
+        ProcessSetup.setThreadLimit(threads)
     }
 
     /// The path of `name` inside `--out`.

@@ -43,7 +43,7 @@ struct ContrastCommand: ParsableCommand, UsesCommonOptions {
     }
 
     func run() throws {
-        let options = EstimationOptions(seed: common.seed, threads: common.threads)
+        let options = EstimationOptions(seed: common.seed)
         let report = try ContrastJob(dataPath: data, arrayName: array, groupsPath: figure.groups, groupColumn: figure.groupColumn,
                                      method: method, settings: projection.settings, nullModel: nullModel,
                                      estimatorName: estimator, options: options, width: figure.width ?? 2400,

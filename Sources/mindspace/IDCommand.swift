@@ -56,7 +56,7 @@ struct IDCommand: ParsableCommand, UsesCommonOptions {
     func run() throws {
         let options = EstimationOptions(duplicates: keepDuplicates ? .keep : .remove, confidenceLevel: level,
                                         bootstrapResamples: bootstrap, intervalMethod: ci,
-                                        seed: common.seed, threads: common.threads)
+                                        seed: common.seed)
         var job = IDJob(dataPath: data, arrayName: array,
                         estimatorNames: estimator.isEmpty ? ["auto"] : estimator, k: k,
                         options: options, pointwise: pointwise,

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import MindSpaceCore
-import MindSpaceNumerics
+import MindSpacePipeline
 
 /// `mindspace`: the command-line front end. Each subcommand lives in its own file and only
 /// parses arguments, calls the library and writes results (shared/cli.md is the contract).
@@ -27,7 +27,7 @@ struct MindSpaceCommand: ParsableCommand {
     /// Runs the parsed command; library errors become one line on stderr and their sysexits code.
     static func main() {
         // OpenBLAS picks slow generic kernels on processors newer than itself; fix that first.
-        OpenBLASCoreSelection.relaunchIfBeneficial()
+        ProcessSetup.selectBLASKernels()
         do {
             var command = try parseAsRoot()
             (command as? UsesCommonOptions)?.common.applyThreads()

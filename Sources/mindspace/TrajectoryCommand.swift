@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import MindSpaceCore
 import MindSpaceCheckpoints
 import MindSpacePipeline
 
@@ -61,7 +60,6 @@ struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
             selection: TensorSelection(include: tensors, exclude: exclude, includeIntegerTensors: includeIntegerTensors),
             grouping: perTensor ? .tensor : (perLayer ? .layer : .none),
             saveComponents: saveComponents, chunkElements: chunkElements,
-            threads: ParallelLoop.threadLimit,
             outputFolder: common.out, commandLine: commandLine,
             progress: { bar.update(done: $0, total: $1) })
         job.hashesData = dataHash

@@ -13,9 +13,8 @@ import MindSpaceTestSupport
     private func analyse(_ set: String, chunk: Int? = nil, grouping: ParameterGrouping = .none,
                          threads: Int = 2, hashes: Bool = true) throws -> (CheckpointSet, TrajectoryResult) {
         let checkpoints = try CheckpointSet.open([CheckpointFixtures.path(set)])
-        let streamer = CheckpointStreamer(set: checkpoints, chunkElements: chunk, grouping: grouping, threads: threads,
-                                          hashesData: hashes)
-        return (checkpoints, try TrajectoryResult.analyse(streamer))
+        let streamer = CheckpointStreamer(set: checkpoints, chunkElements: chunk, grouping: grouping, hashesData: hashes)
+        return (checkpoints, try ThreadLimitScope.with(threads) { try TrajectoryResult.analyse(streamer) })
     }
 
     /// Tolerances. Both sides are backward-stable double-precision computations on identical
@@ -34,13 +33,13 @@ import MindSpaceTestSupport
                     ? (($0.path as NSString).deletingLastPathComponent as NSString).lastPathComponent
                     : ($0.path as NSString).lastPathComponent) } == answer.checkpoints)
         #expect(result.parameterCount == answer.parameters)
-        let spectrum = result.spectrum
+        let spectrum = result.pca.spectrum
         #expect(CheckpointFixtures.largestRelativeDifference(spectrum.eigenvalues, answer.eigenvalues) <= Tolerance.peerFloat64Answer)
         #expect(CheckpointFixtures.largestRelativeDifference(spectrum.explainedVariance, answer.explainedVariance) <= Tolerance.peerFloat64Answer)
         #expect(CheckpointFixtures.largestDifference(spectrum.explainedVarianceRatio, answer.explainedVarianceRatio) <= Tolerance.peerFloat64Answer)
         #expect(isApproximatelyEqual(spectrum.totalVariance, answer.totalVariance, relativeTolerance: Tolerance.peerFloat64Answer))
         #expect(spectrum.componentsForStandardFractions == answer.componentsFor)
-        let coordinates = spectrum.coordinates
+        let coordinates = result.pca.coordinates
         let scale = spectrum.eigenvalues[0].squareRoot()
         for (row, expected) in answer.coordinatesTop3.enumerated() {
             let ours = (0..<expected.count).map { coordinates[row, $0] }
@@ -58,11 +57,11 @@ import MindSpaceTestSupport
     /// do not depend on it at all, nor does anything on the thread count.
     @Test func chunkSizeDoesNotChangeTheResult() throws {
         let (_, reference) = try analyse("trajectory")
-        let scale = reference.spectrum.eigenvalues[0]
+        let scale = reference.pca.spectrum.eigenvalues[0]
         for chunk in [1, 7, 64, 1000, 5000] {
             let (_, result) = try analyse("trajectory", chunk: chunk)
             #expect(result.gram.chunkElements == chunk)
-            #expect(CheckpointFixtures.largestDifference(result.spectrum.eigenvalues, reference.spectrum.eigenvalues,
+            #expect(CheckpointFixtures.largestDifference(result.pca.spectrum.eigenvalues, reference.pca.spectrum.eigenvalues,
                                                          scale: scale) <= Tolerance.roundOffOfThousandsOfOperations, "chunk \(chunk)")
             #expect(CheckpointFixtures.largestDifference(result.gram.centredGram.storage, reference.gram.centredGram.storage,
                                                          scale: scale) <= Tolerance.roundOffOfThousandsOfOperations, "chunk \(chunk)")
@@ -89,10 +88,12 @@ import MindSpaceTestSupport
             }
             for chunk in [3, 1000] {
                 for threads in [1, 2] {
-                    let streamer = CheckpointStreamer(set: set, chunkElements: chunk, threads: threads, hashesData: true)
-                    let gram = try StreamedGram.accumulate(streamer)
+                    let streamer = CheckpointStreamer(set: set, chunkElements: chunk, hashesData: true)
+                    let gram = try ThreadLimitScope.with(threads) { try StreamedGram.accumulate(streamer) }
                     #expect(gram.totals.dataHashes == expected, "\(name) chunk \(chunk) threads \(threads)")
-                    let plain = try StreamedGram.accumulate(CheckpointStreamer(set: set, chunkElements: chunk, threads: threads))
+                    let plain = try ThreadLimitScope.with(threads) {
+                        try StreamedGram.accumulate(CheckpointStreamer(set: set, chunkElements: chunk))
+                    }
                     #expect(plain.totals.dataHashes == nil)
                     #expect(plain.centredGram == gram.centredGram && plain.totals.sumsOfSquares == gram.totals.sumsOfSquares)
                 }
@@ -110,24 +111,24 @@ import MindSpaceTestSupport
         let (set, result) = try analyse("trajectory", chunk: 100, grouping: grouping)
         let expected = grouping == .tensor ? answer.perTensor : answer.perLayer
         #expect(Set(result.groups.map(\.name)) == Set(expected.keys))
-        #expect(result.groups.reduce(0) { $0 + $1.spectrum.parameterCount } == set.layout.parameterCount)
+        #expect(result.groups.reduce(0) { $0 + $1.pca.parameterCount } == set.layout.parameterCount)
         for group in result.groups {
             let truth = try #require(expected[group.name])
-            #expect(group.spectrum.parameterCount == truth.parameters)
+            #expect(group.pca.parameterCount == truth.parameters)
             let largest = truth.eigenvalues[0]
-            #expect(group.spectrum.eigenvalues.count == truth.eigenvalues.count)
-            for (ours, theirs) in zip(group.spectrum.eigenvalues, truth.eigenvalues) {
+            #expect(group.pca.spectrum.eigenvalues.count == truth.eigenvalues.count)
+            for (ours, theirs) in zip(group.pca.spectrum.eigenvalues, truth.eigenvalues) {
                 #expect(isApproximatelyEqual(ours, theirs, relativeTolerance: Tolerance.peerFloat64Answer, absoluteTolerance: Tolerance.roundOffOfThousandsOfOperations * largest),
                         "\(group.name)")
             }
-            #expect(group.spectrum.componentsForStandardFractions == truth.componentsFor, "\(group.name)")
+            #expect(group.pca.spectrum.componentsForStandardFractions == truth.componentsFor, "\(group.name)")
         }
         var sum = [Double](repeating: 0, count: result.gram.centredGram.storage.count)
         for gram in result.gram.groupGrams { for index in sum.indices { sum[index] += gram.storage[index] } }
         #expect(sum == result.gram.centredGram.storage, "the total is the sum of the groups, added in the same order")
         let whole = try analyse("trajectory").1
-        #expect(CheckpointFixtures.largestDifference(result.spectrum.eigenvalues, whole.spectrum.eigenvalues,
-                                                     scale: whole.spectrum.eigenvalues[0]) <= Tolerance.roundOffOfThousandsOfOperations)
+        #expect(CheckpointFixtures.largestDifference(result.pca.spectrum.eigenvalues, whole.pca.spectrum.eigenvalues,
+                                                     scale: whole.pca.spectrum.eigenvalues[0]) <= Tolerance.roundOffOfThousandsOfOperations)
     }
 
     /// The second pass writes vₖ = Xcᵀuₖ/√λₖ: NumPy's right singular vectors (same signs), to
@@ -141,7 +142,7 @@ import MindSpaceTestSupport
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("v.npy").path
-        let totals = try ComponentDirections.write(streamer, spectrum: result.spectrum, count: 3, to: file)
+        let totals = try ComponentDirections.write(streamer, pca: result.pca, count: 3, to: file)
         #expect(totals.dataHashes == result.gram.totals.dataHashes, "the second pass reads the same bytes")
         let directions = try NpyReader.read(path: file).matrix(as: Double.self)
         #expect(directions.rows == 3 && directions.columns == answer.parameters)
@@ -170,16 +171,16 @@ import MindSpaceTestSupport
     /// resolved count must be right: n − 1 nonzero eigenvalues for these n = 12 checkpoints.
     @Test func resolvedComponentsAreTheNonzeroEigenvalues() throws {
         let (_, result) = try analyse("trajectory")
-        #expect(result.spectrum.componentCount == 11)
-        #expect(result.spectrum.resolvedComponentCount == 11)
+        #expect(result.pca.spectrum.componentCount == 11)
+        #expect(result.pca.resolvedComponentCount == 11)
         // Two identical checkpoints: one point twice, so nothing varies along a second axis.
         let base = try CheckpointFixtures.path("mismatch/base.safetensors")
         let twice = try CheckpointSet(paths: [base, base])
         let gram = try StreamedGram.accumulate(CheckpointStreamer(set: twice))
-        let spectrum = try GramSpectrum(centredGram: gram.centredGram, parameterCount: gram.parameterCount)
-        #expect(spectrum.totalVariance == 0 && spectrum.resolvedComponentCount == 0)
-        #expect(spectrum.componentsFor(fraction: 0.9) == 0)
-        #expect(spectrum.explainedVarianceRatio == [0])
+        let pca = try GramPCA(centredGram: gram.centredGram, parameterCount: gram.parameterCount)
+        #expect(pca.spectrum.totalVariance == 0 && pca.resolvedComponentCount == 0)
+        #expect(pca.spectrum.componentsFor(fraction: 0.9) == 0)
+        #expect(pca.spectrum.explainedVarianceRatio == [0])
     }
 
     /// A NaN is reported with its checkpoint, tensor and element (a[7] in the fixture).

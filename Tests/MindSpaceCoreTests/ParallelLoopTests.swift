@@ -22,14 +22,13 @@ import MindSpaceTestSupport
 
     @Test(arguments: [1, 2, 3], [0, 1, 2, 7, 100])
     func everyIndexOnceWithinTheLimit(limit: Int, count: Int) {
-        let saved = ParallelLoop.threadLimit
-        ParallelLoop.threadLimit = limit
-        defer { ParallelLoop.threadLimit = saved }
         let record = Record(count: count)
-        ParallelLoop.forEach(count) { index in
-            record.note(index)
-            // Long enough that a second thread, if allowed, joins in.
-            usleep(200)
+        ThreadLimitScope.with(limit) {
+            ParallelLoop.forEach(count) { index in
+                record.note(index)
+                // Long enough that a second thread, if allowed, joins in.
+                usleep(200)
+            }
         }
         #expect(record.calls.allSatisfy { $0 == 1 }, "limit \(limit) count \(count)")
         #expect(record.threads.count <= max(1, limit), "limit \(limit): \(record.threads.count) threads")
@@ -37,11 +36,11 @@ import MindSpaceTestSupport
     }
 
     @Test func limitBelowOneMeansEveryCore() {
-        let saved = ParallelLoop.threadLimit
-        defer { ParallelLoop.threadLimit = saved }
-        ParallelLoop.threadLimit = 0
-        #expect(ParallelLoop.threadLimit == max(1, ProcessInfo.processInfo.activeProcessorCount))
-        ParallelLoop.threadLimit = 3
-        #expect(ParallelLoop.threadLimit == 3)
+        ThreadLimitScope.with(0) {
+            #expect(ParallelLoop.threadLimit == max(1, ProcessInfo.processInfo.activeProcessorCount))
+        }
+        ThreadLimitScope.with(3) {
+            #expect(ParallelLoop.threadLimit == 3)
+        }
     }
 }

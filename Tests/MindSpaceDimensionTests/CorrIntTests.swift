@@ -43,13 +43,13 @@ import MindSpaceTestSupport
             }
         }
         for threads in [1, 3] {
-            #expect(RadiusNeighborCounts.count(points, radii: radii, threads: threads) == bruteForce(points))
+            #expect(ThreadLimitScope.with(threads) { RadiusNeighborCounts.count(points, radii: radii) } == bruteForce(points))
             let single = points.converted(to: Float.self)
-            #expect(RadiusNeighborCounts.count(single, radii: radii, threads: threads) == bruteForce(single))
+            #expect(ThreadLimitScope.with(threads) { RadiusNeighborCounts.count(single, radii: radii) } == bruteForce(single))
         }
         // Identical rows are within every positive radius of each other.
         let twins = Matrix<Double>([[1, 2], [1, 2], [5, 5]])
-        #expect(RadiusNeighborCounts.count(twins, radii: [1e-300], threads: 1) == [[1, 1, 0]])
+        #expect(ThreadLimitScope.with(1) { RadiusNeighborCounts.count(twins, radii: [1e-300]) } == [[1, 1, 0]])
     }
 
     @Test(arguments: [2, 5, 10])

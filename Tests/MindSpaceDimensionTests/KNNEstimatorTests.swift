@@ -19,7 +19,7 @@ import MindSpaceTestSupport
         let samples = try #require(drawn["samples"] as? [[[Int]]])
         let sizes = try #require(drawn["ps"] as? [Int])
         let k = try #require(drawn["k"] as? Int)
-        let contributions = try KNNEstimator.graphLengthContributions(points, samples: samples, k: k, gamma: 2, threads: nil)
+        let contributions = try KNNEstimator.graphLengthContributions(points, samples: samples, k: k, gamma: 2)
         let lengths = contributions.map { $0.map { $0.reduce(0, +) } }
         let fit = KNNEstimator.fit(lengths: lengths, sizes: sizes, gamma: 2, maximumDimension: points.columns)
         #expect(fit.dimension == (drawn["dimension"] as? Int))

@@ -85,7 +85,7 @@ import MindSpaceTestSupport
             .estimate(neighbors: table, points: points, options: EstimationOptions()).pointwise)
         for point in [0, 17, 399, 799] {
             let patch = Matrix((0..<20).map { Array(points.row(table.neighbor(point, rank: $0))) })
-            let spectrum = try PCA().fit(patch).explainedVariance
+            let spectrum = try PCA().fit(patch).spectrum.explainedVariance
             #expect(spectrum.count == 20)
             let expected = rule.dimension(eigenvalues: spectrum, sampleCount: 20, featureCount: 30)
             #expect(relativeDifference(local[point], expected) < Tolerance.twoDoubleMethods)

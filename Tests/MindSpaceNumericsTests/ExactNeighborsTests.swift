@@ -41,7 +41,7 @@ import MindSpaceTestSupport
     @Test(arguments: [1, 2, 5, 30], [64, 256])
     func doubleEqualsBruteForce(k: Int, blockSize: Int) throws {
         let points = Fixtures.gaussian(count: 517, dimension: 7, seed: 11)
-        let table = try ExactNeighbors.search(points, k: k, threads: 2, blockSize: blockSize)
+        let table = try ThreadLimitScope.with(2) { try ExactNeighbors.search(points, k: k, blockSize: blockSize) }
         // Double: the engine recomputes the chosen distances with the same formula and order
         // as the brute force, so they agree to rounding (1e-12 is a million times looser).
         expectMatchesBruteForce(table, points, k: k, tolerance: Tolerance.roundOffOfThousandsOfOperations)
@@ -52,7 +52,7 @@ import MindSpaceTestSupport
     @Test(arguments: [1, 2, 5, 30], [64, 256])
     func floatEqualsBruteForce(k: Int, blockSize: Int) throws {
         let points = Fixtures.gaussian(count: 517, dimension: 7, seed: 12).converted(to: Float.self)
-        let table = try ExactNeighbors.search(points, k: k, threads: 2, blockSize: blockSize)
+        let table = try ThreadLimitScope.with(2) { try ExactNeighbors.search(points, k: k, blockSize: blockSize) }
         // Float32: distances are summed in float32 over D = 7 terms, relative error
         // ≤ D·2⁻²⁴ ≈ 4e-7 on the square; 1e-5 leaves a wide margin and still fails on any
         // wrong neighbour (random distances differ by far more).
@@ -66,7 +66,7 @@ import MindSpaceTestSupport
         var generator = SeededGenerator(seed: 5)
         let values = (0..<(400 * 6)).map { _ in Float(1000 + 0.01 * generator.nextGaussian()) }
         let points = Matrix(rows: 400, columns: 6, storage: values)
-        let table = try ExactNeighbors.search(points, k: 4, threads: 2, blockSize: 64)
+        let table = try ThreadLimitScope.with(2) { try ExactNeighbors.search(points, k: 4, blockSize: 64) }
         // The coordinates are multiples of 2⁻¹⁴ ≈ 6e-5 near 1000 (float32 spacing), differences
         // are exact in float32, so only the float32 sum of 6 squares rounds: 1e-5 is ample.
         expectMatchesBruteForce(table, points, k: 4, tolerance: Tolerance.float32RoundOffOfTensOfTerms)
@@ -82,7 +82,9 @@ import MindSpaceTestSupport
         var generator = SeededGenerator(seed: 9)
         let points = Matrix(rows: 200, columns: 12,
                             storage: (0..<(200 * 12)).map { _ in offset + Float(generator.nextGaussian()) })
-        let table = try ExactNeighbors.search(points, k: 3, threads: 2, blockSize: 64, centringCopyLimit: 0)
+        let table = try ThreadLimitScope.with(2) {
+            try ExactNeighbors.search(points, k: 3, blockSize: 64, centringCopyLimit: 0)
+        }
         // Refined distances: float32 sums of 12 squares (≤ 12·2⁻²⁴ relative); 1e-5 is ample.
         expectMatchesBruteForce(table, points, k: 3, tolerance: Tolerance.float32RoundOffOfTensOfTerms)
     }
@@ -112,7 +114,7 @@ import MindSpaceTestSupport
         let truth = BruteForceNeighbors.search(points, k: 12)
         for threads in [1, 3] {
             for blockSize in [16, 256] {
-                let table = try ExactNeighbors.search(points, k: 12, threads: threads, blockSize: blockSize)
+                let table = try ThreadLimitScope.with(threads) { try ExactNeighbors.search(points, k: 12, blockSize: blockSize) }
                 #expect((0..<144).allSatisfy { i in (0..<12).map { table.neighbor(i, rank: $0) } == truth.indices[i] })
                 // Squared distances are small integers (exact in float32); the float32 square
                 // root is correctly rounded, as is Float(√ in Double) (double rounding is
@@ -124,12 +126,12 @@ import MindSpaceTestSupport
 
     @Test func resultIsIndependentOfThreadCount() throws {
         let points = Fixtures.gaussian(count: 700, dimension: 16, seed: 3).converted(to: Float.self)
-        let reference = try ExactNeighbors.search(points, k: 10, threads: 1, blockSize: 64)
+        let reference = try ThreadLimitScope.with(1) { try ExactNeighbors.search(points, k: 10, blockSize: 64) }
         for threads in [2, 3, 8] {
-            #expect(try ExactNeighbors.search(points, k: 10, threads: threads, blockSize: 64) == reference)
+            #expect(try ThreadLimitScope.with(threads) { try ExactNeighbors.search(points, k: 10, blockSize: 64) } == reference)
         }
         // And of the block size, for data without near-ties.
-        #expect(try ExactNeighbors.search(points, k: 10, threads: 2, blockSize: 100) == reference)
+        #expect(try ThreadLimitScope.with(2) { try ExactNeighbors.search(points, k: 10, blockSize: 100) } == reference)
     }
 
     @Test func blasThreadCountIsRestored() throws {
@@ -158,7 +160,7 @@ import MindSpaceTestSupport
         #expect(distinct.expand(["a", "b", "c", "d", "e"]) == ["a", "b", "c", "a", "d", "c", "e", "a"])
         #expect(distinct.unique.storage == [0, 1, 2, 4, 6].flatMap { points.row($0) })
 
-        let table = try ExactNeighbors.search(points, k: 2, threads: 2)
+        let table = try ThreadLimitScope.with(2) { try ExactNeighbors.search(points, k: 2) }
         #expect(table.pointsWithZeroDistanceNeighbor == [0, 2, 3, 5, 7])
         #expect(table.neighbor(0, rank: 0) == 3 && table.neighbor(0, rank: 1) == 7)
         #expect(table.distance(0, rank: 1) == 0)

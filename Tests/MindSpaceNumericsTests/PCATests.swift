@@ -21,22 +21,22 @@ import MindSpaceTestSupport
         let data = Matrix(points.map { p in (0..<3).map { p[$0] + offset[$0] } })
         let result = try PCA(method: method).fit(data)
         #expect(result.method == method)
-        #expect(result.explainedVariance.count == 3)  // min(N, D) = min(4, 3)
-        expectClose(result.explainedVariance, [6, 2.0 / 3, 0], absolute: Tolerance.roundOffOfTensOfOperations * 6)
+        #expect(result.spectrum.explainedVariance.count == 3)  // min(N, D) = min(4, 3)
+        expectClose(result.spectrum.explainedVariance, [6, 2.0 / 3, 0], absolute: Tolerance.roundOffOfTensOfOperations * 6)
         expectClose(result.mean, offset, absolute: Tolerance.roundOffOfTensOfOperations * 10)
-        #expect(abs(result.totalVariance - 20.0 / 3) <= Tolerance.roundOffOfTensOfOperations * 20 / 3)
-        expectClose(result.explainedVarianceRatio, [0.9, 0.1, 0], absolute: Tolerance.roundOffOfTensOfOperations)
+        #expect(abs(result.spectrum.totalVariance - 20.0 / 3) <= Tolerance.roundOffOfTensOfOperations * 20 / 3)
+        expectClose(result.spectrum.explainedVarianceRatio, [0.9, 0.1, 0], absolute: Tolerance.roundOffOfTensOfOperations)
         // σ = √((N − 1)·λ) turns round-off δ on the zero eigenvalue into √(3δ): 1e-7 allows δ up
         // to 3e-15, a few ulps of λ₁ = 6.
         let rootOfRoundOff = 1e-7
-        expectClose(result.singularValues, [(18.0).squareRoot(), (2.0).squareRoot(), 0], absolute: rootOfRoundOff)
+        expectClose(result.spectrum.singularValues, [(18.0).squareRoot(), (2.0).squareRoot(), 0], absolute: rootOfRoundOff)
         // Axes e₁, e₂, e₃, each with its single nonzero loading made positive by the sign rule.
         expectClose(result.components.storage, [1, 0, 0, 0, 1, 0, 0, 0, 1], absolute: Tolerance.roundOffOfTensOfOperations)
         // The ratio 0.9 is exact in arithmetic but 6/(20/3) may round below 0.9: still 1 component.
-        #expect(result.componentsFor(fraction: 0.9) == 1)
-        #expect(result.componentsFor(fraction: 0.95) == 2)
-        #expect(result.componentsFor(fraction: 1.0) == 2)
-        #expect(result.componentsFor(fraction: 0) == 0)
+        #expect(result.spectrum.componentsFor(fraction: 0.9) == 1)
+        #expect(result.spectrum.componentsFor(fraction: 0.95) == 2)
+        #expect(result.spectrum.componentsFor(fraction: 1.0) == 2)
+        #expect(result.spectrum.componentsFor(fraction: 0) == 0)
     }
 
     /// The same four points in D = 10 > N = 4 take the Gram route: spectrum length min(N, D) = 4 with
@@ -48,7 +48,7 @@ import MindSpaceTestSupport
         data[0, 0] = 3; data[1, 0] = -3; data[2, 1] = 1; data[3, 1] = -1
         let result = try PCA().fit(data)
         #expect(result.method == .gram)
-        expectClose(result.explainedVariance, [6, 2.0 / 3, 0, 0], absolute: Tolerance.roundOffOfTensOfOperations * 6)
+        expectClose(result.spectrum.explainedVariance, [6, 2.0 / 3, 0, 0], absolute: Tolerance.roundOffOfTensOfOperations * 6)
         #expect(result.components.rows == 4)
         var expected = [Double](repeating: 0, count: 40)
         expected[0] = 1; expected[11] = 1; expected[22] = 1; expected[33] = 1
@@ -78,7 +78,7 @@ import MindSpaceTestSupport
         let result = try PCA().fit(data)
         for i in 0..<d {
             let sigma = truth[i] * (2.0 / Double(n - 1)).squareRoot()
-            #expect(abs(result.explainedVariance[i] - truth[i]) <= 5 * sigma, "eigenvalue \(i)")
+            #expect(abs(result.spectrum.explainedVariance[i] - truth[i]) <= 5 * sigma, "eigenvalue \(i)")
             let axis = (0..<d).map { reflection[$0][i] }  // column i of H
             let cosine = zip(axis, result.components.row(i)).reduce(0.0) { $0 + $1.0 * $1.1 }
             let expectedSinSquared = (0..<d).filter { $0 != i }.reduce(0.0) {
@@ -89,7 +89,7 @@ import MindSpaceTestSupport
         // Total variance: trace of the sample covariance, whose standard deviation is
         // √(2·Σλᵢ²/(N−1)) ≈ 0.14; 5 of those.
         let traceSigma = (2 * truth.reduce(0) { $0 + $1 * $1 } / Double(n - 1)).squareRoot()
-        #expect(abs(result.totalVariance - truth.reduce(0, +)) <= 5 * traceSigma)
+        #expect(abs(result.spectrum.totalVariance - truth.reduce(0, +)) <= 5 * traceSigma)
     }
 
     // MARK: - Internal consistency
@@ -104,12 +104,12 @@ import MindSpaceTestSupport
         let data = Self.sample(rows: n, columns: d, seed: UInt64(n * 1000 + d), offset: 7)
         let viaCovariance = try PCA(method: .covariance).fit(data)
         let viaGram = try PCA(method: .gram).fit(data)
-        let top = viaCovariance.explainedVariance[0]
-        expectClose(viaGram.explainedVariance, viaCovariance.explainedVariance, absolute: Tolerance.twoDoubleMethods * top)
-        expectClose(viaGram.explainedVarianceRatio, viaCovariance.explainedVarianceRatio, absolute: Tolerance.twoDoubleMethods)
+        let top = viaCovariance.spectrum.explainedVariance[0]
+        expectClose(viaGram.spectrum.explainedVariance, viaCovariance.spectrum.explainedVariance, absolute: Tolerance.twoDoubleMethods * top)
+        expectClose(viaGram.spectrum.explainedVarianceRatio, viaCovariance.spectrum.explainedVarianceRatio, absolute: Tolerance.twoDoubleMethods)
         // Means: plain column sums (Gram) vs shifted sums (covariance); both ~N·ε·|x| ≈ 1e-13 here.
         expectClose(viaGram.mean, viaCovariance.mean, absolute: Tolerance.roundOffOfThousandsOfOperations)
-        #expect(isApproximatelyEqual(viaGram.totalVariance, viaCovariance.totalVariance, relativeTolerance: Tolerance.twoDoubleMethods))
+        #expect(isApproximatelyEqual(viaGram.spectrum.totalVariance, viaCovariance.spectrum.totalVariance, relativeTolerance: Tolerance.twoDoubleMethods))
         let nonzero = min(n - 1, d)
         expectClose(Array(viaGram.components.storage.prefix(nonzero * d)),
                     Array(viaCovariance.components.storage.prefix(nonzero * d)), absolute: Tolerance.twoDoubleMethods)
@@ -127,7 +127,7 @@ import MindSpaceTestSupport
         let far = Matrix(rows: 400, columns: 8, storage: centred.storage.map { $0 + 1e8 })
         let near = Matrix(rows: 400, columns: 8, storage: far.storage.map { $0 - 1e8 })
         let a = try PCA().fit(far), b = try PCA().fit(near)
-        expectClose(a.explainedVariance, b.explainedVariance, absolute: Tolerance.twoDoubleMethods * b.explainedVariance[0])
+        expectClose(a.spectrum.explainedVariance, b.spectrum.explainedVariance, absolute: Tolerance.twoDoubleMethods * b.spectrum.explainedVariance[0])
         expectClose(a.components.storage, b.components.storage, absolute: Tolerance.twoDoubleMethods)
         let ulpsOfTheOffset = 1e-7  // the far mean is held near 1e8, where an ulp is ≈ 1.5e-8
         expectClose(a.mean.map { $0 - 1e8 }, b.mean, absolute: ulpsOfTheOffset)
@@ -141,12 +141,12 @@ import MindSpaceTestSupport
         let full = try PCA().fit(data)
         let top3 = try PCA(components: 3).fit(data)
         #expect(top3.components.rows == 3 && full.components.rows == 20)
-        expectClose(top3.explainedVariance, full.explainedVariance, absolute: Tolerance.roundOffOfThousandsOfOperations * full.explainedVariance[0])
+        expectClose(top3.spectrum.explainedVariance, full.spectrum.explainedVariance, absolute: Tolerance.roundOffOfThousandsOfOperations * full.spectrum.explainedVariance[0])
         expectClose(top3.components.storage, Array(full.components.storage.prefix(3 * 20)), absolute: Tolerance.twoDoubleMethods)
-        #expect(top3.componentsFor(fraction: 0.9) == full.componentsFor(fraction: 0.9))
+        #expect(top3.spectrum.componentsFor(fraction: 0.9) == full.spectrum.componentsFor(fraction: 0.9))
         #expect(try PCA(components: 100).fit(data).components.rows == 20)
         let spectrumOnly = try PCA(components: 0).fit(data)
-        #expect(spectrumOnly.components.rows == 0 && spectrumOnly.explainedVariance.count == 20)
+        #expect(spectrumOnly.components.rows == 0 && spectrumOnly.spectrum.explainedVariance.count == 20)
     }
 
     /// Float input is widened to Double before any arithmetic, so it must agree with the Double
@@ -159,12 +159,12 @@ import MindSpaceTestSupport
         let fromFloat = try PCA().fit(single)
         let fromRounded = try PCA().fit(single.converted(to: Double.self))
         let fromOriginal = try PCA().fit(original)
-        let top = fromRounded.explainedVariance[0]
-        expectClose(fromFloat.explainedVariance, fromRounded.explainedVariance, absolute: Tolerance.roundOffOfThousandsOfOperations * top)
+        let top = fromRounded.spectrum.explainedVariance[0]
+        expectClose(fromFloat.spectrum.explainedVariance, fromRounded.spectrum.explainedVariance, absolute: Tolerance.roundOffOfThousandsOfOperations * top)
         expectClose(fromFloat.components.storage, fromRounded.components.storage, absolute: Tolerance.roundOffOfThousandsOfOperations)
         expectClose(fromFloat.mean, fromRounded.mean, absolute: Tolerance.roundOffOfThousandsOfOperations)
         let roundingOfTheInput = 1e-5  // 2⁻²⁴ ≈ 6e-8 per entry, with margin (see above)
-        expectClose(fromFloat.explainedVariance, fromOriginal.explainedVariance, absolute: roundingOfTheInput * top)
+        expectClose(fromFloat.spectrum.explainedVariance, fromOriginal.spectrum.explainedVariance, absolute: roundingOfTheInput * top)
         let scoresFloat = try fromFloat.scores(of: single)
         let scoresRounded = try fromRounded.scores(of: single.converted(to: Double.self))
         expectClose(scoresFloat.storage, scoresRounded.storage, absolute: Tolerance.twoDoubleMethods)
@@ -204,7 +204,7 @@ import MindSpaceTestSupport
             let mean = column.reduce(0, +) / 80
             let variance = column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 79
             #expect(abs(mean) <= Tolerance.roundOffOfThousandsOfOperations * 50)
-            #expect(abs(variance - result.explainedVariance[k]) <= Tolerance.twoDoubleMethods * result.explainedVariance[0])
+            #expect(abs(variance - result.spectrum.explainedVariance[k]) <= Tolerance.twoDoubleMethods * result.spectrum.explainedVariance[0])
         }
         for i in 0..<80 {
             for j in 0..<6 {
@@ -288,13 +288,13 @@ import MindSpaceTestSupport
         #expect(result.method == (fixture.n >= fixture.d ? .covariance : .gram))
         let variance = try fixture.array("explained_variance")
         let top = variance[0]
-        expectClose(result.explainedVariance, variance, absolute: Tolerance.twoDoubleMethods * top)
-        expectClose(result.explainedVarianceRatio, try fixture.array("explained_variance_ratio"), absolute: Tolerance.twoDoubleMethods)
+        expectClose(result.spectrum.explainedVariance, variance, absolute: Tolerance.twoDoubleMethods * top)
+        expectClose(result.spectrum.explainedVarianceRatio, try fixture.array("explained_variance_ratio"), absolute: Tolerance.twoDoubleMethods)
         // Singular values are compared squared (σ² = (N − 1)·λ, same scale as the eigenvalues): a
         // zero singular value computed as √(round-off of λ) is ~1e-7·σ_max, not 1e-10, from any
         // eigenvalue-based method, while the SVD gets ~1e-15; squares agree to 1e-10·σ²_max.
         let squaredSingular = try fixture.array("singular_values").map { $0 * $0 }
-        expectClose(result.singularValues.map { $0 * $0 }, squaredSingular, absolute: Tolerance.twoDoubleMethods * squaredSingular[0])
+        expectClose(result.spectrum.singularValues.map { $0 * $0 }, squaredSingular, absolute: Tolerance.twoDoubleMethods * squaredSingular[0])
         let meanScale = data.storage.map(abs).max() ?? 1
         expectClose(result.mean, try fixture.array("mean"), absolute: Tolerance.roundOffOfThousandsOfOperations * meanScale)
         let k = fixture.nonzeroComponents, d = fixture.d
@@ -302,7 +302,7 @@ import MindSpaceTestSupport
                     Array(try fixture.array("components").prefix(k * d)), absolute: Tolerance.twoDoubleMethods)
         for (fraction, count) in fixture.componentsFor {
             let value = try #require(Double(fraction))
-            #expect(result.componentsFor(fraction: value) == count, "fraction \(fraction)")
+            #expect(result.spectrum.componentsFor(fraction: value) == count, "fraction \(fraction)")
         }
     }
 

@@ -120,13 +120,9 @@ import MindSpaceTestSupport
 
     @Test func resultIsIndependentOfThreadCount() throws {
         let points = Self.curvedManifold(count: 1200, latent: 5, dimension: 100, seed: 27).converted(to: Float.self)
-        let saved = ParallelLoop.threadLimit
-        defer { ParallelLoop.threadLimit = saved }
-        ParallelLoop.threadLimit = 1
-        let reference = try #require(try ProjectionBoundSearch.search(points, k: 4))
+        let reference = try #require(try ThreadLimitScope.with(1) { try ProjectionBoundSearch.search(points, k: 4) })
         for threads in [2, 3] {
-            ParallelLoop.threadLimit = threads
-            #expect(try ProjectionBoundSearch.search(points, k: 4) == reference)
+            #expect(try ThreadLimitScope.with(threads) { try ProjectionBoundSearch.search(points, k: 4) } == reference)
         }
     }
 

@@ -13,7 +13,7 @@ struct BatchJobTests {
     struct Interrupted: Error {}
 
     private func job(_ root: URL, out: URL, afterEachRun: ((String) throws -> Void)? = nil) -> BatchJob {
-        BatchJob(root: root.path, chunkElements: 37, threads: 2, outputFolder: out.path,
+        BatchJob(root: root.path, chunkElements: 37, outputFolder: out.path,
                  commandLine: ["mindspace", "batch", "ROOT"], afterEachRun: afterEachRun)
     }
 
@@ -39,8 +39,8 @@ struct BatchJobTests {
         }
         // Dense PCA (covariance/SVD route, another code path) of the same 4 × 101 matrix.
         let dense = try PCA().fit(Matrix(rows: 4, columns: 101, storage: finals.flatMap { $0 }))
-        for (streamed, reference) in zip(set.explainedVariance, dense.explainedVariance) {
-            #expect(abs(streamed - reference) <= Tolerance.twoDoubleMethods * dense.explainedVariance[0])
+        for (streamed, reference) in zip(set.explainedVariance, dense.spectrum.explainedVariance) {
+            #expect(abs(streamed - reference) <= Tolerance.twoDoubleMethods * dense.spectrum.explainedVariance[0])
         }
         #expect(set.explainedVariance.count == 3)
         // 4 runs: no ID, and a one-line reason for each estimator.
@@ -98,7 +98,7 @@ struct BatchJobTests {
         let rerun = try job(root, out: out).run()
         #expect(rerun.reused == [names[0], names[2], "weight-set"])
         let fresh = root.appendingPathComponent("fresh")
-        let reference = try BatchJob(root: root.path, chunkElements: 37, threads: 2, outputFolder: fresh.path,
+        let reference = try BatchJob(root: root.path, chunkElements: 37, outputFolder: fresh.path,
                                      commandLine: ["mindspace", "batch", "ROOT"]).run()
         #expect(rerun.report.runs[1].distanceTravelled == reference.report.runs[1].distanceTravelled)
     }
@@ -122,7 +122,7 @@ struct BatchJobTests {
             paths.append(path)
         }
         let set = try CheckpointSet(paths: paths)
-        let gram = try StreamedGram.accumulate(CheckpointStreamer(set: set, threads: 1))
+        let gram = try StreamedGram.accumulate(CheckpointStreamer(set: set))
         let result = try WeightSetResult(gram: gram, names: paths.indices.map { "run\($0)" }, checkpoints: paths)
         #expect(result.estimates.map(\.estimator) == ["twonn", "twonn-mle"])
         #expect(result.skipped.map(\.estimator) == ["mle"], "30 points: MLE needs 40")

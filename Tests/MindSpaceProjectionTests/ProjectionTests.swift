@@ -109,7 +109,7 @@ import MindSpaceTestSupport
         let result = try PCA(components: 2).fit(data)
         #expect(projection.coordinates == (try result.scores(of: data)))
         let ratios = try #require(projection.axisVarianceRatio)
-        #expect(ratios == Array(result.explainedVarianceRatio.prefix(2)))
+        #expect(ratios == Array(result.spectrum.explainedVarianceRatio.prefix(2)))
         #expect(projection.xLabel == String(format: "PC1 (%.1f%%)", ratios[0] * 100))
         #expect(projection.yLabel == String(format: "PC2 (%.1f%%)", ratios[1] * 100))
         #expect(projection.parameters == [.init("route", "covariance")])

@@ -20,7 +20,9 @@ import MindSpaceTestSupport
             let score = try Trustworthiness.score(original: original, embedded: embedded, k: k)
             #expect(abs(score - value) <= Tolerance.roundOffOfThousandsOfOperations, "k = \(k): \(score) vs scikit-learn \(value)")
             // The same value from float32 input and from one thread (no near-ties in this set).
-            let single = try Trustworthiness.score(original: original.converted(to: Float.self), embedded: embedded, k: k, threads: 1)
+            let single = try ThreadLimitScope.with(1) {
+                try Trustworthiness.score(original: original.converted(to: Float.self), embedded: embedded, k: k)
+            }
             #expect(abs(single - value) <= Tolerance.roundOffOfThousandsOfOperations)
         }
     }

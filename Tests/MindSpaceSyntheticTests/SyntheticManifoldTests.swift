@@ -115,7 +115,7 @@ import MindSpaceTestSupport
     /// Exactly `rank` nonzero PCA eigenvalues: `rank` above `trueEigenvalueFraction`·λmax and
     /// the rest below `roundOffEigenvalueFraction`·λmax.
     private func expectRank(_ points: Matrix<Double>, _ rank: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let spectrum = try PCA(components: 1).fit(points).explainedVariance
+        let spectrum = try PCA(components: 1).fit(points).spectrum.explainedVariance
         let largest = try #require(spectrum.first)
         let nonzero = spectrum.filter { $0 > Self.roundOffEigenvalueFraction * largest }
         #expect(nonzero.count == rank, "spectrum \(spectrum)", sourceLocation: sourceLocation)

@@ -90,7 +90,7 @@ import MindSpaceTestSupport
             #expect(abs(r - p) < Tolerance.twoDoubleMethods * p)
         }
         #expect(rotated.row(0).dropFirst(5).contains { abs($0) > 1e-3 }, "rotated away from the first 5 axes")
-        let spectrum = try PCA(components: 1).fit(rotated).explainedVariance
+        let spectrum = try PCA(components: 1).fit(rotated).spectrum.explainedVariance
         // Exact rank 3 up to rounding (see SyntheticManifoldTests.expectRank).
         #expect(spectrum.filter { $0 > SyntheticManifoldTests.roundOffEigenvalueFraction * spectrum[0] }.count == 3)
     }

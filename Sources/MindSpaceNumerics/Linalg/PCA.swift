@@ -19,8 +19,9 @@ import MindSpaceCore
 ///
 /// Either way ONE tridiagonalisation yields every eigenvalue (`dsterf`) and the K leading
 /// eigenvectors (`dstemr` index range + `dormtr`): see
-/// `LAPACK.symmetricSpectrumAndLeadingVectors`. The whole spectrum is always reported, so ratios and
-/// `componentsFor` are right whatever K is. `Float` input is widened to `Double` block by block.
+/// `LAPACK.symmetricSpectrumAndLeadingVectors`. The whole spectrum (`PCASpectrum`) is always
+/// reported, so ratios and `componentsFor` are right whatever K is. `Float` input is widened to
+/// `Double` block by block.
 ///
 /// Conventions and edge cases:
 /// - Eigenvalues below 0 (round-off on a positive semi-definite matrix, of order ε·‖C‖) are
@@ -60,14 +61,13 @@ public struct PCA: Sendable {
         self.blockSize = blockSize
     }
 
-    /// Fits the PCA to `data` (points × features). See the type's documentation for the method,
-    /// conventions and errors.
-    public func fit(_ data: Matrix<Double>) throws -> PCAResult {
-        try data.storage.withUnsafeBufferPointer { try fitRows($0, rows: data.rows, columns: data.columns) }
-    }
-
-    /// Fits the PCA to single-precision `data`; every sum and product is accumulated in `Double`.
-    public func fit(_ data: Matrix<Float>) throws -> PCAResult {
+    /// Fits the PCA to `data` (points × features; `Float` input is widened block by block, every
+    /// sum and product is accumulated in `Double`). See the type's documentation for the method,
+    /// conventions and errors. Compiled for `Float` and `Double`, so a caller that is itself
+    /// generic (a job's body written once for both precisions) reaches specialised code.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func fit<Scalar: BinaryFloatingPoint>(_ data: Matrix<Scalar>) throws -> PCAResult {
         try data.storage.withUnsafeBufferPointer { try fitRows($0, rows: data.rows, columns: data.columns) }
     }
 
@@ -136,14 +136,9 @@ public struct PCA: Sendable {
         }
         ComponentSigns.makeLargestLoadingPositive(&axes, count: k, length: d)
 
-        let divisor = Double(n - 1)
-        let variances = scatterSpectrum.map { max(0, $0) / divisor }
-        let totalVariance = max(0, trace) / divisor
         return PCAResult(
-            n: n, d: d, method: route, mean: mean, explainedVariance: variances,
-            explainedVarianceRatio: variances.map { totalVariance > 0 ? $0 / totalVariance : 0 },
-            totalVariance: totalVariance,
-            singularValues: scatterSpectrum.map { max(0, $0).squareRoot() },
+            n: n, d: d, method: route, mean: mean,
+            spectrum: PCASpectrum(scatterEigenvalues: scatterSpectrum, scatterTrace: trace, pointCount: n),
             components: Matrix(rows: k, columns: d, storage: axes))
     }
 

@@ -2,7 +2,7 @@ import MindSpaceCore
 
 /// What `PCA.fit` found: the spectrum of the sample covariance, the leading principal axes and the
 /// mean, with scikit-learn's names and conventions (`explained_variance_`,
-/// `explained_variance_ratio_`, `components_`, `mean_`, `singular_values_`).
+/// `explained_variance_ratio_` and `singular_values_` in `spectrum`; `components_`, `mean_`).
 public struct PCAResult: Sendable, Equatable {
     /// N, the number of points the PCA was fitted on.
     public let n: Int
@@ -12,65 +12,35 @@ public struct PCAResult: Sendable, Equatable {
     public let method: PCA.Method
     /// x̄, the column means (length D), in the data's units.
     public let mean: [Double]
-    /// Eigenvalues of the sample covariance (divisor N − 1), descending, in squared data units.
-    /// Always the whole spectrum, length min(N, D) like scikit-learn's `n_components_` default,
-    /// whatever K is. When N ≤ D the trailing ones are 0 up to round-off (centring removes one
-    /// dimension), and they are included, as scikit-learn includes them. Round-off negatives are
-    /// clamped to 0.
-    public let explainedVariance: [Double]
-    /// `explainedVariance[i] / totalVariance` (0 for every entry when the total is 0, i.e. all
-    /// points are equal). Length min(N, D); sums to 1 up to round-off.
-    public let explainedVarianceRatio: [Double]
-    /// trace(C) = Σⱼ var(column j) (divisor N − 1), taken from the diagonal of the covariance or
-    /// Gram matrix before the eigensolver: equal to the sum of all eigenvalues in exact arithmetic.
-    public let totalVariance: Double
-    /// Singular values of the centred data, √((N − 1)·λᵢ), descending, length min(N, D).
-    public let singularValues: [Double]
+    /// The variances along the components (divisor N − 1), their ratios to the total variance
+    /// and `componentsFor(fraction:)`. Always the whole spectrum, min(N, D) components like
+    /// scikit-learn's `n_components_` default, whatever K is, so ratios and `componentsFor` are
+    /// right for any K. When N ≤ D the trailing ones are 0 up to round-off (centring removes one
+    /// dimension), and they are included, as scikit-learn includes them. The total variance is
+    /// trace(C) = Σⱼ var(column j), from the diagonal of the covariance or Gram matrix.
+    public let spectrum: PCASpectrum
     /// The K leading principal axes, K×D row-major, orthonormal rows, in the order of
-    /// `explainedVariance`, signs fixed by `ComponentSigns` (largest-|loading| entry positive).
+    /// `spectrum`, signs fixed by `ComponentSigns` (largest-|loading| entry positive).
     public let components: Matrix<Double>
 
     /// K, the number of principal axes returned.
     public var componentCount: Int { components.rows }
 
-    /// The smallest number of components whose cumulative explained-variance ratio reaches
-    /// `fraction` (scikit-learn's `n_components=fraction`, but with ≥ where scikit-learn uses >).
-    ///
-    /// Float handling: the cumulative ratio is (Σ_{i<k} λᵢ)/total, a sum of variances divided once
-    /// (not a sum of rounded ratios), and k counts as reaching `fraction` when that value is
-    /// ≥ fraction − 1e-12, so a cumulative ratio that equals `fraction` in exact arithmetic but falls
-    /// a few ulps short (≈ 1e-16·k) after rounding still counts. Uses the whole spectrum, so the
-    /// answer does not depend on K. `fraction` ≤ 0 gives 0; when the total variance is 0 (all
-    /// points equal) every fraction gives 0, as there is nothing to explain; a fraction never
-    /// reached (above 1 + 1e-12) gives `explainedVariance.count`.
-    public func componentsFor(fraction: Double) -> Int {
-        guard fraction > 0, totalVariance > 0 else { return 0 }
-        let target = (fraction - NumericTolerance.cumulativeFractionSlack) * totalVariance
-        var cumulative = 0.0
-        for (index, variance) in explainedVariance.enumerated() {
-            cumulative += variance
-            if cumulative >= target { return index + 1 }
-        }
-        return explainedVariance.count
-    }
-
     /// The scores (X − x̄)·Vᵀ, N×K (row i = point i's coordinates on the K axes), computed over
     /// blocks of rows (a centred copy of one block at a time, then `dgemm`), in `Double`.
     /// Throws `.malformedData` if `data` does not have D columns. NaN/Inf in `data` propagate.
-    public func scores(of data: Matrix<Double>) throws -> Matrix<Double> {
-        try data.storage.withUnsafeBufferPointer { try projectRows($0, rows: data.rows, columns: data.columns) }
-    }
-
-    /// `scores(of:)` for single-precision data (widened to `Double` block by block).
-    public func scores(of data: Matrix<Float>) throws -> Matrix<Double> {
+    /// `Float` data are widened to `Double` block by block. Compiled for `Float` and `Double`, so
+    /// generic callers reach specialised code.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func scores<Scalar: BinaryFloatingPoint>(of data: Matrix<Scalar>) throws -> Matrix<Double> {
         try data.storage.withUnsafeBufferPointer { try projectRows($0, rows: data.rows, columns: data.columns) }
     }
 
     /// scikit-learn's name for `scores(of:)`.
-    public func transform(_ data: Matrix<Double>) throws -> Matrix<Double> { try scores(of: data) }
-
-    /// scikit-learn's name for `scores(of:)` (single precision input).
-    public func transform(_ data: Matrix<Float>) throws -> Matrix<Double> { try scores(of: data) }
+    public func transform<Scalar: BinaryFloatingPoint>(_ data: Matrix<Scalar>) throws -> Matrix<Double> {
+        try scores(of: data)
+    }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

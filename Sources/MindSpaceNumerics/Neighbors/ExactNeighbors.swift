@@ -27,7 +27,7 @@ import MindSpaceCore
 ///
 /// **Threads.** Block pairs are grouped into rounds in which no block occurs twice
 /// (`BlockPairSchedule`, the round-robin "circle method"), and the pairs of a round run in
-/// parallel with `ParallelLoop.forEach`. Each pair writes only the lists of its own
+/// parallel with `ParallelLoop.forEach` (on `ParallelLoop.threadLimit` threads). Each pair writes only the lists of its own
 /// two blocks, so within a round every list has exactly one writer: no locks, no data races, no
 /// per-thread copies of the lists. BLAS is set to one thread for the duration (and restored):
 /// every worker runs its own single-threaded `gemm`, so our threads parallelise both the
@@ -38,7 +38,7 @@ import MindSpaceCore
 /// **Determinism.** Candidates are ranked by (squared distance, index), a strict total order, so
 /// the lists hold the same k entries whatever the thread count or the order of rounds. The block
 /// partition depends only on N, D, the scalar type and `blockSize` (by default a function of
-/// those three), never on `threads`.
+/// those three), never on the thread count.
 ///
 /// **Precision.** Float32 input is computed in float32 and float64 in float64. When the points
 /// sit far from the origin (‖column mean‖² above the mean squared distance to it, so that
@@ -106,8 +106,6 @@ public enum ExactNeighbors {
     /// - Parameters:
     ///   - points: N points (rows) × D features, all finite.
     ///   - k: neighbours per point, 1 ≤ k ≤ N − 1.
-    ///   - threads: worker threads of the block products (default: every active core; the bound
-    ///     path runs on `ParallelLoop.threadLimit`). Results do not depend on it.
     ///   - blockSize: rows per block (default `defaultBlockSize(pointCount:columns:scalarBytes:)`); results agree
     ///     across block sizes except possibly for neighbours tied within GEMM round-off.
     /// - Throws: `MindSpaceError` (`.usage` for k < 1; `.malformedData` when N ≤ k, D = 0, a
@@ -115,9 +113,9 @@ public enum ExactNeighbors {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func search<Scalar: NeighborScalar>(
-        _ points: Matrix<Scalar>, k: Int, threads: Int? = nil, blockSize: Int? = nil
+        _ points: Matrix<Scalar>, k: Int, blockSize: Int? = nil
     ) throws -> NeighborTable<Scalar> {
-        try search(points, k: k, threads: threads, blockSize: blockSize, centringCopyLimit: centringCopyLimit)
+        try search(points, k: k, blockSize: blockSize, centringCopyLimit: centringCopyLimit)
     }
 
     /// `search` with the centring-copy limit (bytes per row block) as a parameter, for tests.
@@ -127,7 +125,7 @@ public enum ExactNeighbors {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     static func search<Scalar: NeighborScalar>(
-        _ points: Matrix<Scalar>, k: Int, threads: Int?, blockSize: Int?, centringCopyLimit: Int
+        _ points: Matrix<Scalar>, k: Int, blockSize: Int?, centringCopyLimit: Int
     ) throws -> NeighborTable<Scalar> {
         try validate(points, k: k)
         precondition(blockSize.map { $0 >= 1 } ?? true, "block size must be positive")
@@ -142,7 +140,7 @@ public enum ExactNeighbors {
             return table
         }
         let stride = MemoryLayout<Scalar>.stride
-        let workerCount = max(1, threads ?? ParallelLoop.threadLimit)
+        let workerCount = ParallelLoop.threadLimit
         // Centre only when the offset would cost precision: ‖m‖² > mean ‖x − m‖², i.e.
         // 2‖m‖² > mean ‖x‖² (computed from the uncentred norms, which are needed otherwise).
         let mean = exactMean.map { Scalar($0) }

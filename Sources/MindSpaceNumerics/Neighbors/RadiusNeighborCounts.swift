@@ -11,7 +11,7 @@ import MindSpaceCore
 /// by the directly computed distance √Σ(xᵢ − yᵢ)² in Double instead, so the counts are those of
 /// exact distances (a pair at exactly the radius is not counted: the comparison is strict).
 ///
-/// **Threads and determinism.** Block pairs are spread over `threads` workers, each with its
+/// **Threads and determinism.** Block pairs are spread over `ParallelLoop.threadLimit` workers, each with its
 /// own counts, summed at the end (integers: the result does not depend on the thread count).
 /// BLAS runs single-threaded meanwhile, and its setting is restored afterwards.
 ///
@@ -25,8 +25,7 @@ public enum RadiusNeighborCounts {
     /// the caller checks). Radii must be finite and non-negative.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public static func count<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, radii: [Double],
-                                                     threads: Int? = nil) -> [[Int]] {
+    public static func count<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, radii: [Double]) -> [[Int]] {
         precondition(radii.allSatisfy { $0 >= 0 && $0.isFinite }, "radii must be finite and non-negative")
         let n = points.rows, d = points.columns, radiusCount = radii.count
         guard n >= 2, d >= 1, radiusCount >= 1 else { return [[Int]](repeating: [Int](repeating: 0, count: n), count: radiusCount) }
@@ -35,7 +34,7 @@ public enum RadiusNeighborCounts {
         let blockCount = (n + block - 1) / block
         var pairs: [(Int, Int)] = []
         for first in 0..<blockCount { for second in first..<blockCount { pairs.append((first, second)) } }
-        let workers = max(1, min(threads ?? ParallelLoop.threadLimit, pairs.count))
+        let workers = max(1, min(ParallelLoop.threadLimit, pairs.count))
         let squaredRadii = radii.map { $0 * $0 }
         let largest = squaredRadii.max() ?? 0
 

@@ -24,29 +24,14 @@ public struct AnalysisInput: Sendable {
         return AnalysisInput(path: path, file: file, tensor: tensor, record: record)
     }
 
-    /// Points held in the precision the stored dtype warrants.
+    /// Points held in the precision the stored dtype warrants. Jobs do not switch over the
+    /// cases: they pass a `PointsAnalysis` (their generic body) to `analyse(with:)`.
     public enum Points: Sendable {
         /// float32, float16 and bfloat16 data (half the memory of `Double`; analyses accumulate
         /// in `Double` where it matters).
         case single(Matrix<Float>)
         /// float64 and integer data.
         case double(Matrix<Double>)
-
-        /// N.
-        public var rows: Int {
-            switch self {
-            case .single(let matrix): return matrix.rows
-            case .double(let matrix): return matrix.rows
-            }
-        }
-
-        /// D.
-        public var columns: Int {
-            switch self {
-            case .single(let matrix): return matrix.columns
-            case .double(let matrix): return matrix.columns
-            }
-        }
     }
 
     /// N × D values of the chosen array. With `requireFinite`, the first NaN/±Inf is refused with

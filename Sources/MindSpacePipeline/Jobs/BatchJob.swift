@@ -31,7 +31,6 @@ public struct BatchJob {
     public var pick: CheckpointPick
     /// Parameters per checkpoint read at once; `nil` for the streamer's default.
     public var chunkElements: Int?
-    public var threads: Int
     /// Whether to fingerprint each checkpoint's analysed bytes (`--data-hash`).
     public var hashesData = false
     public var options: EstimationOptions
@@ -60,14 +59,13 @@ public struct BatchJob {
     }
 
     public init(root: String, selection: TensorSelection = TensorSelection(), pick: CheckpointPick = .last,
-                chunkElements: Int? = nil, threads: Int = ParallelLoop.threadLimit,
+                chunkElements: Int? = nil,
                 options: EstimationOptions = EstimationOptions(), outputFolder: String, commandLine: [String] = [],
                 progress: ((Int, Int) -> Void)? = nil, afterEachRun: ((String) throws -> Void)? = nil) {
         self.root = root
         self.selection = selection
         self.pick = pick
         self.chunkElements = chunkElements
-        self.threads = threads
         self.options = options
         self.outputFolder = outputFolder
         self.commandLine = commandLine
@@ -196,7 +194,7 @@ public struct BatchJob {
             reused.append(name)
             return gram
         }
-        let streamer = CheckpointStreamer(set: set, chunkElements: width(for: set), threads: threads, hashesData: hashesData)
+        let streamer = CheckpointStreamer(set: set, chunkElements: width(for: set), hashesData: hashesData)
         let start = done
         let gram = try StreamedGram.accumulate(streamer) { progress?(start + $0, total) }
         done = start + gram.totals.bytesRead
@@ -246,8 +244,8 @@ public struct BatchJob {
     }
 
     private func makeWeightSetReport(_ result: WeightSetResult) -> BatchReport.WeightSet {
-        let spectrum = result.spectrum
-        let coordinates = spectrum.coordinates
+        let spectrum = result.pca.spectrum
+        let coordinates = result.pca.coordinates
         let n = result.names.count
         return BatchReport.WeightSet(
             runs: result.names, groups: result.names.map(WeightSetResult.group(ofRun:)), checkpoints: result.checkpoints,

@@ -86,10 +86,8 @@ public struct ContrastJob: Sendable {
         }
         let views: (manifold: View, sphere: View)
         do {
-            switch try input.points(purpose: "the contrast needs finite values") {
-            case .single(let points): views = try analyse(points, estimator: estimator)
-            case .double(let points): views = try analyse(points, estimator: estimator)
-            }
+            views = try input.points(purpose: "the contrast needs finite values")
+                .analyse(with: Views(job: self, estimator: estimator))
         } catch let error as MindSpaceError {
             throw error.located(in: dataPath)
         }
@@ -126,17 +124,20 @@ public struct ContrastJob: Sendable {
         var projection: Projection2D
     }
 
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    private func analyse<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
-                                                 estimator: any DimensionEstimator) throws -> (manifold: View, sphere: View) {
-        guard points.rows >= 3, points.columns >= 2 else {
-            throw MindSpaceError(.malformedData,
-                "the contrast needs at least 3 points in at least 2 dimensions, got \(points.rows) × \(points.columns)")
+    /// The job's body for either precision: the data's view and its null model's.
+    private struct Views: PointsAnalysis {
+        let job: ContrastJob
+        let estimator: any DimensionEstimator
+
+        func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) throws -> (manifold: View, sphere: View) {
+            guard points.rows >= 3, points.columns >= 2 else {
+                throw MindSpaceError(.malformedData,
+                    "the contrast needs at least 3 points in at least 2 dimensions, got \(points.rows) × \(points.columns)")
+            }
+            var generator = SeededGenerator(seed: job.options.seed)
+            let null = job.nullModel.sample(like: points, generator: &generator)
+            return (try job.view(points, estimator: estimator), try job.view(null, estimator: estimator))
         }
-        var generator = SeededGenerator(seed: options.seed)
-        let null = nullModel.sample(like: points, generator: &generator)
-        return (try view(points, estimator: estimator), try view(null, estimator: estimator))
     }
 
     @_specialize(where Scalar == Float)
@@ -145,16 +146,11 @@ public struct ContrastJob: Sendable {
         var estimation = options
         if estimation.intervalMethod != .bootstrap { estimation.intervalMethod = .auto }
         let estimate = try estimator.estimate(points, options: estimation)
-        let pca: PCAResult
-        if let single = points as? Matrix<Float> {
-            pca = try PCA(components: 1).fit(single)
-        } else {
-            pca = try PCA(components: 1).fit(points.converted(to: Double.self))
-        }
+        let pca = try PCA(components: 1).fit(points)
         let projection = try settings.project(points, method: method, seed: options.seed)
         return View(summary: ContrastReport.View(
                         id: estimate.dimension, ci: [estimate.ci.low, estimate.ci.high], ciLevel: estimate.ci.level,
-                        estimator: estimate.estimator, componentsFor90: pca.componentsFor(fraction: 0.9),
+                        estimator: estimate.estimator, componentsFor90: pca.spectrum.componentsFor(fraction: 0.9),
                         axes: [projection.xLabel, projection.yLabel], estimate: estimate),
                     projection: projection)
     }

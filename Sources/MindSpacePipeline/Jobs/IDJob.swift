@@ -57,14 +57,8 @@ public struct IDJob: Sendable {
             // anything else (duplicates are then found among the centred rows), so no product
             // of float32 rows loses digits to a common offset and the neighbour search needs no
             // centred copies.
-            switch try input.points(purpose: "intrinsic dimension needs finite values") {
-            case .single(var points):
-                points.centreColumns()
-                outcome = try estimate(points, with: estimators)
-            case .double(var points):
-                points.centreColumns()
-                outcome = try estimate(points, with: estimators)
-            }
+            outcome = try input.points(purpose: "intrinsic dimension needs finite values")
+                .analyse(with: Estimation(job: self, estimators: estimators))
         } catch let error as MindSpaceError {
             throw error.located(in: dataPath)
         }
@@ -123,6 +117,17 @@ public struct IDJob: Sendable {
         var skipped: [IDReport.Skipped] = []
         var fitCurve: TwoNNFitCurve?
         var scaleCurves: [ScaleCurve] = []
+    }
+
+    /// The job's body for either precision: centres the points in place, then `estimate`.
+    private struct Estimation: PointsAnalysis {
+        let job: IDJob
+        let estimators: [any DimensionEstimator]
+
+        func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) throws -> Outcome {
+            points.centreColumns()
+            return try job.estimate(points, with: estimators)
+        }
     }
 
     /// Runs every estimator on `points`; neighbour-based ones share one search with the largest k.

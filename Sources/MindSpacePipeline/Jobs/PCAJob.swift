@@ -40,19 +40,11 @@ public struct PCAJob: Sendable {
             throw MindSpaceError(.usage, "--components must be at least 1, got \(components)")
         }
         let input = try AnalysisInput.open(dataPath, arrayName: arrayName)
-        let pca = PCA(components: components)
-        let result: PCAResult
-        let scores: Matrix<Double>
+        let (result, scores): (PCAResult, Matrix<Double>)
         do {
             // PCA refuses NaN/Inf itself, with the position; the file is added below.
-            switch try input.points(requireFinite: false) {
-            case .single(let points):
-                result = try pca.fit(points)
-                scores = try result.scores(of: points)
-            case .double(let points):
-                result = try pca.fit(points)
-                scores = try result.scores(of: points)
-            }
+            (result, scores) = try input.points(requireFinite: false)
+                .analyse(with: FitAndScore(pca: PCA(components: components)))
         } catch let error as MindSpaceError {
             throw error.located(in: dataPath)
         }
@@ -76,15 +68,25 @@ public struct PCAJob: Sendable {
         return report
     }
 
+    /// The job's body for either precision: the fit and every point's scores.
+    private struct FitAndScore: PointsAnalysis {
+        let pca: PCA
+
+        func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) throws -> (PCAResult, Matrix<Double>) {
+            let result = try pca.fit(points)
+            return (result, try result.scores(of: points))
+        }
+    }
+
     /// The scree plot: every component's explained-variance ratio and the cumulative ratio
     /// (the whole spectrum, whatever K is), with the 90 % and 99 % marks; 1600 × 1200 at 200 dpi.
     func screeFigure(_ result: PCAResult) -> Figure {
         let name = URL(fileURLWithPath: dataPath).lastPathComponent
-        let k90 = result.componentsFor(fraction: 0.9), k99 = result.componentsFor(fraction: 0.99)
+        let k90 = result.spectrum.componentsFor(fraction: 0.9), k99 = result.spectrum.componentsFor(fraction: 0.99)
         let footer = "PCA (\(result.method.rawValue) route) \u{00B7} N = \(result.n) points, D = \(result.d) \u{00B7} "
-            + "total variance \(TextTable.number(result.totalVariance)) \u{00B7} components for 90% / 99%: \(k90) / \(k99) "
+            + "total variance \(TextTable.number(result.spectrum.totalVariance)) \u{00B7} components for 90% / 99%: \(k90) / \(k99) "
             + "\u{00B7} MindSpace \(MindSpaceVersion.string)"
-        return Figure(LineChart.scree(explainedVarianceRatio: result.explainedVarianceRatio, title: nil),
+        return Figure(LineChart.scree(explainedVarianceRatio: result.spectrum.explainedVarianceRatio, title: nil),
                       title: "\(name) \u{2014} PCA explained variance", footer: footer)
     }
 }
@@ -136,12 +138,10 @@ public struct PCAReport: Codable, Equatable, Sendable {
         method = result.method.rawValue
         components = result.componentCount
         self.requestedComponents = requestedComponents
-        totalVariance = result.totalVariance
-        explainedVariance = result.explainedVariance
-        explainedVarianceRatio = result.explainedVarianceRatio
-        componentsFor = Dictionary(uniqueKeysWithValues: ["0.5": 0.5, "0.9": 0.9, "0.99": 0.99].map {
-            ($0.key, result.componentsFor(fraction: $0.value))
-        })
+        totalVariance = result.spectrum.totalVariance
+        explainedVariance = result.spectrum.explainedVariance
+        explainedVarianceRatio = result.spectrum.explainedVarianceRatio
+        componentsFor = result.spectrum.componentsForStandardFractions
         self.files = files
         self.image = image
         self.report = report
@@ -155,15 +155,9 @@ public struct PCAReport: Codable, Equatable, Sendable {
         lines.append("PCA of \(input?.path ?? "data") (\(input?.array ?? ""), \(n) × \(d), \(input?.dtype ?? "")), \(method) route")
         lines.append("total variance \(TextTable.number(totalVariance)); components for 50% / 90% / 99%: "
             + "\(componentsFor["0.5"] ?? 0) / \(componentsFor["0.9"] ?? 0) / \(componentsFor["0.99"] ?? 0)")
-        var rows: [[String]] = [["PC", "variance", "ratio", "cumulative"]]
-        var cumulative = 0.0
-        for index in 0..<min(components, explainedVariance.count) {
-            cumulative += explainedVarianceRatio[index]
-            rows.append([String(index + 1), TextTable.number(explainedVariance[index]),
-                         String(format: "%.4f", explainedVarianceRatio[index]),
-                         String(format: "%.4f", cumulative)])
-        }
-        var text = lines.joined(separator: "\n") + "\n" + TextTable.render(rows, indent: "  ")
+        var text = lines.joined(separator: "\n") + "\n" + SpectrumTable.render(
+            explainedVariance: explainedVariance, explainedVarianceRatio: explainedVarianceRatio,
+            count: min(components, explainedVariance.count))
         if requestedComponents > components {
             text += "(asked for \(requestedComponents) components; min(N, D) allows \(components))\n"
         }

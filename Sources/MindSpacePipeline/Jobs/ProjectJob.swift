@@ -108,16 +108,8 @@ public struct ProjectJob: Sendable {
             labels = read.labels
             inputs.append(read.record)
         }
-        let projection: Projection2D
-        let d: Int
-        switch try input.points(purpose: "a projection needs finite values") {
-        case .single(let points):
-            d = points.columns
-            projection = try project(points)
-        case .double(let points):
-            d = points.columns
-            projection = try project(points)
-        }
+        let (projection, d) = try input.points(purpose: "a projection needs finite values")
+            .analyse(with: Placement(job: self))
 
         let folder = URL(fileURLWithPath: outputFolder)
         func path(_ name: String) -> String { folder.appendingPathComponent(name).relativePath }
@@ -144,13 +136,16 @@ public struct ProjectJob: Sendable {
         return report
     }
 
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    private func project<Scalar: NeighborScalar>(_ points: Matrix<Scalar>) throws -> Projection2D {
-        do {
-            return try settings.project(points, method: method, seed: seed)
-        } catch let error as MindSpaceError where error.kind != .usage {
-            throw error.located(in: dataPath)
+    /// The job's body for either precision: the points placed in the plane, and D.
+    private struct Placement: PointsAnalysis {
+        let job: ProjectJob
+
+        func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) throws -> (Projection2D, d: Int) {
+            do {
+                return (try job.settings.project(points, method: job.method, seed: job.seed), points.columns)
+            } catch let error as MindSpaceError where error.kind != .usage {
+                throw error.located(in: job.dataPath)
+            }
         }
     }
 

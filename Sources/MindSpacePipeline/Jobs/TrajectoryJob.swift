@@ -26,8 +26,6 @@ public struct TrajectoryJob {
     public var saveComponents: Int?
     /// Parameters per checkpoint read at once; `nil` for the default (about 2 MiB per block).
     public var chunkElements: Int?
-    /// Threads reading checkpoints at once.
-    public var threads: Int
     /// Whether to fingerprint each checkpoint's analysed bytes (`--data-hash`).
     public var hashesData = false
     public var outputFolder: String
@@ -44,14 +42,13 @@ public struct TrajectoryJob {
 
     public init(checkpoints: [String], selection: TensorSelection = TensorSelection(),
                 grouping: ParameterGrouping = .none, saveComponents: Int? = nil, chunkElements: Int? = nil,
-                threads: Int = ParallelLoop.threadLimit, outputFolder: String,
+                outputFolder: String,
                 commandLine: [String] = [], progress: ((Int, Int) -> Void)? = nil) {
         self.checkpoints = checkpoints
         self.selection = selection
         self.grouping = grouping
         self.saveComponents = saveComponents
         self.chunkElements = chunkElements
-        self.threads = threads
         self.outputFolder = outputFolder
         self.commandLine = commandLine
         self.progress = progress
@@ -68,7 +65,7 @@ public struct TrajectoryJob {
             throw MindSpaceError(.usage, "--chunk-elements must be at least 1, got \(chunkElements)")
         }
         let set = try CheckpointSet.open(checkpoints, selection: selection)
-        let streamer = CheckpointStreamer(set: set, chunkElements: chunkElements, grouping: grouping, threads: threads,
+        let streamer = CheckpointStreamer(set: set, chunkElements: chunkElements, grouping: grouping,
                                           hashesData: hashesData)
         let passes = saveComponents == nil ? 1 : 2
         let total = set.dataByteCount * passes
@@ -80,12 +77,12 @@ public struct TrajectoryJob {
         var bytesRead = result.gram.totals.bytesRead
         var written: Int?
         if let requested = saveComponents {
-            let count = min(requested, result.spectrum.resolvedComponentCount)
+            let count = min(requested, result.pca.resolvedComponentCount)
             if count > 0 {
                 let firstPass = bytesRead
                 var secondPass = 0
                 try transaction.stageFile(at: path(Self.componentsName)) { temporary in
-                    secondPass = try ComponentDirections.write(streamer, spectrum: result.spectrum, count: count,
+                    secondPass = try ComponentDirections.write(streamer, pca: result.pca, count: count,
                                                                to: temporary) { progress?(firstPass + $0, total) }.bytesRead
                 }
                 bytesRead += secondPass
@@ -113,10 +110,10 @@ public struct TrajectoryJob {
         let footer = "mindspace trajectory · PCA of \(set.count) checkpoints via their centred Gram matrix · "
             + "k(50/90/99%) = \(report.componentsFor["0.5"] ?? 0)/\(report.componentsFor["0.9"] ?? 0)/\(report.componentsFor["0.99"] ?? 0)"
         let provenance = imageProvenance(report)
-        try transaction.stage(NpyWriter.encode(result.spectrum.coordinates), at: report.coordinates)
-        try transaction.stage(TrajectoryFigures.scree(result.spectrum, footer: footer).pngData(provenance: provenance),
+        try transaction.stage(NpyWriter.encode(result.pca.coordinates), at: report.coordinates)
+        try transaction.stage(TrajectoryFigures.scree(result.pca, footer: footer).pngData(provenance: provenance),
                               at: report.images[0])
-        try transaction.stage(TrajectoryFigures.path(result.spectrum, steps: steps, footer: footer).pngData(provenance: provenance),
+        try transaction.stage(TrajectoryFigures.path(result.pca, steps: steps, footer: footer).pngData(provenance: provenance),
                               at: report.images[1])
         try transaction.stage(ReportEncoding.json(report), at: report.report)
         try transaction.commit()
@@ -125,8 +122,8 @@ public struct TrajectoryJob {
 
     private func makeReport(_ result: TrajectoryResult, set: CheckpointSet, steps: CheckpointSteps, bytesRead: Int,
                             componentsWritten: Int?, path: (String) -> String) -> TrajectoryReport {
-        let spectrum = result.spectrum
-        let coordinates = spectrum.coordinates
+        let spectrum = result.pca.spectrum
+        let coordinates = result.pca.coordinates
         let checkpoints = set.checkpoints.enumerated().map { index, checkpoint in
             TrajectoryReport.CheckpointEntry(
                 path: checkpoint.path, format: checkpoint.format.rawValue, bytes: checkpoint.byteCount,
@@ -140,10 +137,10 @@ public struct TrajectoryJob {
         }
         let groups = grouping == .none ? nil : result.groups.map { group in
             TrajectoryReport.GroupEntry(name: group.name, tensors: group.tensors,
-                                        parameters: group.spectrum.parameterCount,
-                                        totalVariance: group.spectrum.totalVariance,
-                                        explainedVarianceRatio: group.spectrum.explainedVarianceRatio,
-                                        componentsFor: group.spectrum.componentsForStandardFractions)
+                                        parameters: group.pca.parameterCount,
+                                        totalVariance: group.pca.spectrum.totalVariance,
+                                        explainedVarianceRatio: group.pca.spectrum.explainedVarianceRatio,
+                                        componentsFor: group.pca.spectrum.componentsForStandardFractions)
         }
         return TrajectoryReport(
             checkpoints: checkpoints, parameters: set.layout.parameterCount, tensors: tensors,

@@ -10,22 +10,23 @@ public enum TrajectoryFigures {
     /// Components drawn in the scree plot (the cumulative curve always counts all of them).
     public static let screeComponentLimit = 40
 
-    /// The scree plot of `spectrum` for `checkpointCount` checkpoints of `parameterCount`
-    /// parameters; `footer` carries method and provenance in one line.
-    public static func scree(_ spectrum: GramSpectrum, footer: String?) -> Figure {
-        let chart = LineChart.scree(explainedVarianceRatio: spectrum.explainedVarianceRatio,
+    /// The scree plot of `pca`'s spectrum (its checkpoints and parameters counted in the title);
+    /// `footer` carries method and provenance in one line.
+    public static func scree(_ pca: GramPCA, footer: String?) -> Figure {
+        let chart = LineChart.scree(explainedVarianceRatio: pca.spectrum.explainedVarianceRatio,
                                     maximumComponents: screeComponentLimit,
                                     title: "Explained variance per principal component")
-        let title = "Trajectory spectrum: \(spectrum.pointCount) checkpoints × \(grouped(spectrum.parameterCount)) parameters"
+        let title = "Trajectory spectrum: \(pca.pointCount) checkpoints × \(grouped(pca.parameterCount)) parameters"
         return Figure(chart, title: title, footer: footer)
     }
 
     /// The checkpoints on PC1/PC2 joined in order and coloured by `steps` (a trajectory with
     /// one component is drawn on PC1 with PC2 = 0). Axis labels give each component's share of
     /// the variance.
-    public static func path(_ spectrum: GramSpectrum, steps: CheckpointSteps, footer: String?) -> Figure {
-        let coordinates = spectrum.coordinates
-        let n = spectrum.pointCount
+    public static func path(_ pca: GramPCA, steps: CheckpointSteps, footer: String?) -> Figure {
+        let spectrum = pca.spectrum
+        let coordinates = pca.coordinates
+        let n = pca.pointCount
         let x = (0..<n).map { spectrum.componentCount > 0 ? coordinates[$0, 0] : 0 }
         let y = (0..<n).map { spectrum.componentCount > 1 ? coordinates[$0, 1] : 0 }
         func label(_ index: Int) -> String {

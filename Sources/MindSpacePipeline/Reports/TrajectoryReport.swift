@@ -134,14 +134,9 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
         lines.append("total variance \(TextTable.number(totalVariance)); components for 50% / 90% / 99%: "
             + "\(componentsFor["0.5"] ?? 0) / \(componentsFor["0.9"] ?? 0) / \(componentsFor["0.99"] ?? 0)")
         lines.append("distance travelled \(TextTable.number(distanceTravelled)), net displacement \(TextTable.number(netDisplacement))")
-        var rows: [[String]] = [["PC", "variance", "ratio", "cumulative"]]
-        var cumulative = 0.0
-        for index in 0..<min(10, explainedVariance.count) {
-            cumulative += explainedVarianceRatio[index]
-            rows.append([String(index + 1), TextTable.number(explainedVariance[index]),
-                         String(format: "%.4f", explainedVarianceRatio[index]), String(format: "%.4f", cumulative)])
-        }
-        var text = lines.joined(separator: "\n") + "\n" + TextTable.render(rows, indent: "  ")
+        var text = lines.joined(separator: "\n") + "\n" + SpectrumTable.render(
+            explainedVariance: explainedVariance, explainedVarianceRatio: explainedVarianceRatio,
+            count: min(10, explainedVariance.count))
         if let groups {
             var table: [[String]] = [[grouping == "layer" ? "layer" : "tensor", "parameters", "variance", "PC1", "k50", "k90", "k99"]]
             for group in groups {

@@ -9,9 +9,9 @@ import MindSpaceCheckpoints
 public enum WeightSetFigure {
     /// The PC1/PC2 scatter of `result` (a set with one component is drawn with PC2 = 0).
     public static func scatter(_ result: WeightSetResult, groups: [String], pick: CheckpointPick) -> Figure {
-        let spectrum = result.spectrum
-        let coordinates = spectrum.coordinates
-        let n = spectrum.pointCount
+        let spectrum = result.pca.spectrum
+        let coordinates = result.pca.coordinates
+        let n = result.pca.pointCount
         let x = (0..<n).map { spectrum.componentCount > 0 ? coordinates[$0, 0] : 0 }
         let y = (0..<n).map { spectrum.componentCount > 1 ? coordinates[$0, 1] : 0 }
         func label(_ index: Int) -> String {

@@ -7,7 +7,7 @@ import MindSpaceCheckpoints
 /// the runs (where the runs differ), all pairwise distances, and the intrinsic dimension where
 /// the number of points supports an estimate.
 ///
-/// PCA: `GramSpectrum` with `SignConvention.largestEntryPositive` (the runs have no order, so
+/// PCA: `GramPCA` with `SignConvention.largestEntryPositive` (the runs have no order, so
 /// each component's largest-magnitude coordinate is positive). Distances: ‖xᵢ − xⱼ‖ from the
 /// centred Gram matrix (`StreamedGram.distances`).
 ///
@@ -35,7 +35,8 @@ public struct WeightSetResult: Sendable {
     public let checkpoints: [String]
     /// p, the number of selected parameters.
     public let parameterCount: Int
-    public let spectrum: GramSpectrum
+    /// The PCA of the runs' weights.
+    public let pca: GramPCA
     /// n × n Euclidean distances between the runs' weights.
     public let distances: Matrix<Double>
     /// ‖xᵢ‖ of each run's selected parameters.
@@ -55,15 +56,15 @@ public struct WeightSetResult: Sendable {
         self.names = names
         self.checkpoints = checkpoints
         parameterCount = gram.parameterCount
-        spectrum = try GramSpectrum(centredGram: gram.centredGram, parameterCount: gram.parameterCount,
-                                     signs: .largestEntryPositive)
+        pca = try GramPCA(centredGram: gram.centredGram, parameterCount: gram.parameterCount,
+                          signs: .largestEntryPositive)
         distances = gram.distances
         norms = gram.norms
         self.gram = gram
         let n = gram.checkpointCount
         var estimates: [DimensionEstimate] = []
         var skipped: [IDReport.Skipped] = []
-        let coordinates = spectrum.coordinates
+        let coordinates = pca.coordinates
         for (name, minimum) in Self.minimumPoints {
             guard n >= minimum else {
                 skipped.append(IDReport.Skipped(estimator: name,
