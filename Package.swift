@@ -77,8 +77,8 @@ let package = Package(
         .executableTarget(
             name: "mindspace",
             dependencies: [
-                "MindSpaceCore", "MindSpaceIO", "MindSpaceDimension", "MindSpaceProjection",
-                "MindSpaceSynthetic", "MindSpaceRender", "MindSpaceCheckpoints", "MindSpacePipeline",
+                "MindSpaceCore", "MindSpaceSynthetic", "MindSpaceDimension", "MindSpaceProjection",
+                "MindSpaceCheckpoints", "MindSpacePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
