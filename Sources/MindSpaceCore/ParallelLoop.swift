@@ -20,7 +20,9 @@ import Synchronization
 ///
 /// Work is handed out dynamically: with fewer threads than indices, each thread takes the next
 /// unclaimed index (an atomic counter) until none is left. Built on
-/// `DispatchQueue.concurrentPerform`; one thread runs the loop inline.
+/// `DispatchQueue.concurrentPerform`; one thread runs the loop inline. The loops are `@inlinable`
+/// so that a caller in another module gets its body inlined and optimised in place, as it was
+/// when the library was one module.
 public enum ParallelLoop {
     private static let limit = Atomic<Int>(0)
 
@@ -39,12 +41,14 @@ public enum ParallelLoop {
     /// r·count/ranges ..< (r + 1)·count/ranges) and calls `body(r, range)` once per range, on up to
     /// `threadLimit` threads: for passes whose partial results are combined in range order, so
     /// that they never depend on the thread count.
+    @inlinable
     public static func forEachRange(_ count: Int, ranges: Int = 16, _ body: (Int, Range<Int>) -> Void) {
         guard count > 0, ranges > 0 else { return }
         forEach(ranges) { range in body(range, (range * count / ranges)..<((range + 1) * count / ranges)) }
     }
 
     /// Calls `body(i)` for every i in 0..<count, on up to `threadLimit` threads.
+    @inlinable
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {
         guard count > 0 else { return }
         let threads = min(threadLimit, count)
