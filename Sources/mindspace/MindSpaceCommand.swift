@@ -29,7 +29,7 @@ struct MindSpaceCommand: ParsableCommand {
         // OpenBLAS picks slow generic kernels on processors newer than itself; fix that first.
         ProcessSetup.selectBLASKernels()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(ArgumentNormalisation.joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
             (command as? UsesCommonOptions)?.common.applyThreads()
             try command.run()
         } catch let error as MindSpaceError {
@@ -39,10 +39,8 @@ struct MindSpaceCommand: ParsableCommand {
             // Help and version requests print in full; usage errors become the promised one line.
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }
-            let message = fullMessage(for: error)
-                .split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            let cleaned = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-            FileHandle.standardError.write(Data("mindspace: \(cleaned) (see 'mindspace help')\n".utf8))
+            let message = ArgumentNormalisation.oneLine(fullMessage(for: error))
+            FileHandle.standardError.write(Data("mindspace: \(message) (see 'mindspace help')\n".utf8))
             Foundation.exit(code.rawValue)
         }
     }
