@@ -8,18 +8,36 @@ public enum EstimatorCatalog {
     public struct Entry: Sendable {
         public let name: String
         public let summary: String
+        /// Whether the estimator has a neighbourhood size that `--k` sets.
+        public let takesNeighbourhoodSize: Bool
         public let make: @Sendable (_ k: Int?) -> any DimensionEstimator
+
+        /// An estimator with a neighbourhood size: `make(k)`, `k` `nil` for its default.
+        init(name: String, summary: String, make: @escaping @Sendable (_ k: Int?) -> any DimensionEstimator) {
+            self.name = name
+            self.summary = summary
+            takesNeighbourhoodSize = true
+            self.make = make
+        }
+
+        /// An estimator without a neighbourhood size.
+        init(name: String, summary: String, make: @escaping @Sendable () -> any DimensionEstimator) {
+            self.name = name
+            self.summary = summary
+            takesNeighbourhoodSize = false
+            self.make = { _ in make() }
+        }
     }
 
     /// Every estimator, in the order `all` runs them.
     public static let entries: [Entry] = [
-        Entry(name: "auto", summary: "recommended: TwoNN-type ratios calibrated against uniform balls, first-plateau scale, geometry-aware interval (AutoEstimator)") { _ in
+        Entry(name: "auto", summary: "recommended: TwoNN-type ratios calibrated against uniform balls, first-plateau scale, geometry-aware interval (AutoEstimator)") {
             AutoEstimator()
         },
-        Entry(name: "twonn", summary: "TwoNN, least-squares fit, 10% largest ratios discarded (Facco et al. 2017)") { _ in
+        Entry(name: "twonn", summary: "TwoNN, least-squares fit, 10% largest ratios discarded (Facco et al. 2017)") {
             TwoNNEstimator()
         },
-        Entry(name: "twonn-mle", summary: "TwoNN, closed-form maximum likelihood with an exact interval (Denti et al. 2022)") { _ in
+        Entry(name: "twonn-mle", summary: "TwoNN, closed-form maximum likelihood with an exact interval (Denti et al. 2022)") {
             TwoNNEstimator(fit: .maximumLikelihood)
         },
         Entry(name: "mle", summary: "Levina–Bickel MLE on k neighbours, MacKay–Ghahramani pooling (default k = 20)") { k in
@@ -37,7 +55,7 @@ public enum EstimatorCatalog {
         Entry(name: "mada", summary: "manifold-adaptive dimension estimation (Farahmand et al. 2007; default k = 20)") { k in
             MADAEstimator(k: k ?? 20)
         },
-        Entry(name: "corrint", summary: "correlation integral between the k1-th and k2-th neighbour scales (Grassberger & Procaccia 1983; k1 = 10, k2 = 20)") { _ in
+        Entry(name: "corrint", summary: "correlation integral between the k1-th and k2-th neighbour scales (Grassberger & Procaccia 1983; k1 = 10, k2 = 20)") {
             CorrIntEstimator()
         },
         Entry(name: "knn", summary: "kNN graph length scaling (Carter, Raich & Hero 2010; default k = 2)") { k in
@@ -55,17 +73,17 @@ public enum EstimatorCatalog {
         Entry(name: "lpca-mp", summary: "local PCA, eigenvalues above the Marchenko–Pastur noise edge (default k = 100)") { k in
             LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.marchenkoPastur))
         },
-        Entry(name: "pca-fo", summary: "global PCA, Fukunaga–Olsen rule") { _ in PCADimensionEstimator(rule: SpectrumRule(.fukunagaOlsen)) },
-        Entry(name: "pca-ratio", summary: "global PCA, components for 95% of the variance") { _ in PCADimensionEstimator(rule: SpectrumRule(.varianceRatio)) },
-        Entry(name: "pca-pr", summary: "global PCA, participation ratio") { _ in PCADimensionEstimator(rule: SpectrumRule(.participationRatio)) },
-        Entry(name: "pca-mp", summary: "global PCA, eigenvalues above the Marchenko–Pastur noise edge") { _ in PCADimensionEstimator(rule: SpectrumRule(.marchenkoPastur)) },
+        Entry(name: "pca-fo", summary: "global PCA, Fukunaga–Olsen rule") { PCADimensionEstimator(rule: SpectrumRule(.fukunagaOlsen)) },
+        Entry(name: "pca-ratio", summary: "global PCA, components for 95% of the variance") { PCADimensionEstimator(rule: SpectrumRule(.varianceRatio)) },
+        Entry(name: "pca-pr", summary: "global PCA, participation ratio") { PCADimensionEstimator(rule: SpectrumRule(.participationRatio)) },
+        Entry(name: "pca-mp", summary: "global PCA, eigenvalues above the Marchenko–Pastur noise edge") { PCADimensionEstimator(rule: SpectrumRule(.marchenkoPastur)) },
         Entry(name: "ess", summary: "expected simplex skewness (Johnsson et al. 2015; default k = 100)") { k in
             ESSEstimator(k: k ?? 100)
         },
         Entry(name: "mind-mlk", summary: "MiND_ML, continuous maximiser (Rozza et al. 2012; default k = 20)") { k in
             MiNDMLEstimator(k: k ?? 20)
         },
-        Entry(name: "fishers", summary: "Fisher separability (Albergante, Bac & Zinovyev 2019)") { _ in
+        Entry(name: "fishers", summary: "Fisher separability (Albergante, Bac & Zinovyev 2019)") {
             FisherSEstimator()
         },
         Entry(name: "danco", summary: "DANCo, calibrated on uniform balls (Ceruti et al. 2014; default k = 10)") { k in
@@ -77,7 +95,11 @@ public enum EstimatorCatalog {
     public static var names: [String] { entries.map(\.name) }
 
     /// The estimators for `requested` names (case-insensitive; `all` expands to every entry;
-    /// repeated names run once). Throws `.usage` naming the unknown name and listing the valid ones.
+    /// repeated names run once), built with neighbourhood size `k` where they take one.
+    ///
+    /// Throws `.usage` naming an unknown name and listing the valid ones, and when `k` is given
+    /// for an estimator named explicitly that takes no neighbourhood size (no option is ignored
+    /// in silence). With `all`, `k` applies to the estimators that take one.
     public static func estimators(named requested: [String], k: Int?) throws -> [any DimensionEstimator] {
         var chosen: [Entry] = []
         for raw in requested {
@@ -88,6 +110,11 @@ public enum EstimatorCatalog {
             }
             guard let entry = entries.first(where: { $0.name == name }) else {
                 throw MindSpaceError(.usage, "unknown estimator '\(raw)'; choose from: \((names + ["all"]).joined(separator: ", "))")
+            }
+            if k != nil, !entry.takesNeighbourhoodSize {
+                let takers = entries.filter(\.takesNeighbourhoodSize).map(\.name).joined(separator: ", ")
+                throw MindSpaceError(.usage, "--k does not apply to '\(entry.name)', which has no neighbourhood size; "
+                                     + "estimators that take one: \(takers)")
             }
             if !chosen.contains(where: { $0.name == entry.name }) { chosen.append(entry) }
         }
