@@ -28,8 +28,8 @@ struct ContrastCommand: ParsableCommand, UsesCommonOptions {
     @Option(name: .customLong("null-model"), help: "The sphere view's null model: permute, gaussian or ball.")
     var nullModel: NullModel = .permutedColumns
 
-    @Option(name: .long, help: "Intrinsic-dimension estimator (default: auto if available, else twonn).")
-    var estimator: String?
+    @Option(name: .long, help: "Intrinsic-dimension estimator, one (default: auto if available, else twonn).")
+    var estimator: [String] = []
 
     @OptionGroup var projection: ProjectionOptions
 
@@ -38,6 +38,10 @@ struct ContrastCommand: ParsableCommand, UsesCommonOptions {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        // Read as a list so that a second --estimator is refused rather than silently replacing the first.
+        if estimator.count > 1 {
+            throw ValidationError("--estimator: contrast titles each view with one estimate; got \(estimator.count) (\(estimator.joined(separator: ", ")))")
+        }
         try figure.validate(defaultWidth: 2400)
         try projection.validate(for: method)
     }
@@ -46,7 +50,7 @@ struct ContrastCommand: ParsableCommand, UsesCommonOptions {
         let options = EstimationOptions(seed: common.seed)
         let report = try ContrastJob(dataPath: data, arrayName: array, groupsPath: figure.groups, groupColumn: figure.groupColumn,
                                      method: method, settings: projection.settings, nullModel: nullModel,
-                                     estimatorName: estimator, options: options, width: figure.width ?? 2400,
+                                     estimatorName: estimator.first, options: options, width: figure.width ?? 2400,
                                      height: figure.height ?? FigureOptions.defaultHeight, dotsPerInch: figure.dpi,
                                      title: figure.title, outputFolder: common.out, commandLine: commandLine).run()
         if common.json {

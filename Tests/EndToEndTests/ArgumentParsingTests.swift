@@ -63,6 +63,18 @@ import MindSpaceTestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
+    @Test(arguments: [["--estimator", "twonn", "--estimator", "mle"], ["--estimator", "all"], ["--estimator", "ALL"]])
+    func contrastRefusesAnythingButOneEstimator(_ options: [String]) throws {
+        // Issue 20, item 4: a second --estimator replaced the first, and `all` became auto, in silence.
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(["contrast", Self.digits, "--out", folder.path] + options)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("one estimate"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
     @Test func optionValueWithEqualsSignIsUnchanged() throws {
         // `--k=-5` was already the option's value; it still is.
         let result = try CommandRunner.run(["id", Self.digits, "--estimator", "mle", "--k=-5"])

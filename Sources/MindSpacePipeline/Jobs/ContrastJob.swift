@@ -73,6 +73,10 @@ public struct ContrastJob: Sendable {
         try settings.validate(for: method)
         try options.validate()
         let estimatorName = self.estimatorName ?? Self.defaultEstimatorName
+        if estimatorName.lowercased() == "all" {
+            throw MindSpaceError(.usage, "contrast titles each view with one estimate: name one estimator, not 'all' "
+                                 + "(mindspace id --estimator all compares them)")
+        }
         guard let estimator = try EstimatorCatalog.estimators(named: [estimatorName], k: nil).first else {
             throw MindSpaceError(.usage, "name an estimator")
         }
