@@ -10,21 +10,27 @@ public enum EstimatorCatalog {
         public let summary: String
         /// Whether the estimator has a neighbourhood size that `--k` sets.
         public let takesNeighbourhoodSize: Bool
+        /// Whether its estimates carry per-point values (`DimensionEstimate.pointwise`).
+        public let reportsPointwise: Bool
         public let make: @Sendable (_ k: Int?) -> any DimensionEstimator
 
         /// An estimator with a neighbourhood size: `make(k)`, `k` `nil` for its default.
-        init(name: String, summary: String, make: @escaping @Sendable (_ k: Int?) -> any DimensionEstimator) {
+        init(name: String, summary: String, pointwise: Bool = false,
+             make: @escaping @Sendable (_ k: Int?) -> any DimensionEstimator) {
             self.name = name
             self.summary = summary
             takesNeighbourhoodSize = true
+            reportsPointwise = pointwise
             self.make = make
         }
 
         /// An estimator without a neighbourhood size.
-        init(name: String, summary: String, make: @escaping @Sendable () -> any DimensionEstimator) {
+        init(name: String, summary: String, pointwise: Bool = false,
+             make: @escaping @Sendable () -> any DimensionEstimator) {
             self.name = name
             self.summary = summary
             takesNeighbourhoodSize = false
+            reportsPointwise = pointwise
             self.make = { _ in make() }
         }
     }
@@ -40,19 +46,19 @@ public enum EstimatorCatalog {
         Entry(name: "twonn-mle", summary: "TwoNN, closed-form maximum likelihood with an exact interval (Denti et al. 2022)") {
             TwoNNEstimator(fit: .maximumLikelihood)
         },
-        Entry(name: "mle", summary: "Levina–Bickel MLE on k neighbours, MacKay–Ghahramani pooling (default k = 20)") { k in
+        Entry(name: "mle", summary: "Levina–Bickel MLE on k neighbours, MacKay–Ghahramani pooling (default k = 20)", pointwise: true) { k in
             MLEEstimator(k: k ?? 20)
         },
         Entry(name: "gride", summary: "GRIDE, ratios of the n1-th and 2·n1-th neighbour distances, Wald interval (Denti et al. 2022; --k sets n1, default 1)") { k in
             GRIDEEstimator(n1: k ?? 1)
         },
-        Entry(name: "mom", summary: "method of moments on k-NN distances (Amsaleg et al. 2018; default k = 100)") { k in
+        Entry(name: "mom", summary: "method of moments on k-NN distances (Amsaleg et al. 2018; default k = 100)", pointwise: true) { k in
             MOMEstimator(k: k ?? 100)
         },
-        Entry(name: "tle", summary: "tight local estimation (Amsaleg et al. 2019; default k = 20)") { k in
+        Entry(name: "tle", summary: "tight local estimation (Amsaleg et al. 2019; default k = 20)", pointwise: true) { k in
             TLEEstimator(k: k ?? 20)
         },
-        Entry(name: "mada", summary: "manifold-adaptive dimension estimation (Farahmand et al. 2007; default k = 20)") { k in
+        Entry(name: "mada", summary: "manifold-adaptive dimension estimation (Farahmand et al. 2007; default k = 20)", pointwise: true) { k in
             MADAEstimator(k: k ?? 20)
         },
         Entry(name: "corrint", summary: "correlation integral between the k1-th and k2-th neighbour scales (Grassberger & Procaccia 1983; k1 = 10, k2 = 20)") {
@@ -61,23 +67,23 @@ public enum EstimatorCatalog {
         Entry(name: "knn", summary: "kNN graph length scaling (Carter, Raich & Hero 2010; default k = 2)") { k in
             KNNEstimator(k: k ?? 2)
         },
-        Entry(name: "lpca-fo", summary: "local PCA of k-neighbourhoods, Fukunaga–Olsen rule: eigenvalues above 5% of the largest (default k = 100)") { k in
+        Entry(name: "lpca-fo", summary: "local PCA of k-neighbourhoods, Fukunaga–Olsen rule: eigenvalues above 5% of the largest (default k = 100)", pointwise: true) { k in
             LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.fukunagaOlsen))
         },
-        Entry(name: "lpca-ratio", summary: "local PCA, components for 95% of the neighbourhood's variance (default k = 100)") { k in
+        Entry(name: "lpca-ratio", summary: "local PCA, components for 95% of the neighbourhood's variance (default k = 100)", pointwise: true) { k in
             LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.varianceRatio))
         },
-        Entry(name: "lpca-pr", summary: "local PCA, participation ratio (Σλ)²/Σλ² (default k = 100)") { k in
+        Entry(name: "lpca-pr", summary: "local PCA, participation ratio (Σλ)²/Σλ² (default k = 100)", pointwise: true) { k in
             LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.participationRatio))
         },
-        Entry(name: "lpca-mp", summary: "local PCA, eigenvalues above the Marchenko–Pastur noise edge (default k = 100)") { k in
+        Entry(name: "lpca-mp", summary: "local PCA, eigenvalues above the Marchenko–Pastur noise edge (default k = 100)", pointwise: true) { k in
             LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.marchenkoPastur))
         },
         Entry(name: "pca-fo", summary: "global PCA, Fukunaga–Olsen rule") { PCADimensionEstimator(rule: SpectrumRule(.fukunagaOlsen)) },
         Entry(name: "pca-ratio", summary: "global PCA, components for 95% of the variance") { PCADimensionEstimator(rule: SpectrumRule(.varianceRatio)) },
         Entry(name: "pca-pr", summary: "global PCA, participation ratio") { PCADimensionEstimator(rule: SpectrumRule(.participationRatio)) },
         Entry(name: "pca-mp", summary: "global PCA, eigenvalues above the Marchenko–Pastur noise edge") { PCADimensionEstimator(rule: SpectrumRule(.marchenkoPastur)) },
-        Entry(name: "ess", summary: "expected simplex skewness (Johnsson et al. 2015; default k = 100)") { k in
+        Entry(name: "ess", summary: "expected simplex skewness (Johnsson et al. 2015; default k = 100)", pointwise: true) { k in
             ESSEstimator(k: k ?? 100)
         },
         Entry(name: "mind-mlk", summary: "MiND_ML, continuous maximiser (Rozza et al. 2012; default k = 20)") { k in
@@ -97,10 +103,11 @@ public enum EstimatorCatalog {
     /// The estimators for `requested` names (case-insensitive; `all` expands to every entry;
     /// repeated names run once), built with neighbourhood size `k` where they take one.
     ///
-    /// Throws `.usage` naming an unknown name and listing the valid ones, and when `k` is given
-    /// for an estimator named explicitly that takes no neighbourhood size (no option is ignored
-    /// in silence). With `all`, `k` applies to the estimators that take one.
-    public static func estimators(named requested: [String], k: Int?) throws -> [any DimensionEstimator] {
+    /// `k` and `pointwise` (per-point values asked for) apply to the chosen estimators they fit.
+    /// Throws `.usage` naming an unknown name and listing the valid ones, and when `k` or
+    /// `pointwise` fits none of the chosen estimators: no option is ignored in silence.
+    public static func estimators(named requested: [String], k: Int?,
+                                  pointwise: Bool = false) throws -> [any DimensionEstimator] {
         var chosen: [Entry] = []
         for raw in requested {
             let name = raw.lowercased()
@@ -111,12 +118,18 @@ public enum EstimatorCatalog {
             guard let entry = entries.first(where: { $0.name == name }) else {
                 throw MindSpaceError(.usage, "unknown estimator '\(raw)'; choose from: \((names + ["all"]).joined(separator: ", "))")
             }
-            if k != nil, !entry.takesNeighbourhoodSize {
-                let takers = entries.filter(\.takesNeighbourhoodSize).map(\.name).joined(separator: ", ")
-                throw MindSpaceError(.usage, "--k does not apply to '\(entry.name)', which has no neighbourhood size; "
-                                     + "estimators that take one: \(takers)")
-            }
             if !chosen.contains(where: { $0.name == entry.name }) { chosen.append(entry) }
+        }
+        let names = chosen.map { "'\($0.name)'" }.joined(separator: ", ")
+        if k != nil, !chosen.contains(where: \.takesNeighbourhoodSize) {
+            let takers = entries.filter(\.takesNeighbourhoodSize).map(\.name).joined(separator: ", ")
+            throw MindSpaceError(.usage, "--k does not apply to \(names): no neighbourhood size; "
+                                 + "estimators that take one: \(takers)")
+        }
+        if pointwise, !chosen.contains(where: \.reportsPointwise) {
+            let reporters = entries.filter(\.reportsPointwise).map(\.name).joined(separator: ", ")
+            throw MindSpaceError(.usage, "--pointwise: no per-point values from \(names); "
+                                 + "estimators with them: \(reporters)")
         }
         return chosen.map { $0.make(k) }
     }

@@ -52,14 +52,17 @@ import MindSpaceTestSupport
         }
     }
 
-    @Test(arguments: [["--k", "3000"], ["--estimator", "twonn", "--k", "5"], ["--estimator", "mle", "--estimator", "fishers", "--k", "5"]])
-    func kForAnEstimatorWithoutOneIsRefused(_ options: [String]) throws {
-        // Issue 20, item 4: `id --k 3000` with auto (the default) or twonn was ignored in silence.
+    @Test(arguments: [["--k", "3000"], ["--estimator", "twonn", "--k", "5"], ["--estimator", "twonn", "--estimator", "fishers", "--k", "5"],
+                      ["--pointwise"], ["--estimator", "twonn", "--pointwise"]])
+    func optionThatFitsNoEstimatorIsRefused(_ options: [String]) throws {
+        // Issue 20, item 4: `id --k 3000` with auto (the default) or twonn, and `--pointwise`
+        // with twonn, were ignored in silence.
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CommandRunner.run(["id", Self.digits, "--out", folder.path] + options)
         #expect(result.status == 64, "\(result.stderr)")
-        #expect(result.stderr.contains("--k does not apply to"), "\(result.stderr)")
+        let option = options.contains("--k") ? "--k" : "--pointwise"
+        #expect(result.stderr.contains(option) && result.stderr.contains("estimators"), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 

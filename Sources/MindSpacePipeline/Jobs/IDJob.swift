@@ -48,7 +48,7 @@ public struct IDJob: Sendable {
     public func run() throws -> IDReport {
         if let k, k < 1 { throw MindSpaceError(.usage, "--k must be at least 1, got \(k)") }
         try options.validate()
-        let estimators = try EstimatorCatalog.estimators(named: estimatorNames, k: k)
+        let estimators = try EstimatorCatalog.estimators(named: estimatorNames, k: k, pointwise: pointwise)
         guard !estimators.isEmpty else { throw MindSpaceError(.usage, "name at least one estimator") }
         let input = try AnalysisInput.open(dataPath, arrayName: arrayName)
         let outcome: Outcome
