@@ -46,53 +46,53 @@ public enum EstimatorCatalog {
         Entry(name: "twonn-mle", summary: "TwoNN, closed-form maximum likelihood with an exact interval (Denti et al. 2022)") {
             TwoNNEstimator(fit: .maximumLikelihood)
         },
-        Entry(name: "mle", summary: "Levina–Bickel MLE on k neighbours, MacKay–Ghahramani pooling (default k = 20)", pointwise: true) { k in
+        Entry(name: "mle", summary: "Levina–Bickel MLE on k neighbours, MacKay–Ghahramani pooling (default: k = 20)", pointwise: true) { k in
             MLEEstimator(k: k ?? 20)
         },
-        Entry(name: "gride", summary: "GRIDE, ratios of the n1-th and 2·n1-th neighbour distances, Wald interval (Denti et al. 2022; --k sets n1, default 1)") { k in
+        Entry(name: "gride", summary: "GRIDE, ratios of the n1-th and 2·n1-th neighbour distances, Wald interval (Denti et al. 2022; --k sets n1, default: 1)") { k in
             GRIDEEstimator(n1: k ?? 1)
         },
-        Entry(name: "mom", summary: "method of moments on k-NN distances (Amsaleg et al. 2018; default k = 100)", pointwise: true) { k in
+        Entry(name: "mom", summary: "method of moments on k-NN distances (Amsaleg et al. 2018; default: k = 100)", pointwise: true) { k in
             MOMEstimator(k: k ?? 100)
         },
-        Entry(name: "tle", summary: "tight local estimation (Amsaleg et al. 2019; default k = 20)", pointwise: true) { k in
+        Entry(name: "tle", summary: "tight local estimation (Amsaleg et al. 2019; default: k = 20)", pointwise: true) { k in
             TLEEstimator(k: k ?? 20)
         },
-        Entry(name: "mada", summary: "manifold-adaptive dimension estimation (Farahmand et al. 2007; default k = 20)", pointwise: true) { k in
+        Entry(name: "mada", summary: "manifold-adaptive dimension estimation (Farahmand et al. 2007; default: k = 20)", pointwise: true) { k in
             MADAEstimator(k: k ?? 20)
         },
         Entry(name: "corrint", summary: "correlation integral between the k1-th and k2-th neighbour scales (Grassberger & Procaccia 1983; k1 = 10, k2 = 20)") {
             CorrIntEstimator()
         },
-        Entry(name: "knn", summary: "kNN graph length scaling (Carter, Raich & Hero 2010; default k = 2)") { k in
+        Entry(name: "knn", summary: "kNN graph length scaling (Carter, Raich & Hero 2010; default: k = 2)") { k in
             KNNEstimator(k: k ?? 2)
         },
-        Entry(name: "lpca-fo", summary: "local PCA of k-neighbourhoods, Fukunaga–Olsen rule: eigenvalues above 5% of the largest (default k = 100)", pointwise: true) { k in
+        Entry(name: "lpca-fo", summary: "local PCA of k-neighbourhoods, Fukunaga–Olsen rule: eigenvalues above 5% of the largest (default: k = 100)", pointwise: true) { k in
             LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.fukunagaOlsen))
         },
-        Entry(name: "lpca-ratio", summary: "local PCA, components for 95% of the neighbourhood's variance (default k = 100)", pointwise: true) { k in
+        Entry(name: "lpca-ratio", summary: "local PCA, components for 95% of the neighbourhood's variance (default: k = 100)", pointwise: true) { k in
             LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.varianceRatio))
         },
-        Entry(name: "lpca-pr", summary: "local PCA, participation ratio (Σλ)²/Σλ² (default k = 100)", pointwise: true) { k in
+        Entry(name: "lpca-pr", summary: "local PCA, participation ratio (Σλ)²/Σλ² (default: k = 100)", pointwise: true) { k in
             LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.participationRatio))
         },
-        Entry(name: "lpca-mp", summary: "local PCA, eigenvalues above the Marchenko–Pastur noise edge (default k = 100)", pointwise: true) { k in
+        Entry(name: "lpca-mp", summary: "local PCA, eigenvalues above the Marchenko–Pastur noise edge (default: k = 100)", pointwise: true) { k in
             LocalPCAEstimator(k: k ?? 100, rule: SpectrumRule(.marchenkoPastur))
         },
         Entry(name: "pca-fo", summary: "global PCA, Fukunaga–Olsen rule") { PCADimensionEstimator(rule: SpectrumRule(.fukunagaOlsen)) },
         Entry(name: "pca-ratio", summary: "global PCA, components for 95% of the variance") { PCADimensionEstimator(rule: SpectrumRule(.varianceRatio)) },
         Entry(name: "pca-pr", summary: "global PCA, participation ratio") { PCADimensionEstimator(rule: SpectrumRule(.participationRatio)) },
         Entry(name: "pca-mp", summary: "global PCA, eigenvalues above the Marchenko–Pastur noise edge") { PCADimensionEstimator(rule: SpectrumRule(.marchenkoPastur)) },
-        Entry(name: "ess", summary: "expected simplex skewness (Johnsson et al. 2015; default k = 100)", pointwise: true) { k in
+        Entry(name: "ess", summary: "expected simplex skewness (Johnsson et al. 2015; default: k = 100)", pointwise: true) { k in
             ESSEstimator(k: k ?? 100)
         },
-        Entry(name: "mind-mlk", summary: "MiND_ML, continuous maximiser (Rozza et al. 2012; default k = 20)") { k in
+        Entry(name: "mind-mlk", summary: "MiND_ML, continuous maximiser (Rozza et al. 2012; default: k = 20)") { k in
             MiNDMLEstimator(k: k ?? 20)
         },
         Entry(name: "fishers", summary: "Fisher separability (Albergante, Bac & Zinovyev 2019)") {
             FisherSEstimator()
         },
-        Entry(name: "danco", summary: "DANCo, calibrated on uniform balls (Ceruti et al. 2014; default k = 10)") { k in
+        Entry(name: "danco", summary: "DANCo, calibrated on uniform balls (Ceruti et al. 2014; default: k = 10)") { k in
             DANCoEstimator(k: k ?? 10)
         },
     ]
@@ -116,7 +116,7 @@ public enum EstimatorCatalog {
                 continue
             }
             guard let entry = entries.first(where: { $0.name == name }) else {
-                throw MindSpaceError(.usage, "unknown estimator '\(raw)'; choose from: \((names + ["all"]).joined(separator: ", "))")
+                throw MindSpaceError(.usage, "--estimator: unknown estimator '\(raw)'; choose from: \((names + ["all"]).joined(separator: ", "))")
             }
             if !chosen.contains(where: { $0.name == entry.name }) { chosen.append(entry) }
         }

@@ -39,6 +39,10 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
     @Flag(name: .long, help: "Also fingerprint each checkpoint's analysed bytes (XXH3-64, in the report and the images); reads the data twice, about 40% more time.")
     var dataHash = false
 
+    @OptionGroup var output: OutputOptions
+
+    @OptionGroup var seeding: SeedOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -49,13 +53,13 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
     func run() throws {
         let bar = ProgressBar(label: "reading checkpoints", quiet: common.quiet)
         var options = EstimationOptions()
-        options.seed = common.seed
+        options.seed = seeding.seed
         var job = BatchJob(
             root: root,
             selection: TensorSelection(include: tensors, exclude: exclude, includeIntegerTensors: includeIntegerTensors),
             pick: try CheckpointPick(parsing: pick), chunkElements: chunkElements,
             options: options,
-            outputFolder: common.out, commandLine: commandLine,
+            outputFolder: output.out, commandLine: commandLine,
             progress: { bar.update(done: $0, total: $1) })
         job.hashesData = dataHash
         let outcome: BatchJob.Outcome

@@ -2,15 +2,10 @@ import ArgumentParser
 import Foundation
 import MindSpacePipeline
 
-/// Options every analysis command shares (shared/cli.md, "Common options").
+/// The options every command takes (shared/cli.md, "Common options"): how results are printed
+/// and how much of the machine the command uses.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: "Folder for written files.")
-    var out: String = "output"
-
-    @Option(name: .long, help: "Seed for every random choice.")
-    var seed: UInt64 = 0
-
-    @Flag(name: .long, help: "Print one JSON report on stdout instead of text.")
+    @Flag(name: .long, help: "Print one JSON report on stdout instead of text (on failure: {\"error\": {code, file, message}}).")
     var json = false
 
     @Option(name: .long, help: "Worker threads (default: all cores).")
@@ -20,17 +15,38 @@ struct CommonOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
 
     /// Applies `--threads` (or every core) to every parallel loop of the library and to BLAS.
     func applyThreads() {
         ProcessSetup.setThreadLimit(threads)
     }
+}
 
-    /// The path of `name` inside `--out`.
-    func outputPath(_ name: String) -> String {
-        URL(fileURLWithPath: out).appendingPathComponent(name).relativePath
+/// `--out`, taken by every command that writes files (all but `inspect`).
+struct OutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Folder for written files.")
+    var out: String = "output"
+}
+
+/// `--seed`, taken by every command that makes a random choice.
+struct SeedOption: ParsableArguments {
+    @Option(name: .long, help: "Seed for every random choice.")
+    var seed: UInt64 = 0
+}
+
+/// `--seed` for a command that makes no random choice (`pca`, `trajectory`): hidden from the help
+/// and refused with the reason, so that a seed given in vain is never silently ignored.
+struct RefusedSeedOption: ParsableArguments {
+    @Option(name: .long, help: .hidden)
+    var seed: String?
+
+    /// Throws the usage error for `command` when `--seed` was given.
+    func refuse(for command: String) throws {
+        if seed != nil {
+            throw ValidationError("--seed does not apply to \(command): it makes no random choice, so its results do not depend on a seed")
+        }
     }
 }
 

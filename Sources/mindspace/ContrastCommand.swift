@@ -35,6 +35,10 @@ struct ContrastCommand: ParsableCommand, UsesCommonOptions {
 
     @OptionGroup var figure: FigureOptions
 
+    @OptionGroup var output: OutputOptions
+
+    @OptionGroup var seeding: SeedOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -47,12 +51,12 @@ struct ContrastCommand: ParsableCommand, UsesCommonOptions {
     }
 
     func run() throws {
-        let options = EstimationOptions(seed: common.seed)
+        let options = EstimationOptions(seed: seeding.seed)
         let report = try ContrastJob(dataPath: data, arrayName: array, groupsPath: figure.groups, groupColumn: figure.groupColumn,
                                      method: method, settings: projection.settings, nullModel: nullModel,
                                      estimatorName: estimator.first, options: options, width: figure.width ?? 2400,
                                      height: figure.height ?? FigureOptions.defaultHeight, dotsPerInch: figure.dpi,
-                                     title: figure.title, outputFolder: common.out, commandLine: commandLine).run()
+                                     title: figure.title, outputFolder: output.out, commandLine: commandLine).run()
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

@@ -11,11 +11,15 @@ struct DemoCommand: ParsableCommand, UsesCommonOptions {
     @Option(name: .long, help: "The folder of shipped data.")
     var datasets: String = "datasets"
 
+    @OptionGroup var output: OutputOptions
+
+    @OptionGroup var seeding: SeedOption
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         let quiet = common.quiet
-        let report = try DemoJob(datasetsFolder: datasets, outputFolder: common.out, seed: common.seed,
+        let report = try DemoJob(datasetsFolder: datasets, outputFolder: output.out, seed: seeding.seed,
                                  commandLine: commandLine,
                                  progress: { step in
                                      if !quiet { FileHandle.standardError.write(Data("demo: \(step)\n".utf8)) }

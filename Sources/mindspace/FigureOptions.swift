@@ -16,7 +16,7 @@ struct FigureOptions: ParsableArguments {
     @Option(name: .long, help: "Image width in pixels, 200–10000 (default: 1600 for project, 2400 for contrast's two panels).")
     var width: Int?
 
-    @Option(name: .long, help: "Image height in pixels, 200–10000 (default 1200).")
+    @Option(name: .long, help: "Image height in pixels, 200–10000 (default: 1200).")
     var height: Int?
 
     @Option(name: .long, help: "Resolution in dots per inch, 50–1200 (sets the size of text and points; the image must be at least 4 × 3 inches).")
@@ -41,16 +41,16 @@ struct FigureOptions: ParsableArguments {
 
 /// The tuning options of the nonlinear projections, shared by `project` and `contrast`.
 struct ProjectionOptions: ParsableArguments {
-    @Option(name: .long, help: "Neighbours per point for isomap (default 10) and umap (default 15, the point itself included).")
+    @Option(name: .long, help: "Neighbours per point for isomap (default: 10) and umap (default: 15, the point itself included).")
     var neighbors: Int?
 
-    @Option(name: .customLong("min-dist"), help: "UMAP's minimum distance between points in the layout, 0–1 (default 0.1).")
+    @Option(name: .customLong("min-dist"), help: "UMAP's minimum distance between points in the layout, 0–1 (default: 0.1).")
     var minDist: Double?
 
-    @Option(name: .long, help: "t-SNE's perplexity (default 30).")
+    @Option(name: .long, help: "t-SNE's perplexity (default: 30).")
     var perplexity: Double?
 
-    @Option(name: .long, help: "UMAP's epochs (default 500, or 200 above 10000 points) or t-SNE's iterations (default 1000).")
+    @Option(name: .long, help: "UMAP's epochs (default: 500, or 200 above 10000 points) or t-SNE's iterations (default: 1000).")
     var epochs: Int?
 
     var settings: ProjectionSettings {

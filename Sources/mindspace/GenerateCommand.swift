@@ -38,23 +38,34 @@ struct GenerateCommand: ParsableCommand, UsesCommonOptions {
     @Flag(name: .long, help: "Rotate the points by a random (seeded) orthogonal matrix of R^D.")
     var rotate = false
 
-    @Option(name: .customLong("ai-processes"), help: "mindspace model: number of AI learning processes.")
-    var aiProcesses: Int = 4
+    @Option(name: .customLong("ai-processes"), help: "mindspace model: number of AI learning processes. (default: 4)")
+    var aiProcesses: Int?
 
-    @Option(name: .customLong("runs"), help: "mindspace model: training runs per process.")
-    var runs: Int = 3
+    @Option(name: .customLong("runs"), help: "mindspace model: training runs per process. (default: 3)")
+    var runs: Int?
 
-    @Option(name: .customLong("human-fraction"), help: "mindspace model: fraction of the minds that are human.")
-    var humanFraction: Double = 0.4
+    @Option(name: .customLong("human-fraction"), help: "mindspace model: fraction of the minds that are human. (default: 0.4)")
+    var humanFraction: Double?
 
-    @Option(name: .customLong("ai-divergence"), help: "mindspace model: how far the AI processes diverge from the human one.")
-    var aiDivergence: Double = 0.25
+    @Option(name: .customLong("ai-divergence"), help: "mindspace model: how far the AI processes diverge from the human one. (default: 0.25)")
+    var aiDivergence: Double?
 
-    @Option(name: .customLong("run-variation"), help: "mindspace model: latent reparametrisation between runs of a process.")
-    var runVariation: Double = 0.15
+    @Option(name: .customLong("run-variation"), help: "mindspace model: latent reparametrisation between runs of a process. (default: 0.15)")
+    var runVariation: Double?
 
-    @Option(name: .customLong("human-data-share"), help: "mindspace model: probability that an AI's datum is human-derived.")
-    var humanDataShare: Double = 0.8
+    @Option(name: .customLong("human-data-share"), help: "mindspace model: probability that an AI's datum is human-derived. (default: 0.8)")
+    var humanDataShare: Double?
+
+    /// The mind-space model's options that were given, as typed (`--runs`, …).
+    private var givenModelOptions: [String] {
+        [("--ai-processes", aiProcesses != nil), ("--runs", runs != nil), ("--human-fraction", humanFraction != nil),
+         ("--ai-divergence", aiDivergence != nil), ("--run-variation", runVariation != nil),
+         ("--human-data-share", humanDataShare != nil)].filter(\.1).map(\.0)
+    }
+
+    @OptionGroup var output: OutputOptions
+
+    @OptionGroup var seeding: SeedOption
 
     @OptionGroup var common: CommonOptions
 
@@ -72,14 +83,18 @@ struct GenerateCommand: ParsableCommand, UsesCommonOptions {
             throw MindSpaceError(.usage, "name a data set to generate; valid names (any case): "
                 + SyntheticFamily.allNames.joined(separator: ", ") + ", or 'list'")
         }
-        var job = GenerateJob(name: name, n: n, seed: common.seed, dimension: dimension, ambient: ambient,
-                              noise: noise, rotated: rotate, outputFolder: common.out, commandLine: commandLine)
-        job.model.aiProcesses = aiProcesses
-        job.model.runsPerProcess = runs
-        job.model.humanFraction = humanFraction
-        job.model.aiDivergence = aiDivergence
-        job.model.runVariation = runVariation
-        job.model.humanDataShare = humanDataShare
+        let given = givenModelOptions
+        if !given.isEmpty && name.lowercased() != "mindspace" {
+            throw MindSpaceError(.usage, "\(given.joined(separator: ", ")) \(given.count == 1 ? "applies" : "apply") only to the mindspace model, not to '\(name)'")
+        }
+        var job = GenerateJob(name: name, n: n, seed: seeding.seed, dimension: dimension, ambient: ambient,
+                              noise: noise, rotated: rotate, outputFolder: output.out, commandLine: commandLine)
+        if let aiProcesses { job.model.aiProcesses = aiProcesses }
+        if let runs { job.model.runsPerProcess = runs }
+        if let humanFraction { job.model.humanFraction = humanFraction }
+        if let aiDivergence { job.model.aiDivergence = aiDivergence }
+        if let runVariation { job.model.runVariation = runVariation }
+        if let humanDataShare { job.model.humanDataShare = humanDataShare }
         let report = try job.run()
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))

@@ -45,6 +45,10 @@ struct IDCommand: ParsableCommand, UsesCommonOptions {
     @Flag(name: .long, help: "Also estimate the ID across scales (GRIDE over neighbour ranks, TwoNN on decimated subsets) and plot it.")
     var scales = false
 
+    @OptionGroup var output: OutputOptions
+
+    @OptionGroup var seeding: SeedOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -56,11 +60,11 @@ struct IDCommand: ParsableCommand, UsesCommonOptions {
     func run() throws {
         let options = EstimationOptions(duplicates: keepDuplicates ? .keep : .remove, confidenceLevel: level,
                                         bootstrapResamples: bootstrap, intervalMethod: ci,
-                                        seed: common.seed)
+                                        seed: seeding.seed)
         var job = IDJob(dataPath: data, arrayName: array,
                         estimatorNames: estimator.isEmpty ? ["auto"] : estimator, k: k,
                         options: options, pointwise: pointwise,
-                        outputFolder: common.out, commandLine: commandLine)
+                        outputFolder: output.out, commandLine: commandLine)
         job.scales = scales
         let report = try job.run()
         if common.json {

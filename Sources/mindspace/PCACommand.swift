@@ -20,15 +20,20 @@ struct PCACommand: ParsableCommand, UsesCommonOptions {
     @Option(name: .long, help: "Number of components to keep (clamped to min(N, D)).")
     var components: Int = 10
 
+    @OptionGroup var output: OutputOptions
+
+    @OptionGroup var seed: RefusedSeedOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        try seed.refuse(for: "pca")
         if components < 1 { throw ValidationError("--components must be at least 1") }
     }
 
     func run() throws {
         let report = try PCAJob(dataPath: data, arrayName: array, components: components,
-                                outputFolder: common.out, commandLine: commandLine).run()
+                                outputFolder: output.out, commandLine: commandLine).run()
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

@@ -35,6 +35,10 @@ struct ProjectCommand: ParsableCommand, UsesCommonOptions {
 
     @OptionGroup var figure: FigureOptions
 
+    @OptionGroup var output: OutputOptions
+
+    @OptionGroup var seeding: SeedOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -44,9 +48,9 @@ struct ProjectCommand: ParsableCommand, UsesCommonOptions {
 
     func run() throws {
         let report = try ProjectJob(dataPath: data, arrayName: array, groupsPath: figure.groups, groupColumn: figure.groupColumn,
-                                    method: method, settings: projection.settings, seed: common.seed,
+                                    method: method, settings: projection.settings, seed: seeding.seed,
                                     width: figure.width ?? 1600, height: figure.height ?? FigureOptions.defaultHeight,
-                                    dotsPerInch: figure.dpi, title: figure.title, outputFolder: common.out,
+                                    dotsPerInch: figure.dpi, title: figure.title, outputFolder: output.out,
                                     commandLine: commandLine).run()
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))

@@ -44,9 +44,14 @@ struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
     @Flag(name: .long, help: "Also fingerprint each checkpoint's analysed bytes (XXH3-64, in the report and the images); reads the data twice, about 40% more time.")
     var dataHash = false
 
+    @OptionGroup var output: OutputOptions
+
+    @OptionGroup var seed: RefusedSeedOption
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        try seed.refuse(for: "trajectory")
         if checkpoints.isEmpty { throw ValidationError("give at least 2 checkpoints (files, folders or globs)") }
         if perTensor && perLayer { throw ValidationError("choose one of --per-tensor and --per-layer") }
         if let saveComponents, saveComponents < 1 { throw ValidationError("--save-components must be at least 1") }
@@ -60,7 +65,7 @@ struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
             selection: TensorSelection(include: tensors, exclude: exclude, includeIntegerTensors: includeIntegerTensors),
             grouping: perTensor ? .tensor : (perLayer ? .layer : .none),
             saveComponents: saveComponents, chunkElements: chunkElements,
-            outputFolder: common.out, commandLine: commandLine,
+            outputFolder: output.out, commandLine: commandLine,
             progress: { bar.update(done: $0, total: $1) })
         job.hashesData = dataHash
         let report: TrajectoryReport
