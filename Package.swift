@@ -81,8 +81,11 @@ let package = Package(
                 "MindSpaceCheckpoints", "MindSpacePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            plugins: ["BuildCommit"]
         ),
+        // Writes the git commit the binary is built from, for `mindspace --version`.
+        .plugin(name: "BuildCommit", capability: .buildTool()),
         // TESTS-BEGIN
         // Helpers and fixtures shared by the test targets (no tests of its own).
         .target(name: "MindSpaceTestSupport", dependencies: ["MindSpaceCore", "MindSpaceIO", "MindSpaceNumerics"],

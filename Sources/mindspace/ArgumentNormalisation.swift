@@ -53,3 +53,11 @@ enum ArgumentNormalisation {
         return first
     }
 }
+
+extension ArgumentNormalisation {
+    /// Whether the command line asks for JSON output (`--json` before any `--`), read before
+    /// parsing so that a command line the parser refuses still answers in JSON.
+    static func requestsJSON(_ arguments: [String]) -> Bool {
+        arguments.prefix { $0 != "--" }.contains("--json")
+    }
+}

@@ -17,4 +17,9 @@ public enum ProcessSetup {
     public static func setThreadLimit(_ limit: Int?) {
         ParallelLoop.setThreadLimit(limit)
     }
+
+    /// The OpenBLAS kernel family this process runs (`OPENBLAS_CORETYPE`, or what OpenBLAS chose).
+    public static var blasKernel: String {
+        BLAS.coreName
+    }
 }
