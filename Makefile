@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/release/mindspace
 OUT ?= output
 
-.PHONY: deps build release demo gallery test golden check-architecture bench verify-checkpoint clean
+.PHONY: deps build release demo gallery test golden readme check-architecture bench verify-checkpoint clean
 
 deps:
 	@./scripts/ensure-system-packages.sh
@@ -27,6 +27,11 @@ test: deps check-architecture
 # Rewrite the golden help texts and JSON key sets (Tests/EndToEndTests/Golden); review git diff.
 golden: deps
 	MINDSPACE_UPDATE_GOLDEN=1 $(SWIFT) test --filter GoldenContractTests
+
+# Rewrite the outputs shown under the README's console examples from the built binary (the test
+# suite runs every example and compares); review git diff README.md.
+readme: deps
+	MINDSPACE_UPDATE_README=1 $(SWIFT) test --filter ReadmeExamplesTests
 
 # The layering rules (docs/architecture.md): every import declared by its target, each C target
 # imported by one Swift module, no Swift file over 500 lines.
