@@ -7,9 +7,13 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "List the arrays or tensors in data files, with dtype and shape.",
-        discussion: "Reads .npy, .npz, .safetensors (and sharded *.safetensors.index.json), .tsv and .csv.")
+        discussion: """
+            Reads .npy, .npz, .safetensors (and sharded *.safetensors.index.json), .tsv and .csv. \
+            A folder stands for the checkpoints in it, found as 'trajectory' finds them (in natural \
+            order: step_2 before step_10; a sharded checkpoint's folder is one checkpoint).
+            """)
 
-    @Argument(help: "Files to inspect.")
+    @Argument(help: "Files or folders to inspect.")
     var files: [String]
 
     @Flag(name: .long, help: "Add count, non-finite count, min, max, mean, std, sum and L2 norm per tensor (in Double).")

@@ -56,6 +56,35 @@ import MindSpaceTestSupport
         #expect(text.status == 0 && text.stdout.contains("f8_le"))
     }
 
+    /// A run folder stands for its checkpoint files in natural order (step_2 before step_10), as
+    /// `trajectory` reads it; before, `inspect` refused any folder.
+    @Test func aRunFolderListsItsCheckpointsInNaturalOrder() throws {
+        let folder = Self.fixtures.appendingPathComponent("checkpoints/trajectory").path
+        let result = try CommandRunner.run(["inspect", "--json", folder])
+        #expect(result.status == 0, "\(result.stderr)")
+        let paths = (result.json?["files"] as? [[String: Any]])?.compactMap { $0["path"] as? String }
+        #expect(paths == (1...12).map { "\(folder)/step_\($0).safetensors" })
+        let text = try CommandRunner.run(["inspect", folder + "/"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("\(folder)/step_2.safetensors  (safetensors"))
+    }
+
+    /// A sharded checkpoint's folder is one checkpoint: its index, with every shard's tensors.
+    @Test func aShardedCheckpointFolderIsOneCheckpoint() throws {
+        let folder = Self.fixtures.appendingPathComponent("checkpoints/sharded/checkpoint-1").path
+        let result = try CommandRunner.run(["inspect", "--json", folder])
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try #require(result.json?["files"] as? [[String: Any]])
+        #expect(files.count == 1)
+        #expect(files.first?["path"] as? String == folder + "/model.safetensors.index.json")
+        #expect(files.first?["format"] as? String == "safetensors-sharded")
+        let direct = try CommandRunner.run(["inspect", "--json", folder + "/model.safetensors.index.json"])
+        let tensors = { (json: [String: Any]?) in
+            ((json?["files"] as? [[String: Any]])?.first?["tensors"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        }
+        #expect(tensors(result.json) == tensors(direct.json) && tensors(result.json)?.isEmpty == false)
+    }
+
     /// Bad input: one line on stderr naming the file, the sysexits code, nothing on stdout even
     /// when an earlier file was fine.
     @Test(arguments: [

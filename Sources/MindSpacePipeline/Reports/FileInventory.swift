@@ -40,20 +40,32 @@ public struct FileInventory: Codable, Equatable, Sendable {
 
     public var files: [File]
 
-    /// Opens every path (all must succeed before anything is reported) and describes them;
-    /// `statistics` streams through each tensor once.
-    public static func inspect(_ paths: [String], statistics: Bool) throws -> FileInventory {
+    /// Opens every file that `arguments` name and describes them; `statistics` streams through
+    /// each tensor once. A file argument is inspected as it is (any format `DataFile` reads); a
+    /// folder or a quoted glob stands for the checkpoints it holds, found by the rules of
+    /// `CheckpointDiscovery` that `trajectory` uses (checkpoint files and checkpoint sub-folders in
+    /// natural order, a sharded checkpoint's folder as its one index file). All must succeed
+    /// before anything is reported.
+    public static func inspect(_ arguments: [String], statistics: Bool) throws -> FileInventory {
         var files: [File] = []
-        for path in paths {
-            let file = try DataFile.open(path)
-            var tensors: [Tensor] = []
-            for tensor in file.tensors {
-                let stats = statistics ? Statistics(try TensorStatistics.compute(tensor)) : nil
-                tensors.append(Tensor(name: tensor.name, dtype: tensor.dtype.rawValue, shape: tensor.shape, stats: stats))
+        for argument in arguments {
+            for path in try CheckpointDiscovery.expand(argument) {
+                files.append(try describe(path, statistics: statistics))
             }
-            files.append(File(path: path, format: file.format.rawValue, bytes: file.byteCount, tensors: tensors))
         }
         return FileInventory(files: files)
+    }
+
+    /// The format and tensors of the one file at `path` (a sharded checkpoint's index counts as
+    /// one file), with statistics when asked for.
+    static func describe(_ path: String, statistics: Bool) throws -> File {
+        let file = try DataFile.open(path)
+        var tensors: [Tensor] = []
+        for tensor in file.tensors {
+            let stats = statistics ? Statistics(try TensorStatistics.compute(tensor)) : nil
+            tensors.append(Tensor(name: tensor.name, dtype: tensor.dtype.rawValue, shape: tensor.shape, stats: stats))
+        }
+        return File(path: path, format: file.format.rawValue, bytes: file.byteCount, tensors: tensors)
     }
 
     /// A human-readable table per file.
