@@ -26,12 +26,23 @@ struct InspectCommand: ParsableCommand {
         if files.isEmpty { throw ValidationError("name at least one file") }
     }
 
+    /// Reports every file, each as soon as it is read: a table on stdout (or an entry of the JSON
+    /// report), or, for a file that cannot be read, its one-line error on stderr (and an `error`
+    /// entry in the JSON report). A failure does not hide the other files; the command then exits
+    /// with the first failure's status (65 malformed, 66 missing or unreadable).
     func run() throws {
-        let report = try FileInventory.inspect(files, statistics: stats)
+        let report = FileInventory.inspect(files, statistics: stats) { file in
+            if let failure = file.error {
+                FileHandle.standardError.write(Data("mindspace: \(failure.line)\n".utf8))
+            } else if !json {
+                writeStandardOutput(Data(file.textTable().utf8))
+            }
+        }
         if json {
             writeStandardOutput(try ReportEncoding.json(report))
-        } else {
-            print(report.textTable(), terminator: "")
+        }
+        if let failure = report.firstFailure {
+            Foundation.exit(failure.code)
         }
     }
 }

@@ -85,8 +85,8 @@ import MindSpaceTestSupport
         #expect(tensors(result.json) == tensors(direct.json) && tensors(result.json)?.isEmpty == false)
     }
 
-    /// Bad input: one line on stderr naming the file, the sysexits code, nothing on stdout even
-    /// when an earlier file was fine.
+    /// Bad input: one line on stderr naming the file (`mindspace: FILE: reason`), the sysexits
+    /// code, and the good file's report on stdout all the same (before, one bad file hid it).
     @Test(arguments: [
         ("safetensors/malformed/truncated.safetensors", Int32(65)),
         ("npy/bad_magic.npy", 65),
@@ -96,11 +96,44 @@ import MindSpaceTestSupport
     func badInputFailsCleanly(path: String, status: Int32) throws {
         let good = Self.fixtures.appendingPathComponent("npy/f8_le.npy").path
         let bad = Self.fixtures.appendingPathComponent(path).path
-        let result = try CommandRunner.run(["inspect", "--stats", good, bad])
+        let result = try CommandRunner.run(["inspect", "--stats", bad, good])
         #expect(result.status == status)
-        #expect(result.stdout.isEmpty)
+        #expect(result.stdout.hasPrefix("\(good)  (npy, "), "\(result.stdout)")
+        #expect(!result.stdout.contains(bad))
         let lines = result.stderr.split(separator: "\n")
-        #expect(lines.count == 1 && lines[0].contains(bad), "\(result.stderr)")
+        #expect(lines.count == 1 && lines[0].hasPrefix("mindspace: \(bad): "), "\(result.stderr)")
+    }
+
+    /// With `--json`, a file that failed is an entry with `error` {`code`, `message`} in place of
+    /// its format and tensors; the others keep their keys; the exit status is the first failure's.
+    @Test func jsonReportsEachFailedFileWithItsError() throws {
+        let good = Self.fixtures.appendingPathComponent("npy/f8_le.npy").path
+        let missing = Self.fixtures.appendingPathComponent("does-not-exist.npy").path
+        let malformed = Self.fixtures.appendingPathComponent("npy/bad_magic.npy").path
+        let result = try CommandRunner.run(["inspect", "--json", good, missing, malformed])
+        #expect(result.status == 66, "the first failure (missing) decides: \(result.stderr)")
+        let files = try #require(result.json?["files"] as? [[String: Any]])
+        #expect(files.compactMap { $0["path"] as? String } == [good, missing, malformed])
+        #expect(Set(files[0].keys) == ["path", "format", "bytes", "tensors"])
+        for (entry, code) in zip(files[1...], [66, 65]) {
+            #expect(Set(entry.keys) == ["path", "error"])
+            let error = try #require(entry["error"] as? [String: Any])
+            #expect(error["code"] as? Int == code)
+            let message = try #require(error["message"] as? String)
+            #expect(!message.isEmpty && !message.contains("\n"))
+        }
+        #expect(result.stderr.split(separator: "\n").count == 2, "\(result.stderr)")
+    }
+
+    /// A folder without checkpoints is one failed entry; the files after it are still reported.
+    @Test func aFolderWithoutCheckpointsIsOneFailedEntry() throws {
+        let empty = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let good = Self.fixtures.appendingPathComponent("npy/f8_le.npy").path
+        let result = try CommandRunner.run(["inspect", empty.path, good])
+        #expect(result.status == 66)
+        #expect(result.stdout.hasPrefix("\(good)  (npy, "))
+        #expect(result.stderr.hasPrefix("mindspace: \(empty.path): no checkpoints here"), "\(result.stderr)")
     }
 
     @Test func usageErrorsExit64OnOneLine() throws {
