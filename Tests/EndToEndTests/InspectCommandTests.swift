@@ -85,6 +85,24 @@ import MindSpaceTestSupport
         #expect(tensors(result.json) == tensors(direct.json) && tensors(result.json)?.isEmpty == false)
     }
 
+    /// A `.npy` file's array has one name in every command: `array`, the name `trajectory`
+    /// needs for a folder of `.npy` checkpoints (before, `inspect` called it after the file).
+    @Test func npyArrayHasTheNameTrajectoryUses() throws {
+        let folder = Self.fixtures.appendingPathComponent("checkpoints/npy").path
+        let result = try CommandRunner.run(["inspect", "--json", folder])
+        #expect(result.status == 0, "\(result.stderr)")
+        let names = (result.json?["files"] as? [[String: Any]])?.flatMap { file in
+            (file["tensors"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        }
+        #expect(names == Array(repeating: "array", count: 5))
+        let out = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let trajectory = try CommandRunner.run(["trajectory", folder, "--tensors", "^nothing$", "--quiet", "--out", out.path])
+        #expect(trajectory.status != 0 && trajectory.stderr.contains("it has: array ("), "\(trajectory.stderr)")
+        let selected = try CommandRunner.run(["trajectory", folder, "--tensors", "^array$", "--quiet", "--json", "--out", out.path])
+        #expect(selected.status == 0, "\(selected.stderr)")
+    }
+
     /// Bad input: one line on stderr naming the file (`mindspace: FILE: reason`), the sysexits
     /// code, and the good file's report on stdout all the same (before, one bad file hid it).
     @Test(arguments: [
