@@ -85,6 +85,20 @@ import MindSpaceTestSupport
         #expect(tensors(result.json) == tensors(direct.json) && tensors(result.json)?.isEmpty == false)
     }
 
+    /// Shapes are left-aligned as a whole: a 1-D shape ("24") was right-aligned like a number
+    /// under "24×40".
+    @Test func shapesStartTheirColumn() throws {
+        let folder = Self.fixtures.appendingPathComponent("checkpoints/sharded/checkpoint-1").path
+        let result = try CommandRunner.run(["inspect", folder])
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("  name ") })
+        let column = try #require(header.range(of: "shape")).lowerBound.utf16Offset(in: header)
+        for (name, shape) in [("encoder.weight", "24×40"), ("encoder.bias", "24"), ("head.bias", "5")] {
+            let line = try #require(lines.first { $0.hasPrefix("  \(name) ") })
+            #expect(String(line.dropFirst(column)).hasPrefix(shape), "\(line)")
+        }
+    }
+
     /// A `.npy` file's array has one name in every command: `array`, the name `trajectory`
     /// needs for a folder of `.npy` checkpoints (before, `inspect` called it after the file).
     @Test func npyArrayHasTheNameTrajectoryUses() throws {

@@ -163,7 +163,8 @@ extension FileInventory.File {
             }
             rows.append(row)
         }
-        return text + TextTable.render(rows, indent: "  ")
+        // Shapes read as a whole ("24×40" above "24"), so their column is left-aligned.
+        return text + TextTable.render(rows, indent: "  ", columns: [.init(.leading), .init(.leading), .init(.leading)], width: nil)
     }
 
     /// A statistic as a table cell: `TextTable.number`, or "–" when there is none.
