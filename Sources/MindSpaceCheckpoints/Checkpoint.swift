@@ -14,12 +14,13 @@ public struct Checkpoint: Sendable {
     /// The sum of the sizes of `files`, in bytes.
     public let byteCount: Int
     /// Every tensor, in file order (shard by shard for a sharded checkpoint). A `.npy` file's one
-    /// array is named `array` (`npyTensorName`), so that folders of `.npy` checkpoints, whose file
-    /// names all differ, hold the same tensor.
+    /// array is named `array` (`npyTensorName`) by its reader, so that folders of `.npy`
+    /// checkpoints, whose file names all differ, hold the same tensor.
     public let tensors: [StoredTensor]
 
-    /// The tensor name given to the array of a `.npy` checkpoint.
-    public static let npyTensorName = "array"
+    /// The tensor name of the array of a `.npy` checkpoint (`NpyReader.arrayName`, the name every
+    /// command uses).
+    public static let npyTensorName = NpyReader.arrayName
 
     /// Opens the checkpoint at `path` (a file; see `CheckpointDiscovery` for folders and globs).
     /// Throws `.missingInput` for missing files or shards and `.malformedData` for unreadable
@@ -33,20 +34,14 @@ public struct Checkpoint: Sendable {
                               tensors: sharded.tensors)
         }
         let file = try DataFile.open(path)
-        var tensors = file.tensors
         switch file.format {
-        case .safetensors, .npz, .shardedSafetensors:
+        case .safetensors, .npz, .shardedSafetensors, .npy:
             break
-        case .npy:
-            tensors = tensors.map {
-                StoredTensor(name: npyTensorName, dtype: $0.dtype, shape: $0.shape, byteOrder: $0.byteOrder,
-                             storageOrder: $0.storageOrder, source: $0.source)
-            }
         case .tsv, .csv:
             throw MindSpaceError.malformed(path,
                 "is a \(file.format.rawValue.uppercased()) table, not a checkpoint (.safetensors, \(CheckpointDiscovery.indexSuffix), .npy or .npz)")
         }
-        return Checkpoint(path: path, format: file.format, files: [path], byteCount: file.byteCount, tensors: tensors)
+        return Checkpoint(path: path, format: file.format, files: [path], byteCount: file.byteCount, tensors: file.tensors)
     }
 
     /// "float32, shape 32×64" (or "int64, scalar"): how messages describe a tensor.

@@ -1,8 +1,8 @@
 import Foundation
 import MindSpaceCore
 
-/// Turns the `CKPT...` arguments of `trajectory` (and the run folders of `batch`) into an ordered
-/// list of checkpoint files. A checkpoint is one `.safetensors` file, one `.npy` or `.npz` file,
+/// Turns the `CKPT...` arguments of `trajectory` (and the run folders of `batch`, and the folders
+/// given to `inspect`) into an ordered list of checkpoint files. A checkpoint is one `.safetensors` file, one `.npy` or `.npz` file,
 /// or a sharded Hugging Face checkpoint, named by its `*.safetensors.index.json`.
 ///
 /// Each argument, in the order given, contributes:
@@ -37,8 +37,10 @@ public enum CheckpointDiscovery {
         return paths
     }
 
-    /// The checkpoints of one argument.
-    static func expand(_ argument: String) throws -> [String] {
+    /// The checkpoints of one argument: the file itself, a folder's checkpoints, or a glob's
+    /// matches (see the type's documentation). Throws for that argument alone, so a caller that
+    /// reports each argument separately (`inspect`) can go on with the next.
+    package static func expand(_ argument: String) throws -> [String] {
         switch kind(of: argument) {
         case .file:
             return [argument]

@@ -1,25 +1,108 @@
 import Foundation
 
 /// Plain-text tables for the CLI's human-readable output (columns padded to their widest cell,
-/// numbers right-aligned).
+/// numbers right-aligned), optionally fitted to a width by wrapping one column's cells.
 public enum TextTable {
-    /// Renders `rows` (first row is the header) with two spaces between columns.
+    /// How one column is laid out.
+    public struct Column: Sendable, Equatable {
+        /// Where a cell sits in its column.
+        public enum Alignment: Sendable, Equatable {
+            /// Numbers (cells that parse as a `Double`) right, other cells and the header left.
+            case automatic
+            /// Every cell and the header left.
+            case leading
+            /// Every cell and the header right (a column of numbers with a few words, such as "any").
+            case trailing
+        }
+
+        public var alignment: Alignment
+        /// Whether this column's cells wrap onto more lines when the table is wider than the
+        /// width it is rendered for (see `render(_:indent:columns:width:)`).
+        public var wraps: Bool
+
+        public init(_ alignment: Alignment = .automatic, wraps: Bool = false) {
+            self.alignment = alignment
+            self.wraps = wraps
+        }
+    }
+
+    /// The narrowest a wrapping column is made, whatever the width asked for: narrower cells
+    /// would split nearly every word.
+    public static let minimumWrapWidth = 20
+
+    /// Renders `rows` (first row is the header) with two spaces between columns, every column
+    /// `.automatic`.
     public static func render(_ rows: [[String]], indent: String = "") -> String {
-        guard let columns = rows.map(\.count).max(), columns > 0 else { return "" }
-        var widths = [Int](repeating: 0, count: columns)
+        render(rows, indent: indent, columns: [], width: nil)
+    }
+
+    /// Renders `rows` (first row is the header) with two spaces between columns, laid out by
+    /// `columns` (missing entries are `.automatic`, not wrapping). When `width` is given and the
+    /// table would be wider, the wrapping columns share what the others leave (each at least
+    /// `minimumWrapWidth`) and their cells continue on the next lines, broken at spaces, else
+    /// after a `,` or `=`, else anywhere; the row's other cells are blank on those lines. A cell
+    /// is never cut: text is only moved, so every character of every cell is shown.
+    public static func render(_ rows: [[String]], indent: String = "", columns: [Column], width: Int?) -> String {
+        guard let count = rows.map(\.count).max(), count > 0 else { return "" }
+        let layout = (0..<count).map { $0 < columns.count ? columns[$0] : Column() }
+        var widths = [Int](repeating: 0, count: count)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        let wrapping = layout.indices.filter { layout[$0].wraps }
+        if let width, !wrapping.isEmpty {
+            let fixed = indent.count + 2 * (count - 1) + widths.indices.filter { !layout[$0].wraps }.map { widths[$0] }.reduce(0, +)
+            let share = max((width - fixed) / wrapping.count, minimumWrapWidth)
+            for index in wrapping { widths[index] = min(widths[index], share) }
+        }
         var text = ""
         for (rowIndex, row) in rows.enumerated() {
-            var cells: [String] = []
-            for index in 0..<columns {
+            let cells = (0..<count).map { index -> [String] in
                 let cell = index < row.count ? row[index] : ""
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
-                let numeric = rowIndex > 0 && index > 0 && Double(cell) != nil
-                cells.append(numeric ? padding + cell : cell + padding)
+                return layout[index].wraps ? wrap(cell, width: widths[index]) : [cell]
             }
-            text += indent + cells.joined(separator: "  ").replacingTrailingSpaces() + "\n"
+            for line in 0..<(cells.map(\.count).max() ?? 1) {
+                var parts: [String] = []
+                for index in 0..<count {
+                    let cell = line < cells[index].count ? cells[index][line] : ""
+                    let padding = String(repeating: " ", count: max(widths[index] - cell.count, 0))
+                    let right: Bool
+                    switch layout[index].alignment {
+                    case .leading: right = false
+                    case .trailing: right = true
+                    case .automatic: right = rowIndex > 0 && index > 0 && Double(cell) != nil
+                    }
+                    parts.append(right ? padding + cell : cell + padding)
+                }
+                text += indent + parts.joined(separator: "  ").replacingTrailingSpaces() + "\n"
+            }
         }
         return text
+    }
+
+    /// `text` in lines of at most `width` characters: words (split at spaces) are gathered
+    /// greedily; a word wider than a line is broken after its last `,` or `=` that fits, else at
+    /// the width. An empty text is one empty line.
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        let width = max(width, 1)
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ").map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if candidate.count <= width {
+                current = candidate
+                continue
+            }
+            if !current.isEmpty { lines.append(current) }
+            var rest = Substring(word)
+            while rest.count > width {
+                let window = rest.prefix(width)
+                let cut = window.lastIndex { $0 == "," || $0 == "=" }.map { rest.index(after: $0) } ?? window.endIndex
+                lines.append(String(rest[..<cut]))
+                rest = rest[cut...]
+            }
+            current = String(rest)
+        }
+        if !current.isEmpty || lines.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// A compact number: integers as integers, otherwise 6 significant digits (`%.6g`).

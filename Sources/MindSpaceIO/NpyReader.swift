@@ -24,12 +24,17 @@ public enum NpyReader {
     /// Headers longer than this are refused (NumPy's own default limit is 10 000 bytes).
     static let maximumHeaderLength = 1 << 20
 
-    /// Opens the `.npy` file at `path` and describes its array. The tensor's name is the file's
-    /// base name without its extension. Cost: two small reads, whatever the file's size.
+    /// The name of a `.npy` file's one array: `array`, whatever the file is called. NumPy gives
+    /// that array no name (`np.load` returns it bare); a fixed name is what every command shows
+    /// and accepts (`inspect`, `--array`, `trajectory --tensors`), and it lets a folder of `.npy`
+    /// checkpoints (`step_1.npy`, `step_2.npy`, …) hold the same tensor in each file.
+    public static let arrayName = "array"
+
+    /// Opens the `.npy` file at `path` and describes its array, named `arrayName`. Cost: two small
+    /// reads, whatever the file's size.
     public static func read(path: String) throws -> StoredTensor {
         let source = try FileByteSource(path: path)
-        let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return try parse(source, name: name)
+        return try parse(source, name: arrayName)
     }
 
     /// Parses a `.npy` image held in `source` (a file, a slice of an archive, or memory) and

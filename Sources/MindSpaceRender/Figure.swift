@@ -7,7 +7,9 @@ import MindSpaceIO
 /// areas. `render()` draws it; `pngData`/`write` encode it with provenance.
 ///
 /// Layout: margins are computed from the sizes of the texts they hold (tick labels, axis labels,
-/// legend, colour bar), so nothing is clipped; panels share the width equally.
+/// legend, colour bar), so nothing is clipped; panels share the width equally. A title too wide
+/// for the figure (or its panel) wraps onto a second line; one that two lines cannot hold ends in
+/// an ellipsis, is listed in `Layout.cutTitles`, and `pngData` reports it as a warning.
 public struct Figure: Sendable {
     public var panels: [any PanelContent]
     public var title: String?
@@ -50,16 +52,39 @@ public struct Figure: Sendable {
             public var bounds: PixelRect
             public var legendOrigin: PixelPoint?
             public var colorBarOrigin: PixelPoint?
+            /// The panel title as drawn: one or two lines (none without a title).
+            public var titleLines: [String] = []
+            /// Whether the panel title had to be cut to fit two lines.
+            public var titleCut = false
         }
         public var panels: [Panel]
         /// The title drawn above the panels (the figure's, or a lone panel's).
         public var title: String?
+        /// The title as drawn: one line, or two when one is too narrow; the baseline is the first's.
+        public var titleLines: [String]
         public var titleBaseline: Double?
         public var footerLines: [String]
         public var footerTop: Double
         public var sharedLegend: Legend?
         public var sharedLegendOrigin: PixelPoint?
+
+        /// The full text of every title (the figure's, then the panels') that two lines could not
+        /// hold and that is drawn cut, with an ellipsis.
+        public var cutTitles: [String] {
+            var cut: [String] = []
+            if titleCut, let title { cut.append(title) }
+            for panel in panels where panel.titleCut {
+                if let title = panel.description.title { cut.append(title) }
+            }
+            return cut
+        }
+        var titleCut = false
     }
+
+    /// The most lines a title (the figure's or a panel's) wraps onto before it is cut.
+    public static let maximumTitleLines = 2
+    /// Baseline-to-baseline distance of a wrapped title's lines, in multiples of its size.
+    static let titleLineSpacing = 1.2
 
     /// Checks the size; throws a usage error (exit 64) naming the problem.
     public func validate() throws {
@@ -80,11 +105,15 @@ public struct Figure: Sendable {
         let figureRect = PixelRect(x: 0, y: 0, width: Double(width), height: Double(height))
         var top = pad
         var titleBaseline: Double? = nil
+        var titleLines: [String] = []
+        var titleCut = false
         let figureTitle = title ?? (panels.count == 1 ? panels[0].panelDescription().title : nil)
-        if figureTitle != nil {
+        if let figureTitle {
             let size = s.pixels(s.titlePoints)
+            (titleLines, titleCut) = s.fittedLines(figureTitle, points: s.titlePoints, maxWidth: figureRect.width - 2 * pad,
+                                                   maxLines: Figure.maximumTitleLines)
             titleBaseline = top + size * 0.9
-            top += size * 1.5
+            top += size * 1.5 + Double(max(titleLines.count - 1, 0)) * size * Figure.titleLineSpacing
         }
         let footerSize = s.pixels(s.footerPoints)
         let footerLines = footer.map { s.wrapped($0, points: s.footerPoints, maxWidth: figureRect.width - 2 * pad, maxLines: 3) } ?? []
@@ -118,8 +147,9 @@ public struct Figure: Sendable {
         if sharedLegend != nil, let first = placed.first {
             sharedOrigin = PixelPoint(x: right + pad * 2, y: first.axes.dataRect.minY)
         }
-        return Layout(panels: placed, title: figureTitle, titleBaseline: titleBaseline, footerLines: footerLines,
-                      footerTop: bottom + pad * 0.5, sharedLegend: sharedLegend, sharedLegendOrigin: sharedOrigin)
+        return Layout(panels: placed, title: figureTitle, titleLines: titleLines, titleBaseline: titleBaseline,
+                      footerLines: footerLines, footerTop: bottom + pad * 0.5, sharedLegend: sharedLegend,
+                      sharedLegendOrigin: sharedOrigin, titleCut: titleCut)
     }
 
     /// Margins of one panel from the sizes of its texts; ticks chosen to fit the space.
@@ -132,7 +162,14 @@ public struct Figure: Sendable {
         let labelGap = pad * 0.5
 
         var top = bounds.minY + tickText * 0.6
-        if d.title != nil { top = bounds.minY + s.pixels(s.panelTitlePoints) * 1.6 }
+        var titleLines: [String] = []
+        var titleCut = false
+        if let title = d.title {
+            (titleLines, titleCut) = s.fittedLines(title, points: s.panelTitlePoints, maxWidth: bounds.width,
+                                                   maxLines: Figure.maximumTitleLines)
+            let extra = Double(max(titleLines.count - 1, 0)) * Figure.titleLineSpacing
+            top = bounds.minY + s.pixels(s.panelTitlePoints) * (1.6 + extra)
+        }
         var bottom = bounds.maxY - (frame + tick + labelGap + tickText)
         if !d.x.label.isEmpty { bottom -= pad + labelText }
         let dataHeight = max(bottom - top, 1)
@@ -159,7 +196,8 @@ public struct Figure: Sendable {
         } else if d.colorBar != nil {
             barOrigin = PixelPoint(x: dataRect.maxX + pad * 2, y: dataRect.minY + dataRect.height * 0.1)
         }
-        return Layout.Panel(description: d, axes: axes, bounds: bounds, legendOrigin: legendOrigin, colorBarOrigin: barOrigin)
+        return Layout.Panel(description: d, axes: axes, bounds: bounds, legendOrigin: legendOrigin, colorBarOrigin: barOrigin,
+                            titleLines: titleLines, titleCut: titleCut)
     }
 
     /// Y ticks: about one per 4.5 label heights of axis length (3–7), and at least 3 where the
@@ -255,11 +293,11 @@ public struct Figure: Sendable {
             canvas.setClip(nil)
             axes.drawFrameAndTicks(on: &canvas, style: s)
             let d = panel.description
-            if let title = d.title {
-                let size = s.pixels(s.panelTitlePoints)
-                let fitted = s.truncated(title, points: s.panelTitlePoints, maxWidth: panel.bounds.width)
-                canvas.drawText(fitted, at: PixelPoint(x: axes.dataRect.midX, y: axes.dataRect.minY - size * 0.45),
-                                pixelSize: size, color: text, alignment: .center, anchor: .baseline)
+            let panelTitleSize = s.pixels(s.panelTitlePoints)
+            for (index, line) in panel.titleLines.enumerated() {
+                let above = Double(panel.titleLines.count - 1 - index) * panelTitleSize * Figure.titleLineSpacing
+                canvas.drawText(line, at: PixelPoint(x: axes.dataRect.midX, y: axes.dataRect.minY - panelTitleSize * 0.45 - above),
+                                pixelSize: panelTitleSize, color: text, alignment: .center, anchor: .baseline)
             }
             if !d.x.label.isEmpty {
                 let fitted = s.truncated(d.x.label, points: s.axisLabelPoints, maxWidth: axes.dataRect.width)
@@ -281,10 +319,12 @@ public struct Figure: Sendable {
         if let legend = layout.sharedLegend, let origin = layout.sharedLegendOrigin, let first = layout.panels.first {
             legend.draw(on: &canvas, at: origin, style: s, availableHeight: first.axes.dataRect.height)
         }
-        if let baseline = layout.titleBaseline, let figureTitle = layout.title {
-            let fitted = s.truncated(figureTitle, points: s.titlePoints, maxWidth: Double(width) - 2 * pad)
-            canvas.drawText(fitted, at: PixelPoint(x: Double(width) / 2, y: baseline), pixelSize: s.pixels(s.titlePoints),
-                            color: text, alignment: .center, anchor: .baseline)
+        if let baseline = layout.titleBaseline {
+            let size = s.pixels(s.titlePoints)
+            for (index, line) in layout.titleLines.enumerated() {
+                canvas.drawText(line, at: PixelPoint(x: Double(width) / 2, y: baseline + Double(index) * size * Figure.titleLineSpacing),
+                                pixelSize: size, color: text, alignment: .center, anchor: .baseline)
+            }
         }
         let footerSize = s.pixels(s.footerPoints)
         for (index, line) in layout.footerLines.enumerated() {
@@ -300,10 +340,18 @@ public struct Figure: Sendable {
         return RasterImage(width: canvas.width, height: canvas.height, channels: 3, bytes: canvas.encodedBytes(includeAlpha: false))
     }
 
+    /// What a user should be told about the figure as drawn: one line per title cut to fit
+    /// (`Layout.cutTitles`), empty when every text fits.
+    public func warnings() -> [String] {
+        layout().cutTitles.map { "title cut to fit the figure: \($0)" }
+    }
+
     /// The figure as a PNG with a `pHYs` chunk for the style's resolution, a `Title` entry when
-    /// there is a title, and the provenance entries.
+    /// there is a title (in full, even when the drawn one is cut), and the provenance entries.
+    /// Reports `warnings()` through `Warnings.emit` (standard error unless the task has a handler).
     public func pngData(provenance: ImageProvenance = ImageProvenance()) throws -> Data {
         let image = try rasterImage()
+        for warning in warnings() { Warnings.emit(warning) }
         var text: [PNGTextEntry] = []
         if let title = layout().title { text.append(PNGTextEntry(keyword: "Title", text: title)) }
         text += provenance.textEntries

@@ -52,26 +52,39 @@ public struct PlotStyle: Sendable {
     }
 
     /// `text` broken at spaces into at most `maxLines` lines of at most `maxWidth` pixels at
-    /// `points`; the last line is truncated if text remains.
+    /// `points`; the last line is truncated if text remains (`fittedLines` says when).
     public func wrapped(_ text: String, points: Double, maxWidth: Double, maxLines: Int) -> [String] {
+        fittedLines(text, points: points, maxWidth: maxWidth, maxLines: maxLines).lines
+    }
+
+    /// `text` broken into at most `maxLines` lines of at most `maxWidth` pixels at `points`: at
+    /// spaces, and inside a word only where the word alone is wider than a line. When the text
+    /// needs more lines, the last line takes the rest and ends in an ellipsis, and `cut` is true,
+    /// so that the caller can say so instead of losing text silently. The font is monospaced,
+    /// so this counts characters (Unicode scalars).
+    public func fittedLines(_ text: String, points: Double, maxWidth: Double, maxLines: Int) -> (lines: [String], cut: Bool) {
         let perLine = max(Int(maxWidth / (pixels(points) / 2)), 1)
         var lines: [String] = []
         var current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
             let candidate = current.isEmpty ? word : current + " " + word
-            if candidate.unicodeScalars.count <= perLine || current.isEmpty {
+            if candidate.unicodeScalars.count <= perLine {
                 current = candidate
-            } else {
-                lines.append(current)
-                current = word
+                continue
             }
+            if !current.isEmpty { lines.append(current) }
+            var rest = Array(word.unicodeScalars)
+            while rest.count > perLine {
+                lines.append(String(String.UnicodeScalarView(rest.prefix(perLine))))
+                rest.removeFirst(perLine)
+            }
+            current = String(String.UnicodeScalarView(rest))
         }
         if !current.isEmpty { lines.append(current) }
-        if lines.count > maxLines {
-            let kept = Array(lines.prefix(maxLines - 1))
-            let rest = lines[(maxLines - 1)...].joined(separator: " ")
-            lines = kept + [rest]
-        }
-        return lines.map { truncated($0, points: points, maxWidth: maxWidth) }
+        let limit = max(maxLines, 1)
+        guard lines.count > limit else { return (lines, false) }
+        let kept = Array(lines.prefix(limit - 1))
+        let rest = lines[(limit - 1)...].joined(separator: " ")
+        return (kept + [truncated(rest, points: points, maxWidth: maxWidth)], true)
     }
 }

@@ -7,9 +7,13 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "List the arrays or tensors in data files, with dtype and shape.",
-        discussion: "Reads .npy, .npz, .safetensors (and sharded *.safetensors.index.json), .tsv and .csv.")
+        discussion: """
+            Reads .npy, .npz, .safetensors (and sharded *.safetensors.index.json), .tsv and .csv. \
+            A folder stands for the checkpoints in it, found as 'trajectory' finds them (in natural \
+            order: step_2 before step_10; a sharded checkpoint's folder is one checkpoint).
+            """)
 
-    @Argument(help: "Files to inspect.")
+    @Argument(help: "Files or folders to inspect.")
     var files: [String]
 
     @Flag(name: .long, help: "Add count, non-finite count, min, max, mean, std, sum and L2 norm per tensor (in Double).")
@@ -22,12 +26,23 @@ struct InspectCommand: ParsableCommand {
         if files.isEmpty { throw ValidationError("name at least one file") }
     }
 
+    /// Reports every file, each as soon as it is read: a table on stdout (or an entry of the JSON
+    /// report), or, for a file that cannot be read, its one-line error on stderr (and an `error`
+    /// entry in the JSON report). A failure does not hide the other files; the command then exits
+    /// with the first failure's status (65 malformed, 66 missing or unreadable).
     func run() throws {
-        let report = try FileInventory.inspect(files, statistics: stats)
+        let report = FileInventory.inspect(files, statistics: stats) { file in
+            if let failure = file.error {
+                FileHandle.standardError.write(Data("mindspace: \(failure.line)\n".utf8))
+            } else if !json {
+                writeStandardOutput(Data(file.textTable().utf8))
+            }
+        }
         if json {
             writeStandardOutput(try ReportEncoding.json(report))
-        } else {
-            print(report.textTable(), terminator: "")
+        }
+        if let failure = report.firstFailure {
+            Foundation.exit(failure.code)
         }
     }
 }

@@ -72,12 +72,39 @@ import MindSpaceTestSupport
         }
         let json = try CommandRunner.run(["generate", "--list", "--json"])
         let object = try #require(json.json)
+        try listFitsEightyColumns(object)
         let generators = try #require(object["generators"] as? [[String: Any]])
         // 24 benchmark manifolds, 4 uniform shapes and the mind-space model.
         #expect(generators.count == 29)
         #expect(generators.last?["name"] as? String == "mindspace" && generators.last?["kind"] as? String == "model")
         #expect(generators.first?["name"] as? String == "M1_Sphere" && generators.first?["d"] as? Int == 10
                 && generators.first?["D"] as? Int == 11)
+    }
+
+    /// The text catalogue fits 80 columns (the descriptions ran to 211 before), each header
+    /// stands over its column (d and D were left of their right-aligned numbers), and wrapping
+    /// moves the descriptions without losing a word of them.
+    private func listFitsEightyColumns(_ json: [String: Any]) throws {
+        let result = try CommandRunner.run(["generate", "list"])
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines.map(\.count).max() ?? 0) columns")
+        let header = try #require(lines.first)
+        let row = try #require(lines.first { $0.hasPrefix("M1_Sphere ") })
+        func end(of text: String, in line: String) -> Int? {
+            line.range(of: text).map { line.distance(from: line.startIndex, to: $0.upperBound) }
+        }
+        #expect(end(of: " d ", in: header).map { $0 - 1 } == end(of: " 10", in: row), "\(header)\n\(row)")
+        #expect(end(of: " D ", in: header).map { $0 - 1 } == end(of: " 11", in: row), "\(header)\n\(row)")
+        let start = try #require(header.range(of: "description")).lowerBound.utf16Offset(in: header)
+        let generators = try #require(json["generators"] as? [[String: Any]])
+        let descriptions = generators.compactMap { $0["description"] as? String }
+        let wrapped = lines.dropFirst().map { String($0.dropFirst(start)) }
+        // Rows begin with a name; continuation lines are blank before the description.
+        var rejoined: [String] = []
+        for (line, text) in zip(lines.dropFirst(), wrapped) {
+            if line.first == " " { rejoined[rejoined.count - 1] += " " + text } else { rejoined.append(text) }
+        }
+        #expect(rejoined == descriptions)
     }
 
     @Test(arguments: [

@@ -190,6 +190,34 @@ import MindSpaceTestSupport
         }
     }
 
+    /// The text table fits 80 columns: the parameters wrap under their column (the auto
+    /// estimator's ran to 230 columns), every parameter still shown; --json keeps them whole.
+    @Test func textTableFitsEightyColumns() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try cube(n: 600, d: 3, seed: 2, in: folder)
+        let arguments = ["id", data, "--estimator", "auto", "--estimator", "knn", "--out", folder.appendingPathComponent("out").path]
+        let text = try CommandRunner.run(arguments)
+        #expect(text.status == 0, "\(text.stderr)")
+        let lines = text.stdout.split(separator: "\n").map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("  estimator ") })
+        let table = lines[header...].prefix { $0.hasPrefix("  ") }
+        #expect(table.allSatisfy { $0.count <= 80 }, "\(text.stdout)")
+        let json = try #require(try CommandRunner.run(arguments + ["--json"]).json)
+        let estimates = try #require(json["estimates"] as? [[String: Any]])
+        let start = try #require(lines[header].range(of: "parameters")).lowerBound.utf16Offset(in: lines[header])
+        for estimate in estimates {
+            let name = try #require(estimate["estimator"] as? String)
+            let row = try #require(table.firstIndex { $0.hasPrefix("  \(name) ") })
+            let cell = table[row...].enumerated().prefix { $0.offset == 0 || $0.element.hasPrefix("   ") }
+                .map { String($0.element.dropFirst(start)) }.joined(separator: " ")
+            let parameters = try #require(estimate["parameters"] as? [String: Any])
+            for key in parameters.keys where key != "duplicates" {
+                #expect(cell.replacingOccurrences(of: " ", with: "").contains("\(key)="), "\(name): \(key) in \(cell)")
+            }
+        }
+    }
+
     @Test func unknownIntervalMethodIsAUsageError() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -189,6 +189,25 @@ import MindSpaceTestSupport
         #expect(png.width == 800 && png.height == 600)
     }
 
+    /// A title wider than the figure wraps onto two lines without a word on stderr; one that two
+    /// lines cannot hold is cut with an ellipsis and a one-line warning, never silently.
+    @Test func longTitlesWrapAndACutOneIsAWarning() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 800 px at 200 dpi: 12-point characters are 16⅔ px, 46 to a line.
+        let wrapped = "Handwritten digits of the UCI collection, first two principal components"
+        let result = try CommandRunner.run(["project", Self.digits, "--title", wrapped, "--width", "800",
+                                            "--height", "600", "--out", folder.path])
+        #expect(result.status == 0 && result.stderr.isEmpty, "\(result.stderr)")
+        let cut = String(repeating: wrapped + " ", count: 2)
+        let warned = try CommandRunner.run(["project", Self.digits, "--title", cut, "--width", "800",
+                                            "--height", "600", "--out", folder.path])
+        #expect(warned.status == 0)
+        #expect(warned.stderr == "mindspace: warning: title cut to fit the figure: \(cut)\n", "\(warned.stderr)")
+        let png = try PNGCodec.decode(Data(contentsOf: folder.appendingPathComponent("projection.png")))
+        #expect(png.text(forKeyword: "Title") == cut)
+    }
+
     /// The right edge of the data frame: the column in the right half with the most dark pixels.
     private func rightFrameColumn(_ image: DecodedPNG) -> Int {
         var best = (column: image.width / 2, count: -1)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MindSpaceCore
 import MindSpaceTestSupport
@@ -24,4 +25,23 @@ import MindSpaceTestSupport
         m[1, 2] = .nan
         #expect(m.firstNonFinite()! == (1, 2))
     }
+}
+
+/// `Warnings`: one line each, to a task's handler when one is bound.
+@Suite struct WarningsTests {
+    @Test func warningsAreOneLineAndGoToTheTasksHandler() {
+        let lines = LockedLines()
+        Warnings.$handler.withValue({ lines.append($0) }) {
+            Warnings.emit("title cut to fit the figure: two\nlines\tand a bell\u{07}")
+        }
+        #expect(lines.all == ["title cut to fit the figure: two\\x0Alines\\x09and a bell\\x07"])
+    }
+}
+
+/// Lines appended under a lock (a handler must be `@Sendable`).
+private final class LockedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var all: [String] { lock.withLock { lines } }
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
 }

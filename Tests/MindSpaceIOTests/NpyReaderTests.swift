@@ -20,10 +20,11 @@ import MindSpaceTestSupport
         }
     }
 
-    @Test func tensorIsNamedAfterTheFileAndSlicesItsData() throws {
+    /// The one array is `array` whatever the file is called (as `trajectory` names it).
+    @Test func tensorIsNamedArrayAndSlicesItsData() throws {
         let path = try NpyFixtures.path("f8_le.npy")
         let tensor = try NpyReader.read(path: path)
-        #expect(tensor.name == "f8_le")
+        #expect(tensor.name == "array")
         #expect(tensor.path == path)
         #expect(tensor.shape == [3, 4])
         // The data is a window of the file (128-byte header, then 96 bytes), not a copy.

@@ -71,7 +71,7 @@ import MindSpaceTestSupport
         try transaction.stage(NpyWriter.encode(matrix), at: path)
         try transaction.commit()
         let tensor = try NpyReader.read(path: path)
-        #expect(tensor.name == "scores")
+        #expect(tensor.name == NpyReader.arrayName)
         #expect(try tensor.matrix(as: Double.self) == matrix)
     }
 }

@@ -190,17 +190,15 @@ public struct GenerateCatalogue: Codable, Equatable, Sendable {
                        + "(latent d = --dimension, default 5, in --ambient D, default 64); writes groups beside the points")]
     }
 
-    /// A text table: name, d, D (numbers right-aligned), then the description.
-    public func text() -> String {
-        var rows: [[String]] = [["name", "d", "D"]]
+    /// A text table: name, d, D (right-aligned, headers over their numbers), then the
+    /// description, wrapped so that the table fits `width` columns (80 by default: a terminal's
+    /// classic width; the JSON catalogue has every description on one line).
+    public func text(width: Int = 80) -> String {
+        var rows: [[String]] = [["name", "d", "D", "description"]]
         for entry in generators {
-            rows.append([entry.name, entry.d.map(String.init) ?? "any", entry.D.map(String.init) ?? "≥ d"])
+            rows.append([entry.name, entry.d.map(String.init) ?? "any", entry.D.map(String.init) ?? "≥ d", entry.description])
         }
-        let lines = TextTable.render(rows).split(separator: "\n").map(String.init)
-        let width = lines.map(\.count).max() ?? 0
-        let descriptions = ["description"] + generators.map(\.description)
-        return zip(lines, descriptions).map { line, description in
-            line + String(repeating: " ", count: width - line.count) + "  " + description + "\n"
-        }.joined()
+        return TextTable.render(rows, columns: [.init(.leading), .init(.trailing), .init(.trailing), .init(.leading, wraps: true)],
+                                width: width)
     }
 }

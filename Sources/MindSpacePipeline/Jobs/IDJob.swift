@@ -275,7 +275,11 @@ public struct IDReport: Codable, Equatable, Sendable {
         case scaleImage = "scale_image"
     }
 
-    /// The human-readable table the CLI prints without `--json`.
+    /// The width the text table fits: a terminal's classic 80 columns.
+    static let textWidth = 80
+
+    /// The human-readable table the CLI prints without `--json`; its parameters column wraps
+    /// so the table fits `textWidth` columns.
     public func text() -> String {
         let input = provenance.inputs.first
         var text = "Intrinsic dimension of \(input?.path ?? "data") (\(input?.array ?? ""), \(n) × \(d), \(input?.dtype ?? ""))"
@@ -290,7 +294,10 @@ public struct IDReport: Codable, Equatable, Sendable {
                          estimate.ci.hasBounds ? String(format: "[%.3f, %.3f]", estimate.ci.low, estimate.ci.high) : "-",
                          estimate.ci.hasBounds ? "\(level)% \(estimate.ci.method.rawValue)" : "none", parameters])
         }
-        text += TextTable.render(rows, indent: "  ")
+        // The parameters wrap under their column so the table fits 80 columns (the auto
+        // estimator's alone ran to 230); --json and id.json keep them whole.
+        text += TextTable.render(rows, indent: "  ", columns: [.init(), .init(), .init(.leading), .init(.leading),
+                                                               .init(.leading, wraps: true)], width: Self.textWidth)
         if ciRequested == .none {
             text += "  no intervals computed (--ci none)\n"
         } else {

@@ -3,15 +3,53 @@ import MindSpaceIO
 import MindSpaceCheckpoints
 
 /// What `mindspace inspect` reports: for each file its format and tensors, optionally with
-/// per-tensor `TensorStatistics`. JSON keys follow shared/cli.md:
+/// per-tensor `TensorStatistics`, or why it could not be read. JSON keys follow shared/cli.md:
 /// `files[].path`, `files[].format`, `files[].tensors[].name/.dtype/.shape`, `...stats.sum/.l2/
-/// .nonfinite/.min/.max/.mean/.std`.
+/// .nonfinite/.min/.max/.mean/.std`; a file that failed has `files[].error.code/.message` instead
+/// of `format`, `bytes` and `tensors`.
 public struct FileInventory: Codable, Equatable, Sendable {
+    /// One inspected file: its format, size and tensors, or (`error` set, the others `nil`) why it
+    /// could not be read.
     public struct File: Codable, Equatable, Sendable {
         public var path: String
-        public var format: String
-        public var bytes: Int
-        public var tensors: [Tensor]
+        public var format: String?
+        public var bytes: Int?
+        public var tensors: [Tensor]?
+        public var error: Failure?
+
+        /// A file that was read.
+        public init(path: String, format: String, bytes: Int, tensors: [Tensor]) {
+            self.path = path
+            self.format = format
+            self.bytes = bytes
+            self.tensors = tensors
+        }
+
+        /// A file (or folder) that could not be read, and why.
+        public init(path: String, error: MindSpaceError) {
+            self.path = path
+            self.error = Failure(error.located(in: path), path: path)
+        }
+    }
+
+    /// Why a file could not be inspected: `code` is the exit status the error stands for (65
+    /// malformed data, 66 missing or unreadable input; shared/cli.md), `message` the reason, which
+    /// names another file only when the problem is there (a missing shard of a sharded checkpoint).
+    public struct Failure: Codable, Equatable, Sendable {
+        public var code: Int32
+        public var message: String
+        /// The one line an error is printed as: `FILE: reason` (not part of the JSON).
+        public var line: String = ""
+
+        enum CodingKeys: String, CodingKey { case code, message }
+
+        init(_ error: MindSpaceError, path: String) {
+            code = error.exitCode
+            line = error.description
+            var own = error
+            if own.file == path { own.file = nil }
+            message = own.description
+        }
     }
 
     public struct Tensor: Codable, Equatable, Sendable {
@@ -40,46 +78,97 @@ public struct FileInventory: Codable, Equatable, Sendable {
 
     public var files: [File]
 
-    /// Opens every path (all must succeed before anything is reported) and describes them;
-    /// `statistics` streams through each tensor once.
-    public static func inspect(_ paths: [String], statistics: Bool) throws -> FileInventory {
+    /// The first failure in file order, whose exit status the command exits with; `nil` when
+    /// every file was read.
+    public var firstFailure: Failure? {
+        files.lazy.compactMap(\.error).first
+    }
+
+    /// Opens every file that `arguments` name and describes them; `statistics` streams through
+    /// each tensor once. A file argument is inspected as it is (any format `DataFile` reads); a
+    /// folder or a quoted glob stands for the checkpoints it holds, found by the rules of
+    /// `CheckpointDiscovery` that `trajectory` uses (checkpoint files and checkpoint sub-folders in
+    /// natural order, a sharded checkpoint's folder as its one index file).
+    ///
+    /// A file that cannot be read does not stop the others: it is reported with its `error` (an
+    /// argument that names no checkpoint, such as an empty folder, is one entry with its error).
+    /// `each` is called with every entry as soon as it is made, so a caller can print a long
+    /// listing as it goes.
+    public static func inspect(_ arguments: [String], statistics: Bool,
+                               each: (File) -> Void = { _ in }) -> FileInventory {
         var files: [File] = []
-        for path in paths {
-            let file = try DataFile.open(path)
-            var tensors: [Tensor] = []
-            for tensor in file.tensors {
-                let stats = statistics ? Statistics(try TensorStatistics.compute(tensor)) : nil
-                tensors.append(Tensor(name: tensor.name, dtype: tensor.dtype.rawValue, shape: tensor.shape, stats: stats))
+        func add(_ file: File) {
+            files.append(file)
+            each(file)
+        }
+        for argument in arguments {
+            let paths: [String]
+            do {
+                paths = try CheckpointDiscovery.expand(argument)
+            } catch {
+                add(File(path: argument, error: Self.mindSpaceError(error, path: argument)))
+                continue
             }
-            files.append(File(path: path, format: file.format.rawValue, bytes: file.byteCount, tensors: tensors))
+            for path in paths {
+                do {
+                    add(try describe(path, statistics: statistics))
+                } catch {
+                    add(File(path: path, error: Self.mindSpaceError(error, path: path)))
+                }
+            }
         }
         return FileInventory(files: files)
     }
 
-    /// A human-readable table per file.
-    public func textTable() -> String {
-        var text = ""
-        for file in files {
-            text += "\(file.path)  (\(file.format), \(file.bytes) bytes, \(file.tensors.count) tensor\(file.tensors.count == 1 ? "" : "s"))\n"
-            var rows: [[String]] = [["name", "dtype", "shape"]]
-            let withStats = file.tensors.contains { $0.stats != nil }
-            if withStats { rows[0] += ["count", "nonfinite", "min", "max", "mean", "std", "sum", "l2"] }
-            for tensor in file.tensors {
-                var row = [tensor.name, tensor.dtype, tensor.shape.isEmpty ? "scalar" : tensor.shape.map(String.init).joined(separator: "×")]
-                if let s = tensor.stats {
-                    row += [String(s.count), String(s.nonfinite), format(s.min), format(s.max), format(s.mean),
-                            format(s.std), format(s.sum), format(s.l2)]
-                } else if withStats {
-                    row += Array(repeating: "", count: 8)
-                }
-                rows.append(row)
-            }
-            text += TextTable.render(rows, indent: "  ")
-        }
-        return text
+    /// `error` as a `MindSpaceError` located in `path` (the readers throw nothing else; anything
+    /// else is reported as malformed data rather than lost).
+    private static func mindSpaceError(_ error: any Error, path: String) -> MindSpaceError {
+        (error as? MindSpaceError) ?? MindSpaceError.malformed(path, "\(error)")
     }
 
-    private func format(_ value: Double?) -> String {
+    /// The format and tensors of the one file at `path` (a sharded checkpoint's index counts as
+    /// one file), with statistics when asked for.
+    static func describe(_ path: String, statistics: Bool) throws -> File {
+        let file = try DataFile.open(path)
+        var tensors: [Tensor] = []
+        for tensor in file.tensors {
+            let stats = statistics ? Statistics(try TensorStatistics.compute(tensor)) : nil
+            tensors.append(Tensor(name: tensor.name, dtype: tensor.dtype.rawValue, shape: tensor.shape, stats: stats))
+        }
+        return File(path: path, format: file.format.rawValue, bytes: file.byteCount, tensors: tensors)
+    }
+
+    /// A human-readable table per file that was read (failures are left to the caller, which
+    /// prints them as errors).
+    public func textTable() -> String {
+        files.map { $0.textTable() }.joined()
+    }
+}
+
+extension FileInventory.File {
+    /// A heading line and a table of the tensors; empty for a file that failed.
+    public func textTable() -> String {
+        guard let format, let bytes, let tensors else { return "" }
+        let text = "\(path)  (\(format), \(bytes) bytes, \(tensors.count) tensor\(tensors.count == 1 ? "" : "s"))\n"
+        var rows: [[String]] = [["name", "dtype", "shape"]]
+        let withStats = tensors.contains { $0.stats != nil }
+        if withStats { rows[0] += ["count", "nonfinite", "min", "max", "mean", "std", "sum", "l2"] }
+        for tensor in tensors {
+            var row = [tensor.name, tensor.dtype, tensor.shape.isEmpty ? "scalar" : tensor.shape.map(String.init).joined(separator: "×")]
+            if let s = tensor.stats {
+                row += [String(s.count), String(s.nonfinite), Self.cell(s.min), Self.cell(s.max), Self.cell(s.mean),
+                        Self.cell(s.std), Self.cell(s.sum), Self.cell(s.l2)]
+            } else if withStats {
+                row += Array(repeating: "", count: 8)
+            }
+            rows.append(row)
+        }
+        // Shapes read as a whole ("24×40" above "24"), so their column is left-aligned.
+        return text + TextTable.render(rows, indent: "  ", columns: [.init(.leading), .init(.leading), .init(.leading)], width: nil)
+    }
+
+    /// A statistic as a table cell: `TextTable.number`, or "–" when there is none.
+    private static func cell(_ value: Double?) -> String {
         guard let value else { return "–" }
         return TextTable.number(value)
     }
