@@ -21,8 +21,9 @@ import MindSpaceCheckpoints
 /// it finishes, before its files are written. A rerun after an interruption (Ctrl-C, kill, a
 /// crash) reuses what is cached, streams only what is missing, and writes files byte-identical
 /// to an uninterrupted run's. Every file goes through an `OutputTransaction`, so none is ever
-/// half-written; a killed run may leave hidden `.name.partial-PID` temporaries, which a rerun
-/// removes from the folders it writes.
+/// half-written; SIGINT and SIGTERM remove the transactions' hidden `.name.partial-PID`
+/// temporaries (`InterruptCleanup`), and what a SIGKILL or a crash leaves a rerun removes from
+/// the folders it writes.
 ///
 /// Memory: one streaming pass at a time, O(n² + n·chunk) (see `CheckpointStreamer`).
 public struct BatchJob {
