@@ -9,7 +9,8 @@ import MindSpaceCore
 /// Never writes outside the destinations it is given and never touches input files.
 ///
 /// Interruption: every temporary is registered with `InterruptCleanup` while it exists, so
-/// SIGINT or SIGTERM during any command removes it before the process exits (130 or 143).
+/// SIGINT or SIGTERM during any command removes it before the process exits (130 or 143). Each
+/// committed destination is added to the process-wide `committedPaths`.
 public final class OutputTransaction {
     private var staged: [(temporary: URL, destination: URL)] = []
     private var committed = false
@@ -52,6 +53,7 @@ public final class OutputTransaction {
                 throw MindSpaceError(.outputFailed, file: destination.path, "cannot move the finished file into place: \(reason)")
             }
             InterruptCleanup.unregister(temporary.path)
+            CommittedOutputs.shared.record(destination.path)
         }
         staged.removeAll()
         committed = true

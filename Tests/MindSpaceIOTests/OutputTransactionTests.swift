@@ -6,14 +6,15 @@ import MindSpaceTestSupport
 
 /// `OutputTransaction`'s bookkeeping around the files: temporaries registered for removal on
 /// SIGINT/SIGTERM while they exist (the signal itself is tested end to end in
-/// `BatchCommandTests`, since the handler ends the process). Other tests run transactions in
-/// parallel, so every check is about this test's own paths.
+/// `BatchCommandTests`, since the handler ends the process), and the process-wide record of
+/// committed and owned outputs. Other tests run transactions in parallel, so every check is
+/// about this test's own paths.
 @Suite struct OutputTransactionTests {
     private func temporaries(in folder: URL) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".partial-") }
     }
 
-    @Test func temporariesAreRegisteredUntilCommitted() throws {
+    @Test func temporariesAreRegisteredUntilCommittedAndDestinationsRecorded() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let destination = folder.appendingPathComponent("sub/report.json")
@@ -22,12 +23,14 @@ import MindSpaceTestSupport
         #expect(InterruptCleanup.isInstalled, "the first stage installs the signal handlers")
         let temporary = folder.appendingPathComponent("sub/.report.json.partial-\(getpid())").path
         #expect(InterruptCleanup.registered.contains(temporary))
+        #expect(!OutputTransaction.committedPaths.contains(destination.path))
         try transaction.commit()
         #expect(!InterruptCleanup.registered.contains(temporary))
+        #expect(OutputTransaction.committedPaths.contains(destination.standardizedFileURL.path))
         #expect(try temporaries(in: folder.appendingPathComponent("sub")).isEmpty)
     }
 
-    @Test func rolledBackTemporariesAreUnregistered() throws {
+    @Test func rolledBackTemporariesAreUnregisteredAndNotRecorded() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let destination = folder.appendingPathComponent("scores.npy")
@@ -44,6 +47,17 @@ import MindSpaceTestSupport
         #expect(!InterruptCleanup.registered.contains(temporary))
         #expect(!FileManager.default.fileExists(atPath: temporary))
         #expect(!FileManager.default.fileExists(atPath: destination.path))
+        #expect(!OutputTransaction.committedPaths.contains(destination.path))
+    }
+
+    @Test func ownedPathsAreRecordedAbsoluteStandardisedAndOnce() throws {
+        let name = "owned-\(UUID().uuidString).json"
+        let relative = "out/./cache/../\(name)"
+        OutputTransaction.recordOwned(relative)
+        OutputTransaction.recordOwned(relative)
+        let expected = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            .appendingPathComponent("out").appendingPathComponent(name).standardizedFileURL.path
+        #expect(OutputTransaction.committedPaths.filter { $0.hasSuffix(name) } == [expected])
     }
 
     @Test func exitStatusIs128PlusTheSignal() {

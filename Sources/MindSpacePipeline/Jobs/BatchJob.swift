@@ -23,7 +23,8 @@ import MindSpaceCheckpoints
 /// to an uninterrupted run's. Every file goes through an `OutputTransaction`, so none is ever
 /// half-written; SIGINT and SIGTERM remove the transactions' hidden `.name.partial-PID`
 /// temporaries (`InterruptCleanup`), and what a SIGKILL or a crash leaves a rerun removes from
-/// the folders it writes.
+/// the folders it writes. A cache entry used instead of being rewritten is recorded with
+/// `OutputTransaction.recordOwned`, so the process's record of its outputs is complete.
 ///
 /// Memory: one streaming pass at a time, O(n² + n·chunk) (see `CheckpointStreamer`).
 public struct BatchJob {
@@ -187,12 +188,14 @@ public struct BatchJob {
         chunkElements ?? CheckpointStreamer.defaultChunkElements(checkpointCount: set.count)
     }
 
-    /// The pass over `set`: from the cache when `cached` is there, else streamed and cached.
+    /// The pass over `set`: from the cache when `cached` is there (its file recorded as owned),
+    /// else streamed and cached.
     private func streamedGram(_ set: CheckpointSet, key: String, cached: BatchCache.Entry?, name: String,
                               cache: BatchCache, done: inout Int, total: Int, reused: inout [String]) throws -> StreamedGram {
         // A cached pass without fingerprints does not serve a run that asks for them.
         if let cached, let gram = cached.streamedGram(for: set), !hashesData || gram.totals.dataHashes != nil {
             reused.append(name)
+            OutputTransaction.recordOwned(cache.url(name).path)
             return gram
         }
         let streamer = CheckpointStreamer(set: set, chunkElements: width(for: set), hashesData: hashesData)
