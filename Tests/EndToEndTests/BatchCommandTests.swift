@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MindSpaceIO
 import MindSpaceTestSupport
 
 @Suite("mindspace batch (end to end)")
@@ -21,6 +22,55 @@ struct BatchCommandTests {
                      "runs/subset0-seed0/trajectory.json", "runs/subset1-seed2/trajectory-path.png"] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name)")
         }
+    }
+
+    /// `--json` says, per run and for the weight set, whether this invocation computed the pass
+    /// or reused it from an earlier run's cache, with the counts; `batch.json` leaves that out,
+    /// so a rerun writes the same bytes. A rewritten checkpoint is computed again, alone.
+    @Test func jsonSaysWhichPassesWereReused() throws {
+        var tree = RunTree.randomWalks(runs: 3, checkpoints: 3, parameters: 40, seed: 4)
+        let root = try RunTree.write(tree)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("out")
+        let arguments = ["batch", root.path, "--json", "--quiet", "--out", out.path]
+        func passes() throws -> (runs: [Bool?], weightSet: Bool?, reused: Int?, computed: Int?) {
+            let result = try CommandRunner.run(arguments)
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(result.json)
+            let runs = try #require(json["runs"] as? [[String: Any]])
+            let weightSet = try #require(json["weight_set"] as? [String: Any])
+            return (runs.map { $0["reused"] as? Bool }, weightSet["reused"] as? Bool,
+                    json["reused_passes"] as? Int, json["computed_passes"] as? Int)
+        }
+        let first = try passes()
+        #expect(first.runs == [false, false, false] && first.weightSet == false)
+        #expect(first.reused == 0 && first.computed == 4)
+        let file = try Data(contentsOf: out.appendingPathComponent("batch.json"))
+        let second = try passes()
+        #expect(second.runs == [true, true, true] && second.weightSet == true)
+        #expect(second.reused == 4 && second.computed == 0)
+        #expect(try Data(contentsOf: out.appendingPathComponent("batch.json")) == file, "the file does not depend on the cache")
+        let written = try #require(try JSONSerialization.jsonObject(with: file) as? [String: Any])
+        #expect(written["reused_passes"] == nil && written["computed_passes"] == nil)
+        #expect((written["runs"] as? [[String: Any]])?.allSatisfy { $0["reused"] == nil } == true)
+
+        // Rewrite the last checkpoint of the middle run: its pass and the weight set's are computed again.
+        let names = tree.keys.sorted()
+        tree[names[1]]![2][0] += 1
+        let changed = root.appendingPathComponent(names[1]).appendingPathComponent("step_20.npy")
+        try NpyWriter.encode(vector: tree[names[1]]![2]).write(to: changed)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000)], ofItemAtPath: changed.path)
+        let third = try passes()
+        #expect(third.runs == [true, false, true] && third.weightSet == false)
+        #expect(third.reused == 2 && third.computed == 2)
+
+        // The text says it too, in the table and on the passes line.
+        let text = try CommandRunner.run(["batch", root.path, "--quiet", "--out", out.path])
+        #expect(text.status == 0, "\(text.stderr)")
+        let rows = text.stdout.split(separator: "\n").filter { line in names.contains { line.hasPrefix("  \($0) ") } }
+        #expect(rows.count == 3 && rows.allSatisfy { $0.hasSuffix("  reused") }, "\(text.stdout)")
+        #expect(text.stdout.contains("; pass reused):"))
+        #expect(text.stdout.contains("passes: 0 computed, 4 reused from an earlier run (cache: \(out.path)/.cache)"))
     }
 
     @Test func missingRootAndRunFolderGiveOneLineErrors() throws {

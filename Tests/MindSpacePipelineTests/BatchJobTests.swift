@@ -97,6 +97,9 @@ struct BatchJobTests {
         try NpyWriter.encode(vector: tree[names[1]]![0]).write(to: file)
         let rerun = try job(root, out: out).run()
         #expect(rerun.reused == [names[0], names[2], "weight-set"])
+        #expect(rerun.report.runs.map(\.reused) == [true, false, true])
+        #expect(rerun.report.weightSet?.reused == true)
+        #expect(rerun.report.reusedPasses == 3 && rerun.report.computedPasses == 1)
         let fresh = root.appendingPathComponent("fresh")
         let reference = try BatchJob(root: root.path, chunkElements: 37, outputFolder: fresh.path,
                                      commandLine: ["mindspace", "batch", "ROOT"]).run()
