@@ -73,6 +73,53 @@ struct BatchCommandTests {
         #expect(text.stdout.contains("passes: 0 computed, 4 reused from an earlier run (cache: \(out.path)/.cache)"))
     }
 
+    /// The text table lines up: counts right-aligned with their header, placeholders with the
+    /// numbers, decimal points together, the pass column (with a skipped run's reason) starting
+    /// at one place.
+    @Test func textTableIsAligned() throws {
+        var tree = RunTree.randomWalks(runs: 2, checkpoints: 4, parameters: 30, seed: 9)
+        let still = (0..<30).map { 0.1 * Double($0) }
+        tree["still"] = Array(repeating: still, count: 4)
+        tree["a-single-checkpoint-run"] = [still]
+        let root = try RunTree.write(tree)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("out")
+        let result = try CommandRunner.run(["batch", root.path, "--quiet", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("  run ") })
+        let table = Array(lines[header...(header + 4)])
+        // Per row: where the checkpoints count ends, where the distance's decimal point (or its
+        // end, for an integer or a placeholder) is, and where the pass column starts.
+        let cells = table.map(Self.cells)
+        try #require(cells[0].count == 7 && cells.dropFirst().allSatisfy { $0.count >= 6 },
+                     "the table has columns run, checkpoints, parameters, k90, distance travelled, pass:\n\(table.joined(separator: "\n"))")
+        let checkpointsEnd = Set(cells.map { $0[1].end })
+        let passStart = Set(cells.map { $0[$0[0].text == "run" ? 6 : 5].start })
+        let points = Set(cells.dropFirst().map { row in
+            row[4].start + (row[4].text.firstIndex(of: ".").map { row[4].text.distance(from: row[4].text.startIndex, to: $0) } ?? row[4].text.count)
+        })
+        #expect(checkpointsEnd.count == 1 && passStart.count == 1 && points.count == 1, "misaligned:\n\(table.joined(separator: "\n"))")
+        #expect(cells[1][5].text == "skipped:" && cells[4][5].text == "computed")
+    }
+
+    /// The space-separated words of `line` with the character offsets where each starts and ends.
+    static func cells(_ line: String) -> [(text: String, start: Int, end: Int)] {
+        var cells: [(text: String, start: Int, end: Int)] = []
+        var current = "", start = 0
+        for (offset, character) in line.enumerated() {
+            if character == " " {
+                if !current.isEmpty { cells.append((current, start, offset)) }
+                current = ""
+            } else {
+                if current.isEmpty { start = offset }
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { cells.append((current, start, line.count)) }
+        return cells
+    }
+
     @Test func missingRootAndRunFolderGiveOneLineErrors() throws {
         let missing = try CommandRunner.run(["batch", "/no/such/runs", "--quiet", "--out", "/tmp/unused"])
         #expect(missing.status == 66)

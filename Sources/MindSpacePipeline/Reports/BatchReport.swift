@@ -131,10 +131,11 @@ public struct BatchReport: Codable, Equatable, Sendable {
         for run in runs {
             rows.append([run.name, String(run.checkpoints), run.parameters.map(String.init) ?? "-",
                          run.componentsFor?["0.9"].map(String.init) ?? "-",
-                         run.distanceTravelled.map(TextTable.number) ?? (run.skipped.map { "(\($0))" } ?? "-"),
-                         run.skipped == nil ? Self.passWord(run.reused) : "-"])
+                         run.distanceTravelled.map(TextTable.number) ?? "-",
+                         run.skipped.map { "skipped: \($0)" } ?? Self.passWord(run.reused)])
         }
-        var text = "batch of \(runs.count) run\(runs.count == 1 ? "" : "s") in \(root)\n" + TextTable.render(rows, indent: "  ")
+        var text = "batch of \(runs.count) run\(runs.count == 1 ? "" : "s") in \(root)\n"
+            + TextTable.render(rows, alignments: [.left, .right, .right, .right, .decimal, .left], indent: "  ")
         if let set = weightSet {
             let k = set.componentsFor
             let pass = set.reused == nil ? "" : "; pass \(Self.passWord(set.reused))"
