@@ -73,10 +73,10 @@ struct BatchCommandTests {
         #expect(text.stdout.contains("passes: 0 computed, 4 reused from an earlier run (cache: \(out.path)/.cache)"))
     }
 
-    /// The text table lines up: counts right-aligned with their header, placeholders with the
-    /// numbers, decimal points together, the pass column (with a skipped run's reason) starting
-    /// at one place.
-    @Test func textTableIsAligned() throws {
+    /// The text table lines up (counts right-aligned with their header, placeholders with the
+    /// numbers, decimal points together, the pass column starting at one place), and the `wrote`
+    /// lines name every file the batch wrote (a run that does not move writes no path figure).
+    @Test func textTableIsAlignedAndNamesEveryFileWritten() throws {
         var tree = RunTree.randomWalks(runs: 2, checkpoints: 4, parameters: 30, seed: 9)
         let still = (0..<30).map { 0.1 * Double($0) }
         tree["still"] = Array(repeating: still, count: 4)
@@ -101,6 +101,11 @@ struct BatchCommandTests {
         })
         #expect(checkpointsEnd.count == 1 && passStart.count == 1 && points.count == 1, "misaligned:\n\(table.joined(separator: "\n"))")
         #expect(cells[1][5].text == "skipped:" && cells[4][5].text == "computed")
+
+        // Every file under --out (the hidden cache aside, named on the passes line) is named.
+        let named = Self.filesNamed(byWroteLines: lines, runs: tree.keys.sorted())
+        let written = Set(try RunTree.files(under: out).keys.map { out.path + $0 })
+        #expect(named == written, "named but not written: \(named.subtracting(written)); written but not named: \(written.subtracting(named))")
     }
 
     /// The space-separated words of `line` with the character offsets where each starts and ends.
@@ -118,6 +123,39 @@ struct BatchCommandTests {
         }
         if !current.isEmpty { cells.append((current, start, line.count)) }
         return cells
+    }
+
+    /// The paths the `wrote` lines of batch's text name: `wrote A, B`, `wrote in F/: a, b` and
+    /// `wrote in P/<run>/ for each of … runs [(r1, r2)]: a, b` (all `runs` with a folder under
+    /// P when no names are given).
+    static func filesNamed(byWroteLines lines: [String], runs: [String]) -> Set<String> {
+        var named: Set<String> = []
+        for line in lines where line.hasPrefix("wrote ") {
+            let rest = line.dropFirst("wrote ".count)
+            guard rest.hasPrefix("in ") else {
+                named.formUnion(rest.components(separatedBy: ", "))
+                continue
+            }
+            guard let colon = rest.range(of: ": ") else { continue }
+            let place = String(rest[rest.index(rest.startIndex, offsetBy: 3)..<colon.lowerBound])
+            let names = rest[colon.upperBound...].components(separatedBy: ", ")
+            var folders: [String] = []
+            if let marker = place.range(of: "/<run>/ for each of ") {
+                let parent = String(place[..<marker.lowerBound])
+                var which = runs.filter { FileManager.default.fileExists(atPath: parent + "/" + $0) }
+                if let open = place.firstIndex(of: "("), let close = place.lastIndex(of: ")") {
+                    which = place[place.index(after: open)..<close].components(separatedBy: ", ")
+                } else {
+                    // "each of the N runs": the runs with a folder not named on a line of its own.
+                    which = which.filter { run in !lines.contains { $0.hasPrefix("wrote in \(parent)/\(run)/:") } }
+                }
+                folders = which.map { parent + "/" + $0 }
+            } else {
+                folders = [String(place.dropLast())]
+            }
+            for folder in folders { for name in names { named.insert(folder + "/" + name) } }
+        }
+        return named
     }
 
     @Test func missingRootAndRunFolderGiveOneLineErrors() throws {

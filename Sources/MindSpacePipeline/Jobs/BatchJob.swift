@@ -157,6 +157,7 @@ public struct BatchJob {
                 entry.distanceTravelled = report.distanceTravelled
                 entry.netDisplacement = report.netDisplacement
                 entry.report = report.report
+                entry.coordinates = report.coordinates
                 entry.images = report.images
             }
             runs.append(entry)

@@ -25,8 +25,10 @@ public struct BatchReport: Codable, Equatable, Sendable {
         public var netDisplacement: Double?
         /// The checkpoint that stands for the run in the weight set.
         public var picked: String
-        /// The run's `trajectory.json`, and its images (scree, path).
+        /// The run's `trajectory.json`, its coordinates (`trajectory-coordinates.npy`) and its
+        /// images (scree, path).
         public var report: String?
+        public var coordinates: String?
         public var images: [String]
         /// Whether this invocation rebuilt the run's pass from `<out>/.cache` (made by an earlier
         /// run) instead of reading its checkpoints; `nil` without a trajectory and in the file.
@@ -35,7 +37,7 @@ public struct BatchReport: Codable, Equatable, Sendable {
         public var skipped: String?
 
         enum CodingKeys: String, CodingKey {
-            case name, folder, group, checkpoints, parameters, picked, report, images, reused, skipped
+            case name, folder, group, checkpoints, parameters, picked, report, coordinates, images, reused, skipped
             case componentsFor = "components_for"
             case explainedVarianceRatio = "explained_variance_ratio"
             case distanceTravelled = "distance_travelled"
@@ -125,7 +127,8 @@ public struct BatchReport: Codable, Equatable, Sendable {
     }
 
     /// The human-readable summary the CLI prints without `--json`: a table of the runs (with
-    /// whether each pass was computed or reused), the weight set, and the passes.
+    /// whether each pass was computed or reused), the weight set, the passes, and every file
+    /// written (see `writtenLines`).
     public func text() -> String {
         var rows: [[String]] = [["run", "checkpoints", "parameters", "k90", "distance travelled", "pass"]]
         for run in runs {
@@ -149,12 +152,46 @@ public struct BatchReport: Codable, Equatable, Sendable {
         if let computed = computedPasses, let reused = reusedPasses {
             text += "passes: \(computed) computed, \(reused) reused from an earlier run (cache: \(cache))\n"
         }
-        text += "wrote \(index), \(report)\n"
+        text += writtenLines().map { $0 + "\n" }.joined()
         return text
     }
 
     /// "computed", "reused" or "-" (unknown, as in a report read from the file).
     private static func passWord(_ reused: Bool?) -> String {
         reused.map { $0 ? "reused" : "computed" } ?? "-"
+    }
+
+    /// The files written, as `wrote …` lines: the top-level files by path, then each run's files
+    /// by name inside `<out>/runs/<run>/`: one line for all runs that wrote the same names
+    /// ("for each of the 6 runs"), one line per run whose files differ. The cache (`cache`) is
+    /// named on the passes line.
+    func writtenLines() -> [String] {
+        var lines = ["wrote " + ([index, report] + (weightSet.map { [$0.report, $0.image] } ?? [])).joined(separator: ", ")]
+        // Runs with files, grouped by the names they wrote, in order of first appearance.
+        var groups: [(folder: String, names: [String], runs: [String])] = []
+        for run in runs {
+            guard let report = run.report else { continue }
+            let paths = [report] + (run.coordinates.map { [$0] } ?? []) + run.images
+            let folder = (report as NSString).deletingLastPathComponent
+            let names = paths.map { ($0 as NSString).lastPathComponent }
+            if let index = groups.firstIndex(where: { $0.names == names }) {
+                groups[index].runs.append(run.name)
+            } else {
+                groups.append((folder, names, [run.name]))
+            }
+        }
+        let total = groups.reduce(0) { $0 + $1.runs.count }
+        for group in groups {
+            let files = group.names.joined(separator: ", ")
+            if group.runs.count == 1 {
+                lines.append("wrote in \(group.folder)/: \(files)")
+            } else {
+                let parent = (group.folder as NSString).deletingLastPathComponent
+                let which = group.runs.count == total ? "each of the \(total) runs"
+                    : "each of \(group.runs.count) runs (\(group.runs.joined(separator: ", ")))"
+                lines.append("wrote in \(parent)/<run>/ for \(which): \(files)")
+            }
+        }
+        return lines
     }
 }
