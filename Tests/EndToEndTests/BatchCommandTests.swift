@@ -74,8 +74,8 @@ struct BatchCommandTests {
     }
 
     /// The text table lines up (counts right-aligned with their header, placeholders with the
-    /// numbers, decimal points together, the pass column starting at one place), and the `wrote`
-    /// lines name every file the batch wrote (a run that does not move writes no path figure).
+    /// numbers, decimal points together, the pass column starting at one place), a run that does
+    /// not move is said so, and the `wrote` lines name every file the batch wrote.
     @Test func textTableIsAlignedAndNamesEveryFileWritten() throws {
         var tree = RunTree.randomWalks(runs: 2, checkpoints: 4, parameters: 30, seed: 9)
         let still = (0..<30).map { 0.1 * Double($0) }
@@ -101,11 +101,15 @@ struct BatchCommandTests {
         })
         #expect(checkpointsEnd.count == 1 && passStart.count == 1 && points.count == 1, "misaligned:\n\(table.joined(separator: "\n"))")
         #expect(cells[1][5].text == "skipped:" && cells[4][5].text == "computed")
+        #expect(result.stdout.contains("still: the checkpoints are identical: the trajectory does not move; no path drawn"))
 
         // Every file under --out (the hidden cache aside, named on the passes line) is named.
         let named = Self.filesNamed(byWroteLines: lines, runs: tree.keys.sorted())
         let written = Set(try RunTree.files(under: out).keys.map { out.path + $0 })
         #expect(named == written, "named but not written: \(named.subtracting(written)); written but not named: \(written.subtracting(named))")
+        #expect(!written.contains(out.path + "/runs/still/trajectory-path.png"))
+        let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
+        #expect(index.contains("### still\n\nThe checkpoints are identical: the trajectory does not move; no path drawn.\n"))
     }
 
     /// The space-separated words of `line` with the character offsets where each starts and ends.

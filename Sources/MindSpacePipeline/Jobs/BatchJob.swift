@@ -159,6 +159,7 @@ public struct BatchJob {
                 entry.report = report.report
                 entry.coordinates = report.coordinates
                 entry.images = report.images
+                entry.still = report.still
             }
             runs.append(entry)
             try afterEachRun?(plan.name)

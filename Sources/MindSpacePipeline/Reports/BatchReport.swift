@@ -26,10 +26,13 @@ public struct BatchReport: Codable, Equatable, Sendable {
         /// The checkpoint that stands for the run in the weight set.
         public var picked: String
         /// The run's `trajectory.json`, its coordinates (`trajectory-coordinates.npy`) and its
-        /// images (scree, path).
+        /// images (scree, then path unless `still`).
         public var report: String?
         public var coordinates: String?
         public var images: [String]
+        /// Whether the run does not move (all its checkpoints equal; `TrajectoryReport.still`);
+        /// `nil` without a trajectory.
+        public var still: Bool?
         /// Whether this invocation rebuilt the run's pass from `<out>/.cache` (made by an earlier
         /// run) instead of reading its checkpoints; `nil` without a trajectory and in the file.
         public var reused: Bool?
@@ -37,7 +40,7 @@ public struct BatchReport: Codable, Equatable, Sendable {
         public var skipped: String?
 
         enum CodingKeys: String, CodingKey {
-            case name, folder, group, checkpoints, parameters, picked, report, coordinates, images, reused, skipped
+            case name, folder, group, checkpoints, parameters, picked, report, coordinates, images, still, reused, skipped
             case componentsFor = "components_for"
             case explainedVarianceRatio = "explained_variance_ratio"
             case distanceTravelled = "distance_travelled"
@@ -139,6 +142,9 @@ public struct BatchReport: Codable, Equatable, Sendable {
         }
         var text = "batch of \(runs.count) run\(runs.count == 1 ? "" : "s") in \(root)\n"
             + TextTable.render(rows, alignments: [.left, .right, .right, .right, .decimal, .left], indent: "  ")
+        for run in runs where run.still == true {
+            text += "  \(run.name): \(TrajectoryReport.stillNote)\n"
+        }
         if let set = weightSet {
             let k = set.componentsFor
             let pass = set.reused == nil ? "" : "; pass \(Self.passWord(set.reused))"
@@ -163,8 +169,8 @@ public struct BatchReport: Codable, Equatable, Sendable {
 
     /// The files written, as `wrote …` lines: the top-level files by path, then each run's files
     /// by name inside `<out>/runs/<run>/`: one line for all runs that wrote the same names
-    /// ("for each of the 6 runs"), one line per run whose files differ. The cache (`cache`) is
-    /// named on the passes line.
+    /// ("for each of the 6 runs"), one line per run whose files differ (a run that does not move
+    /// has no path figure). The cache (`cache`) is named on the passes line.
     func writtenLines() -> [String] {
         var lines = ["wrote " + ([index, report] + (weightSet.map { [$0.report, $0.image] } ?? [])).joined(separator: ", ")]
         // Runs with files, grouped by the names they wrote, in order of first appearance.
