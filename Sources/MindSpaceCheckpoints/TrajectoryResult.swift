@@ -34,6 +34,14 @@ public struct TrajectoryResult: Sendable {
 
     /// Σ stepDistances: the length of the path through parameter space.
     public var distanceTravelled: Double { stepDistances.reduce(0, +) }
+    /// Whether the trajectory does not move: every checkpoint holds the same selected values, so
+    /// the total variance is 0, every ratio is 0 and there is no direction to draw a path along.
+    /// Exact: the accumulator subtracts checkpoint 0 from every checkpoint before any product
+    /// (`GramAccumulator`), so identical checkpoints give a centred Gram matrix of exact zeros,
+    /// while checkpoints that differ in any parameter give a positive trace (unless every
+    /// difference is below ~1e-154, whose square underflows to 0).
+    public var isStill: Bool { pca.spectrum.totalVariance == 0 }
+
     /// ‖x_last − x_first‖: how far the end is from the start.
     public var netDisplacement: Double {
         let n = gram.checkpointCount

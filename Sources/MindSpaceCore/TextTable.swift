@@ -13,6 +13,11 @@ public enum TextTable {
             case leading
             /// Every cell and the header right (a column of numbers with a few words, such as "any").
             case trailing
+            /// Numbers with a varying count of decimals: the decimal points line up (a cell without
+            /// one, such as `12`, `-` or `nan`, ends where the points are), and the block of cells
+            /// is right-aligned under the header: `18.024` and `18.0738` print as `18.024 ` and
+            /// `18.0738`. Such a column does not wrap.
+            case decimal
         }
 
         public var alignment: Alignment
@@ -45,9 +50,19 @@ public enum TextTable {
     public static func render(_ rows: [[String]], indent: String = "", columns: [Column], width: Int?) -> String {
         guard let count = rows.map(\.count).max(), count > 0 else { return "" }
         let layout = (0..<count).map { $0 < columns.count ? columns[$0] : Column() }
+        // A decimal column's cells are padded on both sides of their point first, so that they
+        // all have the same width; then they are laid out like any right-aligned cell.
+        var rows = rows
+        for index in layout.indices where layout[index].alignment == .decimal {
+            let parts = rows.dropFirst().map { index < $0.count ? decimalParts($0[index]) : ("", "") }
+            let whole = parts.map(\.0.count).max() ?? 0, fraction = parts.map(\.1.count).max() ?? 0
+            for (offset, part) in parts.enumerated() where index < rows[offset + 1].count {
+                rows[offset + 1][index] = spaces(whole - part.0.count) + part.0 + part.1 + spaces(fraction - part.1.count)
+            }
+        }
         var widths = [Int](repeating: 0, count: count)
         for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
-        let wrapping = layout.indices.filter { layout[$0].wraps }
+        let wrapping = layout.indices.filter { layout[$0].wraps && layout[$0].alignment != .decimal }
         if let width, !wrapping.isEmpty {
             let fixed = indent.count + 2 * (count - 1) + widths.indices.filter { !layout[$0].wraps }.map { widths[$0] }.reduce(0, +)
             let share = max((width - fixed) / wrapping.count, minimumWrapWidth)
@@ -57,7 +72,7 @@ public enum TextTable {
         for (rowIndex, row) in rows.enumerated() {
             let cells = (0..<count).map { index -> [String] in
                 let cell = index < row.count ? row[index] : ""
-                return layout[index].wraps ? wrap(cell, width: widths[index]) : [cell]
+                return wrapping.contains(index) ? wrap(cell, width: widths[index]) : [cell]
             }
             for line in 0..<(cells.map(\.count).max() ?? 1) {
                 var parts: [String] = []
@@ -67,7 +82,7 @@ public enum TextTable {
                     let right: Bool
                     switch layout[index].alignment {
                     case .leading: right = false
-                    case .trailing: right = true
+                    case .trailing, .decimal: right = true
                     case .automatic: right = rowIndex > 0 && index > 0 && Double(cell) != nil
                     }
                     parts.append(right ? padding + cell : cell + padding)
@@ -104,6 +119,14 @@ public enum TextTable {
         if !current.isEmpty || lines.isEmpty { lines.append(current) }
         return lines
     }
+
+    /// `cell` split before its first `.`; the second part is empty when there is none.
+    private static func decimalParts(_ cell: String) -> (String, String) {
+        guard let point = cell.firstIndex(of: ".") else { return (cell, "") }
+        return (String(cell[..<point]), String(cell[point...]))
+    }
+
+    private static func spaces(_ count: Int) -> String { String(repeating: " ", count: max(0, count)) }
 
     /// A compact number: integers as integers, otherwise 6 significant digits (`%.6g`).
     public static func number(_ value: Double) -> String {

@@ -7,6 +7,10 @@ import MindSpaceCore
 /// temporaries, so a failed or interrupted command never leaves a partial or half-written file.
 ///
 /// Never writes outside the destinations it is given and never touches input files.
+///
+/// Interruption: every temporary is registered with `InterruptCleanup` while it exists, so
+/// SIGINT or SIGTERM during any command removes it before the process exits (130 or 143). Each
+/// committed destination is added to the process-wide `committedPaths`.
 public final class OutputTransaction {
     private var staged: [(temporary: URL, destination: URL)] = []
     private var committed = false
@@ -27,7 +31,7 @@ public final class OutputTransaction {
             throw MindSpaceError(.cannotCreateOutput, file: folder.path, "cannot create the output folder")
         }
         let temporary = folder.appendingPathComponent(".\(destination.lastPathComponent).partial-\(getpid())")
-        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+        guard InterruptCleanup.createRegistered(temporary.path) else {
             throw MindSpaceError(.cannotCreateOutput, file: path, "cannot create the output file")
         }
         staged.append((temporary, destination))
@@ -48,6 +52,8 @@ public final class OutputTransaction {
                 let reason = String(cString: strerror(errno)).lowercased()
                 throw MindSpaceError(.outputFailed, file: destination.path, "cannot move the finished file into place: \(reason)")
             }
+            InterruptCleanup.unregister(temporary.path)
+            CommittedOutputs.shared.record(destination.path)
         }
         staged.removeAll()
         committed = true
@@ -55,7 +61,10 @@ public final class OutputTransaction {
 
     /// Deletes every staged temporary that has not been committed.
     public func rollback() {
-        for (temporary, _) in staged { unlink(temporary.path) }
+        for (temporary, _) in staged {
+            unlink(temporary.path)
+            InterruptCleanup.unregister(temporary.path)
+        }
         staged.removeAll()
     }
 }

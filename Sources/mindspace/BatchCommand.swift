@@ -74,9 +74,6 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
             writeStandardOutput(try ReportEncoding.json(outcome.report))
         } else {
             print(outcome.report.text(), terminator: "")
-            if !outcome.reused.isEmpty {
-                print("reused cached results for \(outcome.reused.count) pass\(outcome.reused.count == 1 ? "" : "es"): \(outcome.reused.joined(separator: ", "))")
-            }
         }
     }
 }

@@ -139,6 +139,47 @@ import MindSpaceTestSupport
         #expect(outputs[0] == outputs[1])
     }
 
+    /// Identical checkpoints (values that are not exact binary fractions, so a mean would not
+    /// reproduce them): the report says the trajectory does not move (`still`, `note`), every
+    /// number is finite (ratios 0, no NaN), no path figure is drawn and the text says so plainly
+    /// and names exactly the files written.
+    @Test func identicalCheckpointsAreReportedAsStillWithoutAPath() throws {
+        let values = (0..<50).map { 0.1 * Double($0) - 1.7 }
+        let tree = try RunTree.write(["still": Array(repeating: values, count: 5)])
+        defer { try? FileManager.default.removeItem(at: tree) }
+        let folder = tree.appendingPathComponent("still").path
+        let out = tree.appendingPathComponent("out")
+        let result = try CommandRunner.run(["trajectory", folder, "--json", "--quiet", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains("NaN") && !result.stdout.contains("null"))
+        let json = try #require(result.json)
+        #expect(json["still"] as? Bool == true)
+        #expect(json["note"] as? String == "the checkpoints are identical: the trajectory does not move; no path drawn")
+        #expect(json["total_variance"] as? Double == 0)
+        let ratios = try #require(json["explained_variance_ratio"] as? [Double])
+        #expect(ratios.count == 4 && ratios.allSatisfy { $0 == 0 })
+        #expect((json["explained_variance"] as? [Double])?.allSatisfy { $0 == 0 } == true)
+        #expect(json["components_for"] as? [String: Int] == ["0.5": 0, "0.9": 0, "0.99": 0])
+        #expect(json["distance_travelled"] as? Double == 0)
+        let images = try #require(json["images"] as? [String])
+        #expect(images.map { ($0 as NSString).lastPathComponent } == ["trajectory-scree.png"])
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("trajectory-path.png").path))
+
+        let text = try CommandRunner.run(["trajectory", folder, "--quiet", "--out", out.path])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("\nthe checkpoints are identical: the trajectory does not move; no path drawn\n"))
+        #expect(!text.stdout.contains("total variance"))
+        let wrote = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("wrote ") })
+        let named = Set(wrote.dropFirst("wrote ".count).components(separatedBy: ", "))
+        let written = Set(try FileManager.default.contentsOfDirectory(atPath: out.path).map { out.appendingPathComponent($0).path })
+        #expect(named == written)
+
+        // A moving trajectory is not still and has no note.
+        let moving = try CommandRunner.run(["trajectory", root(Self.run), "--json", "--quiet", "--out", out.path])
+        let movingJSON = try #require(moving.json)
+        #expect(movingJSON["still"] as? Bool == false && movingJSON["note"] == nil)
+    }
+
     @Test func mismatchedCheckpointsFailWithOneLineAndWriteNothing() throws {
         let out = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: out) }

@@ -49,4 +49,34 @@ import Testing
                                     columns: [.init(), .init(.leading, wraps: true)], width: 10)
         #expect(text.split(separator: "\n").allSatisfy { $0.count <= 30 + 2 + TextTable.minimumWrapWidth })
     }
+
+    /// Decimal columns: a placeholder lines up with the numbers of its column, headers follow
+    /// their column, and decimal points line up whatever the number of decimals.
+    @Test func decimalColumnLinesUpPlaceholdersHeadersAndDecimalPoints() {
+        let rows = [["run", "n", "distance", "pass"],
+                    ["a", "21", "18.0738", "computed"],
+                    ["bb", "3", "18.024", "reused"],
+                    ["long-name", "1", "-", "skipped: too few"],
+                    ["c", "12", "1234.5", "computed"]]
+        let text = TextTable.render(rows, columns: [.init(.leading), .init(.trailing), .init(.decimal), .init(.leading)], width: nil)
+        #expect(text == """
+            run         n   distance  pass
+            a          21    18.0738  computed
+            bb          3    18.024   reused
+            long-name   1     -       skipped: too few
+            c          12  1234.5     computed
+
+            """)
+    }
+
+    @Test func decimalColumnNarrowerThanItsHeaderIsRightAligned() {
+        let text = TextTable.render([["x", "distance travelled"], ["a", "1.5"], ["b", "12"]],
+                                    indent: "  ", columns: [.init(.leading), .init(.decimal)], width: nil)
+        #expect(text == """
+              x  distance travelled
+              a                 1.5
+              b                12
+
+            """)
+    }
 }

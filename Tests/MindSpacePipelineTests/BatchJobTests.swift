@@ -97,10 +97,37 @@ struct BatchJobTests {
         try NpyWriter.encode(vector: tree[names[1]]![0]).write(to: file)
         let rerun = try job(root, out: out).run()
         #expect(rerun.reused == [names[0], names[2], "weight-set"])
+        #expect(rerun.report.runs.map(\.reused) == [true, false, true])
+        #expect(rerun.report.weightSet?.reused == true)
+        #expect(rerun.report.reusedPasses == 3 && rerun.report.computedPasses == 1)
         let fresh = root.appendingPathComponent("fresh")
         let reference = try BatchJob(root: root.path, chunkElements: 37, outputFolder: fresh.path,
                                      commandLine: ["mindspace", "batch", "ROOT"]).run()
         #expect(rerun.report.runs[1].distanceTravelled == reference.report.runs[1].distanceTravelled)
+    }
+
+    /// A batch that reuses an earlier run's cache (here a copy made by another "process": the
+    /// folder is copied, so this process never committed its entries) records the reused entries
+    /// with `OutputTransaction.recordOwned`: every file under --out, hidden cache included, is in
+    /// the process's record of its outputs.
+    @Test func reusedCacheEntriesAreRecordedAsOwned() throws {
+        let root = try RunTree.write(RunTree.randomWalks(runs: 3, checkpoints: 3, parameters: 40, seed: 17))
+        defer { try? FileManager.default.removeItem(at: root) }
+        let earlier = root.appendingPathComponent("earlier"), out = root.appendingPathComponent("out")
+        _ = try job(root, out: earlier).run()
+        try FileManager.default.copyItem(at: earlier, to: out)
+        let cacheFiles = try FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent(".cache").path)
+        #expect(cacheFiles.count == 4)
+        let rerun = try job(root, out: out).run()
+        #expect(rerun.reused.count == 4)
+        let record = Set(OutputTransaction.committedPaths)
+        var files: [String] = []
+        let enumerator = FileManager.default.enumerator(at: out, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            if try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true { files.append(url.standardizedFileURL.path) }
+        }
+        #expect(files.count == 4 + 4 + 3 * 4, "batch.json, index.md, the weight set's 2 files, 4 per run, 4 cache entries")
+        for file in files { #expect(record.contains(file), "\(file) is not in the record") }
     }
 
     @Test func intrinsicDimensionOnCoordinatesEqualsItOnTheWeights() throws {

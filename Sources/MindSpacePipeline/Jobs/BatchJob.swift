@@ -21,8 +21,11 @@ import MindSpaceCheckpoints
 /// it finishes, before its files are written. A rerun after an interruption (Ctrl-C, kill, a
 /// crash) reuses what is cached, streams only what is missing, and writes files byte-identical
 /// to an uninterrupted run's. Every file goes through an `OutputTransaction`, so none is ever
-/// half-written; a killed run may leave hidden `.name.partial-PID` temporaries, which a rerun
-/// removes from the folders it writes.
+/// half-written; SIGINT and SIGTERM remove the transactions' hidden `.name.partial-PID`
+/// temporaries (`InterruptCleanup`), and what a SIGKILL or a crash leaves a rerun removes from
+/// the folders it writes. A cache entry used instead of being rewritten is recorded with
+/// `OutputTransaction.recordOwned`, so the process's record of its outputs is complete.
+/// The printed report (`Outcome.report`) says which passes were reused; the files do not.
 ///
 /// Memory: one streaming pass at a time, O(n² + n·chunk) (see `CheckpointStreamer`).
 public struct BatchJob {
@@ -53,6 +56,8 @@ public struct BatchJob {
 
     /// What a run produced, with what the cache saved.
     public struct Outcome {
+        /// The report with this invocation's `reused` flags and pass counts (`batch.json`
+        /// holds `report.forFile`).
         public let report: BatchReport
         /// The passes (run names, and `weight-set`) rebuilt from the cache instead of read.
         public let reused: [String]
@@ -130,6 +135,7 @@ public struct BatchJob {
         if weightSetCached == nil { total += weightSet?.dataByteCount ?? 0 }
         var done = 0
         var reused: [String] = []
+        let passes = plans.filter { $0.set != nil }.count + (weightSet == nil ? 0 : 1)
 
         // Runs: stream (or rebuild from the cache), cache, write.
         var runs: [BatchReport.Run] = []
@@ -138,8 +144,9 @@ public struct BatchJob {
                                         checkpoints: plan.paths.count, picked: plan.paths[plan.picked], images: [],
                                         skipped: plan.skipped)
             if let set = plan.set, let key = plan.key {
-                let gram = try streamedGram(set, key: key, cached: plan.cached, name: plan.name, cache: cache,
-                                            done: &done, total: total, reused: &reused)
+                let (gram, fromCache) = try streamedGram(set, key: key, cached: plan.cached, name: plan.name, cache: cache,
+                                                         done: &done, total: total, reused: &reused)
+                entry.reused = fromCache
                 let result = try TrajectoryResult(gram: gram, set: set)
                 let job = TrajectoryJob(checkpoints: plan.paths, selection: selection, outputFolder: path(Self.runsFolderName, plan.name),
                                         commandLine: commandLine)
@@ -150,7 +157,9 @@ public struct BatchJob {
                 entry.distanceTravelled = report.distanceTravelled
                 entry.netDisplacement = report.netDisplacement
                 entry.report = report.report
+                entry.coordinates = report.coordinates
                 entry.images = report.images
+                entry.still = report.still
             }
             runs.append(entry)
             try afterEachRun?(plan.name)
@@ -160,23 +169,25 @@ public struct BatchJob {
         var weightSetReport: BatchReport.WeightSet?
         let transaction = OutputTransaction()
         if let set = weightSet, let key = weightSetKey {
-            let gram = try streamedGram(set, key: key, cached: weightSetCached, name: Self.weightSetCacheName, cache: cache,
-                                        done: &done, total: total, reused: &reused)
+            let (gram, fromCache) = try streamedGram(set, key: key, cached: weightSetCached, name: Self.weightSetCacheName,
+                                                     cache: cache, done: &done, total: total, reused: &reused)
             let result = try WeightSetResult(gram: gram, names: plans.map(\.name), checkpoints: set.checkpoints.map(\.path),
                                              options: options)
-            let report = makeWeightSetReport(result)
+            var report = makeWeightSetReport(result)
             try transaction.stage(WeightSetFigure.scatter(result, groups: report.groups, pick: pick)
                                     .pngData(provenance: weightSetProvenance(report)), at: report.image)
             try transaction.stage(ReportEncoding.json(report), at: report.report)
+            report.reused = fromCache
             weightSetReport = report
         }
         let images = runs.flatMap(\.images) + (weightSetReport.map { [$0.image] } ?? [])
         let report = BatchReport(root: root, runs: runs, weightSet: weightSetReport, weightSetSkipped: weightSetSkipped,
                                  ignoredFolders: ignored, index: path(Self.indexName), images: images,
-                                 report: path(Self.reportName),
+                                 report: path(Self.reportName), cache: path(".cache"),
+                                 reusedPasses: reused.count, computedPasses: passes - reused.count,
                                  provenance: ReportEncoding.Provenance(command: commandLine, seed: options.seed, inputs: []))
         try transaction.stage(Data(BatchIndex.markdown(report, outputFolder: outputFolder).utf8), at: report.index)
-        try transaction.stage(ReportEncoding.json(report), at: report.report)
+        try transaction.stage(ReportEncoding.json(report.forFile), at: report.report)
         try transaction.commit()
         return Outcome(report: report, reused: reused)
     }
@@ -186,20 +197,24 @@ public struct BatchJob {
         chunkElements ?? CheckpointStreamer.defaultChunkElements(checkpointCount: set.count)
     }
 
-    /// The pass over `set`: from the cache when `cached` is there, else streamed and cached.
+    /// The pass over `set`, and whether it came from the cache: from the cache when `cached` is
+    /// there (its file recorded as owned, and `name` appended to `reused`), else streamed and
+    /// cached.
     private func streamedGram(_ set: CheckpointSet, key: String, cached: BatchCache.Entry?, name: String,
-                              cache: BatchCache, done: inout Int, total: Int, reused: inout [String]) throws -> StreamedGram {
+                              cache: BatchCache, done: inout Int, total: Int,
+                              reused: inout [String]) throws -> (gram: StreamedGram, reused: Bool) {
         // A cached pass without fingerprints does not serve a run that asks for them.
         if let cached, let gram = cached.streamedGram(for: set), !hashesData || gram.totals.dataHashes != nil {
             reused.append(name)
-            return gram
+            OutputTransaction.recordOwned(cache.url(name).path)
+            return (gram, true)
         }
         let streamer = CheckpointStreamer(set: set, chunkElements: width(for: set), hashesData: hashesData)
         let start = done
         let gram = try StreamedGram.accumulate(streamer) { progress?(start + $0, total) }
         done = start + gram.totals.bytesRead
         try cache.store(BatchCache.Entry(key: key, gram: gram), as: name)
-        return gram
+        return (gram, false)
     }
 
     /// The runs under `root` (name, folder, checkpoint paths) in natural order, and the

@@ -14,6 +14,9 @@ import MindSpaceCheckpoints
 /// Files written (names fixed, so a script can find them; the report lists them):
 /// `trajectory.json`, `trajectory-coordinates.npy` (n × min(n − 1, p)), `trajectory-scree.png`,
 /// `trajectory-path.png`, and with `saveComponents` `trajectory-components.npy` (K × p).
+/// A trajectory that does not move (`TrajectoryResult.isStill`: all checkpoints equal) gets no
+/// path figure, only a note saying so (`TrajectoryReport.still`, `.note`); its report's `images`
+/// then lists the scree plot alone.
 ///
 /// Memory: O(n² + n·chunk) whatever p is (see `CheckpointStreamer`); the component pass adds
 /// K·chunk. Time: one read of the selected tensor bytes (two with components), n²·p flops.
@@ -113,8 +116,10 @@ public struct TrajectoryJob {
         try transaction.stage(NpyWriter.encode(result.pca.coordinates), at: report.coordinates)
         try transaction.stage(TrajectoryFigures.scree(result.pca, footer: footer).pngData(provenance: provenance),
                               at: report.images[0])
-        try transaction.stage(TrajectoryFigures.path(result.pca, steps: steps, footer: footer).pngData(provenance: provenance),
-                              at: report.images[1])
+        if !report.still {
+            try transaction.stage(TrajectoryFigures.path(result.pca, steps: steps, footer: footer).pngData(provenance: provenance),
+                                  at: report.images[1])
+        }
         try transaction.stage(ReportEncoding.json(report), at: report.report)
         try transaction.commit()
         return report
@@ -150,12 +155,13 @@ public struct TrajectoryJob {
             stepLabel: steps.label, grouping: grouping.rawValue, groups: groups,
             explainedVariance: spectrum.explainedVariance, explainedVarianceRatio: spectrum.explainedVarianceRatio,
             totalVariance: spectrum.totalVariance, componentsFor: spectrum.componentsForStandardFractions,
+            still: result.isStill, note: result.isStill ? TrajectoryReport.stillNote : nil,
             distanceTravelled: result.distanceTravelled, netDisplacement: result.netDisplacement,
             stepDistances: result.stepDistances, chunkElements: result.gram.chunkElements, bytesRead: bytesRead,
             coordinates: path(Self.coordinatesName),
             components: componentsWritten.flatMap { $0 > 0 ? path(Self.componentsName) : nil },
             componentsWritten: componentsWritten, requestedComponents: saveComponents,
-            images: [path(Self.screeName), path(Self.pathName)], report: path(Self.reportName),
+            images: [path(Self.screeName)] + (result.isStill ? [] : [path(Self.pathName)]), report: path(Self.reportName),
             provenance: ReportEncoding.Provenance(command: commandLine, seed: nil, inputs: []))
     }
 

@@ -53,7 +53,12 @@ enum BatchIndex {
         if !withImages.isEmpty {
             text += "\n## Trajectories\n"
             for run in withImages {
-                text += "\n### \(run.name)\n\n" + run.images.reversed().map { "![\(run.name)](\(relative($0)))" }.joined(separator: " ") + "\n"
+                text += "\n### \(run.name)\n\n"
+                if run.still == true {
+                    let note = TrajectoryReport.stillNote
+                    text += note.prefix(1).uppercased() + note.dropFirst() + ".\n\n"
+                }
+                text += run.images.reversed().map { "![\(run.name)](\(relative($0)))" }.joined(separator: " ") + "\n"
             }
         }
         return text

@@ -22,7 +22,8 @@ public enum TrajectoryFigures {
 
     /// The checkpoints on PC1/PC2 joined in order and coloured by `steps` (a trajectory with
     /// one component is drawn on PC1 with PC2 = 0). Axis labels give each component's share of
-    /// the variance.
+    /// the variance. Not drawn for a trajectory that does not move (`TrajectoryResult.isStill`):
+    /// every checkpoint would sit at the origin with "start" and "end" on top of each other.
     public static func path(_ pca: GramPCA, steps: CheckpointSteps, footer: String?) -> Figure {
         let spectrum = pca.spectrum
         let coordinates = pca.coordinates

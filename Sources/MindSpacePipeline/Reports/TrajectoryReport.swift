@@ -85,6 +85,12 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
     public var explainedVarianceRatio: [Double]
     public var totalVariance: Double
     public var componentsFor: [String: Int]
+    /// Whether the trajectory does not move (`TrajectoryResult.isStill`: all checkpoints equal,
+    /// total variance 0, every ratio 0); no path figure is drawn then.
+    public var still: Bool
+    /// A plain-language remark on the result (`stillNote` for a trajectory that does not move),
+    /// else absent.
+    public var note: String?
     /// Σ‖xᵢ₊₁ − xᵢ‖ and ‖x_last − x_first‖ in weight units.
     public var distanceTravelled: Double
     public var netDisplacement: Double
@@ -99,14 +105,14 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
     public var components: String?
     public var componentsWritten: Int?
     public var requestedComponents: Int?
-    /// The scree plot and the PC1/PC2 path, in that order.
+    /// The scree plot and the PC1/PC2 path, in that order; only the scree plot when `still`.
     public var images: [String]
     public var report: String
     public var provenance: ReportEncoding.Provenance
 
     enum CodingKeys: String, CodingKey {
         case checkpoints, parameters, tensors, selection, grouping, groups, coordinates, components, images, report,
-             provenance
+             provenance, still, note
         case skippedTensors = "skipped_tensors"
         case stepLabel = "step_label"
         case explainedVariance = "explained_variance"
@@ -122,6 +128,9 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
         case requestedComponents = "requested_components"
     }
 
+    /// The note of a trajectory that does not move (`still`), in the report, the text and `batch`.
+    public static let stillNote = "the checkpoints are identical: the trajectory does not move; no path drawn"
+
     /// The human-readable summary the CLI prints without `--json`.
     public func text() -> String {
         var lines: [String] = []
@@ -131,12 +140,19 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
         if !skippedTensors.isEmpty {
             lines.append("skipped (integer or boolean): " + skippedTensors.map { "\($0.name) (\($0.dtype))" }.joined(separator: ", "))
         }
-        lines.append("total variance \(TextTable.number(totalVariance)); components for 50% / 90% / 99%: "
-            + "\(componentsFor["0.5"] ?? 0) / \(componentsFor["0.9"] ?? 0) / \(componentsFor["0.99"] ?? 0)")
-        lines.append("distance travelled \(TextTable.number(distanceTravelled)), net displacement \(TextTable.number(netDisplacement))")
-        var text = lines.joined(separator: "\n") + "\n" + SpectrumTable.render(
-            explainedVariance: explainedVariance, explainedVarianceRatio: explainedVarianceRatio,
-            count: min(10, explainedVariance.count))
+        var text: String
+        if still {
+            // No spectrum to show: every variance and ratio is 0.
+            lines.append(note ?? Self.stillNote)
+            text = lines.joined(separator: "\n") + "\n"
+        } else {
+            lines.append("total variance \(TextTable.number(totalVariance)); components for 50% / 90% / 99%: "
+                + "\(componentsFor["0.5"] ?? 0) / \(componentsFor["0.9"] ?? 0) / \(componentsFor["0.99"] ?? 0)")
+            lines.append("distance travelled \(TextTable.number(distanceTravelled)), net displacement \(TextTable.number(netDisplacement))")
+            text = lines.joined(separator: "\n") + "\n" + SpectrumTable.render(
+                explainedVariance: explainedVariance, explainedVarianceRatio: explainedVarianceRatio,
+                count: min(10, explainedVariance.count))
+        }
         if let groups {
             var table: [[String]] = [[grouping == "layer" ? "layer" : "tensor", "parameters", "variance", "PC1", "k50", "k90", "k99"]]
             for group in groups {
