@@ -3,14 +3,15 @@ import Foundation
 import MindSpacePipeline
 
 /// `mindspace inspect FILE...`: what arrays/tensors a file holds, optionally with statistics.
-struct InspectCommand: ParsableCommand {
+struct InspectCommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "List the arrays or tensors in data files, with dtype and shape.",
         discussion: """
             Reads .npy, .npz, .safetensors (and sharded *.safetensors.index.json), .tsv and .csv. \
             A folder stands for the checkpoints in it, found as 'trajectory' finds them (in natural \
-            order: step_2 before step_10; a sharded checkpoint's folder is one checkpoint).
+            order: step_2 before step_10; a sharded checkpoint's folder is one checkpoint). \
+            inspect writes no file and makes no random choice, so it takes no --out or --seed.
             """)
 
     @Argument(help: "Files or folders to inspect.")
@@ -19,8 +20,7 @@ struct InspectCommand: ParsableCommand {
     @Flag(name: .long, help: "Add count, non-finite count, min, max, mean, std, sum and L2 norm per tensor (in Double).")
     var stats = false
 
-    @Flag(name: .long, help: "Print one JSON report on stdout.")
-    var json = false
+    @OptionGroup var common: CommonOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one file") }
@@ -34,11 +34,11 @@ struct InspectCommand: ParsableCommand {
         let report = FileInventory.inspect(files, statistics: stats) { file in
             if let failure = file.error {
                 FileHandle.standardError.write(Data("mindspace: \(failure.line)\n".utf8))
-            } else if !json {
+            } else if !common.json {
                 writeStandardOutput(Data(file.textTable().utf8))
             }
         }
-        if json {
+        if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         }
         if let failure = report.firstFailure {

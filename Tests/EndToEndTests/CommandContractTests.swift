@@ -31,7 +31,8 @@ import MindSpaceTestSupport
         let result = try CommandRunner.run(failure.arguments, in: folder)
         #expect(result.status == failure.code, "\(result.stderr)")
         let object = try #require(result.json, "stdout is not one JSON object: \(result.stdout)")
-        #expect(object.keys.sorted() == ["error"])
+        // inspect reports every file, the failed ones included, beside the error.
+        #expect(object.keys.sorted() == (failure.arguments[0] == "inspect" ? ["error", "files"] : ["error"]))
         let error = try #require(object["error"] as? [String: Any])
         #expect(Set(error.keys) == ["code", "file", "message"])
         #expect(error["code"] as? Int == Int(failure.code))

@@ -7,12 +7,18 @@ import MindSpaceCore
 /// status, `file` the file the problem is in (`null` when none is), and `message` the reason
 /// alone, without the file (the stderr line joins them).
 public struct ErrorReport: Encodable, Equatable, Sendable {
-    public struct Detail: Encodable, Equatable, Sendable {
+    public struct Detail: Codable, Equatable, Sendable {
         public var code: Int32
         public var file: String?
         public var message: String
 
         enum CodingKeys: String, CodingKey { case code, file, message }
+
+        public init(code: Int32, file: String?, message: String) {
+            self.code = code
+            self.file = file
+            self.message = message
+        }
 
         /// Writes `file` as `null` rather than leaving the key out: the three keys are promised.
         public func encode(to encoder: Encoder) throws {

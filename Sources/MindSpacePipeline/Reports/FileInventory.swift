@@ -6,7 +6,8 @@ import MindSpaceCheckpoints
 /// per-tensor `TensorStatistics`, or why it could not be read. JSON keys follow shared/cli.md:
 /// `files[].path`, `files[].format`, `files[].tensors[].name/.dtype/.shape`, `...stats.sum/.l2/
 /// .nonfinite/.min/.max/.mean/.std`; a file that failed has `files[].error.code/.message` instead
-/// of `format`, `bytes` and `tensors`.
+/// of `format`, `bytes` and `tensors`, and the report then has a top-level `error`
+/// {`code`, `file`, `message`} for the first failure, as every failed command's JSON has.
 public struct FileInventory: Codable, Equatable, Sendable {
     /// One inspected file: its format, size and tensors, or (`error` set, the others `nil`) why it
     /// could not be read.
@@ -78,6 +79,10 @@ public struct FileInventory: Codable, Equatable, Sendable {
 
     public var files: [File]
 
+    /// The first failure as every command's `--json` states a failure (`ErrorReport`): `nil`
+    /// when every file was read.
+    public var error: ErrorReport.Detail?
+
     /// The first failure in file order, whose exit status the command exits with; `nil` when
     /// every file was read.
     public var firstFailure: Failure? {
@@ -117,7 +122,11 @@ public struct FileInventory: Codable, Equatable, Sendable {
                 }
             }
         }
-        return FileInventory(files: files)
+        var inventory = FileInventory(files: files)
+        if let failed = files.first(where: { $0.error != nil }), let failure = failed.error {
+            inventory.error = ErrorReport.Detail(code: failure.code, file: failed.path, message: failure.message)
+        }
+        return inventory
     }
 
     /// `error` as a `MindSpaceError` located in `path` (the readers throw nothing else; anything
