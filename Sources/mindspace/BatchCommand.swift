@@ -70,6 +70,7 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
             throw error
         }
         bar.finish()
+        try output.claim(scope: "batch", inputs: [root], quiet: common.quiet)
         if common.json {
             writeStandardOutput(try ReportEncoding.json(outcome.report))
         } else {

@@ -30,6 +30,19 @@ struct OutputOptions: ParsableArguments {
     var out: String = "output"
 }
 
+extension OutputOptions {
+    /// Makes this run the owner of `--out` (`OutputFolderClaim`): what `scope`'s previous run
+    /// wrote there and this run did not is removed (never one of `inputs`), and said on stderr
+    /// unless `quiet`. Call it after the job succeeded and before printing its report.
+    func claim(scope: String, inputs: [String], quiet: Bool) throws {
+        let removed = try OutputFolderClaim.settle(folder: out, scope: scope, inputs: inputs)
+        guard !removed.isEmpty, !quiet else { return }
+        let files = removed.count == 1 ? "1 file" : "\(removed.count) files"
+        let shown = removed.prefix(8).joined(separator: ", ") + (removed.count > 8 ? " and \(removed.count - 8) more" : "")
+        FileHandle.standardError.write(Data("mindspace: removed \(files) that an earlier '\(scope)' run wrote into \(out) and this run did not: \(shown)\n".utf8))
+    }
+}
+
 /// `--seed`, taken by every command that makes a random choice.
 struct SeedOption: ParsableArguments {
     @Option(name: .long, help: "Seed for every random choice.")

@@ -57,6 +57,7 @@ struct ContrastCommand: ParsableCommand, UsesCommonOptions {
                                      estimatorName: estimator.first, options: options, width: figure.width ?? 2400,
                                      height: figure.height ?? FigureOptions.defaultHeight, dotsPerInch: figure.dpi,
                                      title: figure.title, outputFolder: output.out, commandLine: commandLine).run()
+        try output.claim(scope: "contrast", inputs: [data] + (figure.groups.map { [$0] } ?? []), quiet: common.quiet)
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

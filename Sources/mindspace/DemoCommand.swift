@@ -24,6 +24,7 @@ struct DemoCommand: ParsableCommand, UsesCommonOptions {
                                  progress: { step in
                                      if !quiet { FileHandle.standardError.write(Data("demo: \(step)\n".utf8)) }
                                  }).run()
+        try output.claim(scope: "demo", inputs: [datasets], quiet: common.quiet)
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

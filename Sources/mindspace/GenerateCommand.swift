@@ -96,6 +96,7 @@ struct GenerateCommand: ParsableCommand, UsesCommonOptions {
         if let runVariation { job.model.runVariation = runVariation }
         if let humanDataShare { job.model.humanDataShare = humanDataShare }
         let report = try job.run()
+        try output.claim(scope: "generate-\(name.lowercased())", inputs: [], quiet: common.quiet)
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

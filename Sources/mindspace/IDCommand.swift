@@ -67,6 +67,7 @@ struct IDCommand: ParsableCommand, UsesCommonOptions {
                         outputFolder: output.out, commandLine: commandLine)
         job.scales = scales
         let report = try job.run()
+        try output.claim(scope: "id", inputs: [data], quiet: common.quiet)
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

@@ -34,6 +34,7 @@ struct PCACommand: ParsableCommand, UsesCommonOptions {
     func run() throws {
         let report = try PCAJob(dataPath: data, arrayName: array, components: components,
                                 outputFolder: output.out, commandLine: commandLine).run()
+        try output.claim(scope: "pca", inputs: [data], quiet: common.quiet)
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

@@ -52,6 +52,7 @@ struct ProjectCommand: ParsableCommand, UsesCommonOptions {
                                     width: figure.width ?? 1600, height: figure.height ?? FigureOptions.defaultHeight,
                                     dotsPerInch: figure.dpi, title: figure.title, outputFolder: output.out,
                                     commandLine: commandLine).run()
+        try output.claim(scope: "project", inputs: [data] + (figure.groups.map { [$0] } ?? []), quiet: common.quiet)
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

@@ -76,6 +76,7 @@ struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
             throw error
         }
         bar.finish()
+        try output.claim(scope: "trajectory", inputs: checkpoints, quiet: common.quiet)
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

@@ -52,7 +52,7 @@ import MindSpaceTestSupport
         let imagePath = try #require(json["image"] as? String)
         let coordinatesPath = try #require(json["coordinates"] as? String)
         #expect(imagePath == folder.appendingPathComponent("projection.png").path)
-        #expect(files(in: folder) == ["coordinates.npy", "project.json", "projection.png"])
+        #expect(files(in: folder) == [".mindspace-project.files", "coordinates.npy", "project.json", "projection.png"])
 
         // Coordinates: the first two scores, (X − x̄)·componentsᵀ with scikit-learn's axes (signs
         // fixed by the same rule). Bound: the fixture test holds each axis entry to 1e-9, so

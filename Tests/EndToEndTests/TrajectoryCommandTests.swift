@@ -135,7 +135,8 @@ import MindSpaceTestSupport
             }
             outputs.append(files)
         }
-        #expect(Set(outputs[0].keys) == ["trajectory.json", "trajectory-coordinates.npy", "trajectory-scree.png", "trajectory-path.png"])
+        #expect(Set(outputs[0].keys) == ["trajectory.json", "trajectory-coordinates.npy", "trajectory-scree.png", "trajectory-path.png",
+                                         ".mindspace-trajectory.files"])
         #expect(outputs[0] == outputs[1])
     }
 
@@ -171,7 +172,9 @@ import MindSpaceTestSupport
         #expect(!text.stdout.contains("total variance"))
         let wrote = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("wrote ") })
         let named = Set(wrote.dropFirst("wrote ".count).components(separatedBy: ", "))
-        let written = Set(try FileManager.default.contentsOfDirectory(atPath: out.path).map { out.appendingPathComponent($0).path })
+        // Every file but the folder's manifest of them (README, "Output folders").
+        let written = Set(try FileManager.default.contentsOfDirectory(atPath: out.path)
+            .filter { !$0.hasPrefix(".mindspace-") }.map { out.appendingPathComponent($0).path })
         #expect(named == written)
 
         // A moving trajectory is not still and has no note.
