@@ -212,8 +212,8 @@ public struct ClassicalMDS: Sendable {
             centred.withUnsafeBufferPointer { b in
                 result.withUnsafeMutableBufferPointer { c in
                     guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else { return }
-                    BLAS.gemm(transposeA: false, transposeB: true, m: l, n: n, k: d, alpha: -2,
-                              a: pa, lda: d, b: pb, ldb: d, beta: 0, c: pc, ldc: n)
+                    BLAS.panelledGemm(transposeA: false, transposeB: true, m: l, n: n, k: d, alpha: -2,
+                                      a: pa, lda: d, b: pb, ldb: d, beta: 0, c: pc, ldc: n)
                 }
             }
         }

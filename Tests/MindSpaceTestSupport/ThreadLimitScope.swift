@@ -1,7 +1,8 @@
 import Foundation
 import MindSpaceCore
+import MindSpaceNumerics
 
-/// Runs test code under a chosen `ParallelLoop.threadLimit` and restores the previous limit
+/// Runs test code under a chosen thread limit (`ParallelLoop.setThreadLimit`, as `--threads` sets it) and restores the previous limit
 /// afterwards: how tests compare thread counts, now that the limit is the library's one
 /// (process-wide) thread setting rather than a parameter.
 ///
@@ -16,8 +17,9 @@ package enum ThreadLimitScope {
         lock.lock()
         defer { lock.unlock() }
         let saved = ParallelLoop.threadLimit
-        ParallelLoop.threadLimit = limit
-        defer { ParallelLoop.threadLimit = saved }
+        // As `--threads` does: the library's loops and whatever it asks of BLAS.
+        ParallelLoop.setThreadLimit(limit)
+        defer { ParallelLoop.setThreadLimit(saved) }
         return try body()
     }
 }

@@ -33,7 +33,7 @@ enum CentredGram {
                 strip.withUnsafeBufferPointer { a in
                     gram.withUnsafeMutableBufferPointer { c in
                         guard let aBase = a.baseAddress, let cBase = c.baseAddress else { return }
-                        BLAS.syrkUpper(transpose: false, n: n, k: w, alpha: 1, a: aBase, lda: w,
+                        BLAS.panelledSyrkUpper(transpose: false, n: n, k: w, alpha: 1, a: aBase, lda: w,
                                        beta: 1, c: cBase, ldc: n)
                     }
                 }

@@ -90,7 +90,7 @@ public struct CovarianceAccumulator: Sendable {
             block.withUnsafeBufferPointer { b in
                 shiftedScatter.withUnsafeMutableBufferPointer { c in
                     guard let a = b.baseAddress, let out = c.baseAddress else { return }
-                    BLAS.syrkUpper(transpose: true, n: d, k: height, alpha: 1, a: a, lda: d,
+                    BLAS.panelledSyrkUpper(transpose: true, n: d, k: height, alpha: 1, a: a, lda: d,
                                    beta: 1, c: out, ldc: d)
                 }
             }

@@ -68,7 +68,7 @@ public struct PCAResult: Sendable, Equatable {
                         block.withUnsafeBufferPointer { a in
                             guard let aBase = a.baseAddress, let bBase = axes.baseAddress,
                                   let cBase = out.baseAddress else { return }
-                            BLAS.gemm(transposeA: false, transposeB: true, m: height, n: k, k: d,
+                            BLAS.panelledGemm(transposeA: false, transposeB: true, m: height, n: k, k: d,
                                       alpha: 1, a: aBase, lda: d, b: bBase, ldb: d,
                                       beta: 0, c: cBase + first * k, ldc: k)
                         }

@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import MindSpaceTestSupport
+
+/// The same command writes the same numbers for any `--threads` (the project's rule): PCA's
+/// products and MDS's landmark distances ran on multi-threaded OpenBLAS and differed in the last
+/// bits between 1 and 3 threads.
+@Suite struct ThreadCountDeterminismTests {
+    static let digits = CommandRunner.packageRoot.appendingPathComponent("datasets/digits.npy").path
+
+    @Test(arguments: [
+        (["pca", digits, "--components", "20"], ["components.npy", "scores.npy", "mean.npy"]),
+        (["project", digits, "--method", "mds"], ["coordinates.npy"]),
+        (["project", digits, "--method", "isomap"], ["coordinates.npy"]),
+        (["contrast", digits, "--estimator", "twonn"], ["manifold-coordinates.npy", "sphere-coordinates.npy"]),
+    ])
+    func arraysAreIdenticalForOneAndThreeThreads(_ arguments: [String], _ files: [String]) throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var written: [[Data]] = []
+        for threads in ["1", "3"] {
+            let out = folder.appendingPathComponent("t" + threads)
+            let result = try CommandRunner.run(arguments + ["--threads", threads, "--quiet", "--out", out.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            written.append(try files.map { try Data(contentsOf: out.appendingPathComponent($0)) })
+        }
+        for (index, file) in files.enumerated() {
+            #expect(written[0][index] == written[1][index], "\(file) differs between --threads 1 and 3")
+        }
+    }
+}
