@@ -3,8 +3,10 @@ import MindSpaceCore
 import MindSpaceIO
 
 /// One checkpoint of a `CheckpointSet`, opened: the files it is made of and the tensors it holds
-/// (described, not read). A checkpoint is a `.safetensors` file, a `.npy` or `.npz` file, or a
-/// sharded Hugging Face checkpoint named by its `*.safetensors.index.json`.
+/// (described, not read). A checkpoint is a `.safetensors` file, a `.npy` or `.npz` file, a
+/// PyTorch `.pt`/`.pth`/`.bin`/`.ckpt` file (its `state_dict` when it has one, as Lightning's
+/// `.ckpt` does), or a sharded Hugging Face checkpoint named by its `*.safetensors.index.json`
+/// or `pytorch_model.bin.index.json`.
 public struct Checkpoint: Sendable {
     /// The path as discovered (the index file for a sharded checkpoint).
     public let path: String
@@ -26,17 +28,23 @@ public struct Checkpoint: Sendable {
     /// Throws `.missingInput` for missing files or shards and `.malformedData` for unreadable
     /// content or a format that is not a checkpoint format (`.tsv`, `.csv`).
     public static func open(_ path: String) throws -> Checkpoint {
-        if path.lowercased().hasSuffix(CheckpointDiscovery.indexSuffix) {
+        let lower = path.lowercased()
+        if lower.hasSuffix(CheckpointDiscovery.indexSuffix) || lower.hasSuffix(CheckpointDiscovery.pytorchIndexSuffix) {
             let sharded = try ShardedCheckpointReader.open(indexPath: path)
             let files = [path] + sharded.shardPaths
-            return Checkpoint(path: path, format: .shardedSafetensors, files: files,
+            let pytorch = lower.hasSuffix(CheckpointDiscovery.pytorchIndexSuffix)
+            return Checkpoint(path: path, format: pytorch ? .shardedPytorch : .shardedSafetensors, files: files,
                               byteCount: try files.reduce(0) { $0 + (try FileByteSource(path: $1).byteCount) },
-                              tensors: sharded.tensors)
+                              tensors: pytorch ? PyTorchReader.modelTensors(sharded.tensors) : sharded.tensors)
         }
         let file = try DataFile.open(path)
         switch file.format {
         case .safetensors, .npz, .shardedSafetensors, .npy:
             break
+        case .pytorch, .shardedPytorch:
+            // A Lightning checkpoint's `state_dict` is the model; optimizer state is not analysed.
+            return Checkpoint(path: path, format: file.format, files: [path], byteCount: file.byteCount,
+                              tensors: PyTorchReader.modelTensors(file.tensors))
         case .tsv, .csv:
             throw MindSpaceError.malformed(path,
                 "is a \(file.format.rawValue.uppercased()) table, not a checkpoint (.safetensors, \(CheckpointDiscovery.indexSuffix), .npy or .npz)")

@@ -3,15 +3,17 @@ import MindSpaceCore
 
 /// Turns the `CKPT...` arguments of `trajectory` (and the run folders of `batch`, and the folders
 /// given to `inspect`) into an ordered list of checkpoint files. A checkpoint is one `.safetensors` file, one `.npy` or `.npz` file,
-/// or a sharded Hugging Face checkpoint, named by its `*.safetensors.index.json`.
+/// one PyTorch `.pt`/`.pth`/`.bin`/`.ckpt` file, or a sharded Hugging Face checkpoint, named by
+/// its `*.safetensors.index.json` or `pytorch_model.bin.index.json`.
 ///
 /// Each argument, in the order given, contributes:
 /// - an existing **file**: itself (its format is checked when it is opened);
-/// - an existing **directory**: if it holds exactly one `*.safetensors.index.json`, that index
+/// - an existing **directory**: if it holds exactly one index (`*.safetensors.index.json` or
+///   `*.bin.index.json`), that index
 ///   (the folder is one sharded checkpoint, e.g. Hugging Face's `checkpoint-500/`); otherwise its
-///   checkpoint files (`.safetensors`, `.npy`, `.npz`) and its checkpoint sub-folders (a folder
-///   holding exactly one index, or exactly one `.safetensors` file, like `checkpoint-500/` with
-///   `model.safetensors`), all in `NaturalOrder` of their names. Hidden entries (`.name`) and
+///   checkpoint files (`.safetensors`, `.npy`, `.npz`, `.pt`, `.pth`, `.bin`, `.ckpt`) and its
+///   checkpoint sub-folders (a folder holding exactly one index, or exactly one `.safetensors`
+///   file, like `checkpoint-500/` with `model.safetensors`, or else a `pytorch_model.bin`), all in `NaturalOrder` of their names. Hidden entries (`.name`) and
 ///   other files (configs, logs) are ignored; sub-folders are not searched any deeper;
 /// - a **glob** pattern (`*`, `?`, `[…]`) that names no existing path (a shell passes it through
 ///   when quoted): its matches in natural order, each treated as above.
@@ -22,9 +24,11 @@ import MindSpaceCore
 /// folder are `.malformedData`.
 public enum CheckpointDiscovery {
     /// File extensions (lower case) of single-file checkpoints.
-    public static let checkpointExtensions: Set<String> = ["safetensors", "npy", "npz"]
+    public static let checkpointExtensions: Set<String> = ["safetensors", "npy", "npz", "pt", "pth", "bin", "ckpt"]
     /// The suffix of a sharded checkpoint's index file.
     public static let indexSuffix = ".safetensors.index.json"
+    /// The suffix of a sharded PyTorch checkpoint's index file (`pytorch_model.bin.index.json`).
+    public static let pytorchIndexSuffix = ".bin.index.json"
 
     /// The checkpoint files named by `arguments`, in order (see the type's documentation).
     /// Paths keep the spelling of the argument they came from (`runs/a/` + `epoch_1.safetensors`
@@ -88,7 +92,7 @@ public enum CheckpointDiscovery {
             }
         }
         if found.isEmpty {
-            var reason = "no checkpoints here (.safetensors, .npy, .npz files or sharded \(indexSuffix) folders)"
+            var reason = "no checkpoints here (.safetensors, .npy, .npz, .pt, .pth, .bin, .ckpt files or sharded \(indexSuffix) folders)"
             if foldersWithSeveral > 0 {
                 reason += "; \(foldersWithSeveral) sub-folder\(foldersWithSeveral == 1 ? " holds" : "s hold") several checkpoints each: pass one of them, or the whole tree to 'batch'"
             }
@@ -101,15 +105,21 @@ public enum CheckpointDiscovery {
     /// file, else `nil` (not a checkpoint folder).
     static func checkpoint(inFolder folder: String) throws -> String? {
         if let index = try singleIndex(in: folder) { return index }
-        let tensors = try visibleEntries(of: folder).filter {
+        let entries = try visibleEntries(of: folder)
+        let tensors = entries.filter {
             $0.lowercased().hasSuffix(".safetensors") && kind(of: join(folder, $0)) == .file
         }
-        return tensors.count == 1 ? join(folder, tensors[0]) : nil
+        if tensors.count == 1 { return join(folder, tensors[0]) }
+        // Hugging Face's unsharded PyTorch weights (beside training_args.bin, optimizer.pt, …).
+        if tensors.isEmpty, entries.contains("pytorch_model.bin") { return join(folder, "pytorch_model.bin") }
+        return nil
     }
 
     /// The folder's `*.safetensors.index.json` if it has exactly one; an error if several.
     static func singleIndex(in folder: String) throws -> String? {
-        let indexes = try visibleEntries(of: folder).filter { $0.lowercased().hasSuffix(indexSuffix) }
+        let indexes = try visibleEntries(of: folder).filter {
+            $0.lowercased().hasSuffix(indexSuffix) || $0.lowercased().hasSuffix(pytorchIndexSuffix)
+        }
         if indexes.count > 1 {
             throw MindSpaceError.malformed(folder,
                 "holds \(indexes.count) sharded-checkpoint index files (\(NaturalOrder.sorted(indexes).joined(separator: ", "))); name the one to use")

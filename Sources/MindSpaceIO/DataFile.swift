@@ -7,6 +7,10 @@ public enum DataFormat: String, Codable, Sendable {
     /// A sharded Hugging Face checkpoint: `model.safetensors.index.json` and its shards.
     case shardedSafetensors = "safetensors-sharded"
     case tsv, csv
+    /// A `torch.save` file (`.pt`, `.pth`, `.bin`, `.ckpt`; zip or legacy layout).
+    case pytorch
+    /// A sharded Hugging Face checkpoint: `pytorch_model.bin.index.json` and its `.bin` shards.
+    case shardedPytorch = "pytorch-sharded"
 }
 
 /// A file opened for reading: its format and the tensors it holds (described, not yet read).
@@ -20,8 +24,10 @@ public struct DataFile: Sendable {
     public let byteCount: Int
 
     /// Opens `path`, choosing the reader by extension (`.npy`, `.npz`, `.safetensors`,
-    /// `*.index.json` (a sharded safetensors index), `.tsv`, `.csv`, `.txt` as TSV) and, for an unknown extension,
-    /// by the first bytes (NumPy magic, ZIP signature, safetensors header).
+    /// `*.index.json` (a sharded safetensors index; `*.bin.index.json` a sharded PyTorch one),
+    /// `.pt`/`.pth`/`.bin`/`.ckpt` (PyTorch), `.tsv`, `.csv`, `.txt` as TSV) and, for an unknown
+    /// extension, by the first bytes (NumPy magic, PyTorch zip or legacy magic, ZIP signature,
+    /// safetensors header).
     /// Throws `.missingInput` for a missing file and `.malformedData` for unreadable content.
     public static func open(_ path: String) throws -> DataFile {
         let source = try FileByteSource(path: path)
@@ -34,6 +40,8 @@ public struct DataFile: Sendable {
         case .shardedSafetensors: tensors = try ShardedCheckpointReader.read(indexPath: path)
         case .tsv: tensors = [try DelimitedTextReader.read(path: path, separator: "\t")]
         case .csv: tensors = [try DelimitedTextReader.read(path: path, separator: ",")]
+        case .pytorch: tensors = try PyTorchReader.read(path: path).tensors
+        case .shardedPytorch: tensors = try ShardedCheckpointReader.read(indexPath: path)
         }
         return DataFile(path: path, format: format, tensors: tensors, byteCount: source.byteCount)
     }
@@ -41,6 +49,7 @@ public struct DataFile: Sendable {
     /// The format of `path`: by extension first, else by content.
     static func detectFormat(path: String, source: ByteSource) throws -> DataFormat {
         let lower = path.lowercased()
+        if lower.hasSuffix(".bin.index.json") { return .shardedPytorch }
         if lower.hasSuffix(".index.json") { return .shardedSafetensors }
         switch URL(fileURLWithPath: lower).pathExtension {
         case "npy": return .npy
@@ -48,10 +57,12 @@ public struct DataFile: Sendable {
         case "safetensors": return .safetensors
         case "tsv", "tab", "txt": return .tsv
         case "csv": return .csv
+        case "pt", "pth", "bin", "ckpt": return .pytorch
         default: break
         }
         let head = try source.bytes(at: 0, count: min(8, source.byteCount))
         if head.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
+        if PyTorchReader.looksLikePyTorch(source) { return .pytorch }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .npz }
         if head.count == 8 {
             let headerLength = head.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -61,7 +72,7 @@ public struct DataFile: Sendable {
             }
         }
         throw MindSpaceError.malformed(path,
-            "unknown data format: expected .npy, .npz, .safetensors, .safetensors.index.json, .tsv or .csv")
+            "unknown data format: expected .npy, .npz, .safetensors, .safetensors.index.json, .pt/.pth/.bin/.ckpt, .tsv or .csv")
     }
 
     /// The array to analyse as points × features: the one named `name` if given (else a usage

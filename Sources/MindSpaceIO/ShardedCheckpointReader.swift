@@ -20,7 +20,9 @@ public struct ShardedCheckpoint: Sendable {
 }
 
 /// Reads a sharded safetensors checkpoint through its `model.safetensors.index.json`:
-/// `{"metadata": {...}, "weight_map": {"tensor.name": "model-00001-of-00002.safetensors", ...}}`.
+/// `{"metadata": {...}, "weight_map": {"tensor.name": "model-00001-of-00002.safetensors", ...}}`,
+/// and a sharded PyTorch checkpoint through its `pytorch_model.bin.index.json` (the same
+/// layout, `.bin` shards read by `PyTorchReader`), with exactly the same checks.
 ///
 /// Each shard named in the weight map is opened once (relative to the index's folder) and read
 /// with `SafetensorsReader`, so every check listed there applies to every shard. On top of that:
@@ -88,15 +90,15 @@ public enum ShardedCheckpointReader {
         for shardName in shardNames {
             let shardPath = folder.isEmpty ? shardName : (folder.hasSuffix("/") ? folder : folder + "/") + shardName
             shardPaths.append(shardPath)
-            let shard: SafetensorsFile
+            let shardTensors: [StoredTensor]
             do {
-                shard = try SafetensorsReader.read(path: shardPath)
+                shardTensors = try readShard(shardPath)
             } catch var error as MindSpaceError where error.kind == .missingInput {
                 error.reason += " (shard named by \(indexPath))"
                 throw error
             }
             var found = Set<String>()
-            for tensor in shard.tensors {
+            for tensor in shardTensors {
                 if shardOfTensor[tensor.name] == shardName {
                     tensors.append(tensor)
                     found.insert(tensor.name)
@@ -112,6 +114,13 @@ public enum ShardedCheckpointReader {
         }
         return ShardedCheckpoint(indexPath: indexPath, shardPaths: shardPaths, tensors: tensors,
                                  unlisted: unlisted, metadata: metadataStrings(index["metadata"]))
+    }
+
+    /// The tensors of one shard: a `.safetensors` file in data-offset order, any other (a
+    /// `pytorch_model-00001-of-00002.bin`) through `PyTorchReader`, in pickle order.
+    private static func readShard(_ path: String) throws -> [StoredTensor] {
+        if path.lowercased().hasSuffix(".safetensors") { return try SafetensorsReader.read(path: path).tensors }
+        return try PyTorchReader.read(path: path).tensors
     }
 
     /// Refuses shard names that could leave the index's folder or name nothing.

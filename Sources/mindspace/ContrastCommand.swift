@@ -16,10 +16,10 @@ struct ContrastCommand: ParsableCommand, UsesCommonOptions {
             Writes contrast.png, contrast.json and both views' 2-D coordinates into --out.
             """)
 
-    @Argument(help: "Points × features: .npy, .npz, .safetensors, .tsv or .csv.")
+    @Argument(help: "Points × features: .npy, .npz, .safetensors, .pt/.pth/.bin/.ckpt, .tsv or .csv.")
     var data: String
 
-    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors) to use.")
+    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors, PyTorch) to use.")
     var array: String?
 
     @Option(name: .long, help: "Projection method for both views.")

@@ -11,10 +11,10 @@ struct IDCommand: ParsableCommand, UsesCommonOptions {
         abstract: "Intrinsic dimension of a point set, with a confidence interval for every estimate.",
         discussion: "Estimators: \(EstimatorCatalog.entries.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")); all runs every one.")
 
-    @Argument(help: "Points × features: .npy, .npz, .safetensors, .tsv or .csv.")
+    @Argument(help: "Points × features: .npy, .npz, .safetensors, .pt/.pth/.bin/.ckpt, .tsv or .csv.")
     var data: String
 
-    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors) to use.")
+    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors, PyTorch) to use.")
     var array: String?
 
     @Option(name: .long, help: "Estimator to run (repeatable), or all (default: auto).")

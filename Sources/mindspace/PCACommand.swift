@@ -11,10 +11,10 @@ struct PCACommand: ParsableCommand, UsesCommonOptions {
             The whole spectrum is always reported; ratios are against the total variance.
             """)
 
-    @Argument(help: "Points × features: .npy, .npz, .safetensors, .tsv or .csv.")
+    @Argument(help: "Points × features: .npy, .npz, .safetensors, .pt/.pth/.bin/.ckpt, .tsv or .csv.")
     var data: String
 
-    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors) to use.")
+    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors, PyTorch) to use.")
     var array: String?
 
     @Option(name: .long, help: "Number of components to keep (clamped to min(N, D)).")

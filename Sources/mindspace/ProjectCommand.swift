@@ -22,10 +22,10 @@ struct ProjectCommand: ParsableCommand, UsesCommonOptions {
             deterministic for a given --seed.
             """)
 
-    @Argument(help: "Points × features: .npy, .npz, .safetensors, .tsv or .csv.")
+    @Argument(help: "Points × features: .npy, .npz, .safetensors, .pt/.pth/.bin/.ckpt, .tsv or .csv.")
     var data: String
 
-    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors) to use.")
+    @Option(name: [.customLong("array"), .customLong("tensor")], help: "The array (.npz) or tensor (.safetensors, PyTorch) to use.")
     var array: String?
 
     @Option(name: .long, help: "Projection method.")

@@ -10,7 +10,8 @@ struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
         abstract: "Streaming PCA of a training trajectory: in how few directions do the weights move?",
         discussion: """
             Each checkpoint is one point (its selected tensors flattened). Checkpoints are files \
-            (.safetensors, .npy, .npz, or a sharded *.safetensors.index.json), folders (listed in \
+            (.safetensors, .npy, .npz, PyTorch .pt/.pth/.bin/.ckpt, or a sharded \
+            *.safetensors.index.json or pytorch_model.bin.index.json), folders (listed in \
             natural order: step_2 before step_10) or quoted globs. Memory does not grow with the \
             model: the checkpoints are read in chunks and only their n×n Gram matrix is kept. \
             Writes trajectory.json, trajectory-coordinates.npy, trajectory-scree.png and \

@@ -16,7 +16,7 @@ public struct AnalysisInput: Sendable {
     /// Opens `path` and chooses the array `arrayName` (or the only 2-D one); hashes the file.
     public static func open(_ path: String, arrayName: String?) throws -> AnalysisInput {
         let file = try DataFile.open(path)
-        let sharded = file.format == .safetensors || file.format == .shardedSafetensors
+        let sharded = [.safetensors, .shardedSafetensors, .pytorch, .shardedPytorch].contains(file.format)
         let tensor = try file.dataArray(named: arrayName, option: sharded ? "--tensor" : "--array")
         let record = InputRecord(path: path, format: file.format.rawValue, array: tensor.name,
                                  dtype: tensor.dtype.rawValue, shape: tensor.shape, bytes: file.byteCount,

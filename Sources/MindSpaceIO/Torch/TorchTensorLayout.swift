@@ -1,0 +1,62 @@
+import MindSpaceCore
+
+/// Turns a `TorchTensorRecord` (storage, offset, shape, strides, dtype) and its storage's bytes
+/// into a `StoredTensor` that presents the values the tensor shows, row-major: a slice of the
+/// storage when the tensor is contiguous, a `StridedByteSource` otherwise, widened by
+/// `Float8WideningByteSource` for FP8. Tensors sharing a storage (tied weights) share its bytes.
+enum TorchTensorLayout {
+    /// The tensor `name` over `storage` (the storage's whole bytes). Throws `.malformedData`
+    /// naming the file and the tensor when the dtype is not one MindSpace reads, when a size
+    /// overflows, or when the storage is too small for the offset, shape and strides.
+    static func storedTensor(name: String, record: TorchTensorRecord, storage: ByteSource,
+                             byteOrder: ByteOrder) throws -> StoredTensor {
+        let path = storage.path
+        let label = "tensor '\(name)'"
+        guard let presented = record.dtype.presentedDType else {
+            throw MindSpaceError.malformed(path, "\(label) has dtype \(record.dtype.rawValue), which MindSpace does not read (complex and quantized tensors are refused)")
+        }
+        let size = record.dtype.byteSize
+        let geometry = "offset \(record.storageOffset), shape \(describe(record.shape)), strides \(describe(record.strides))"
+        guard StoredTensor.checkedByteCount(shape: record.shape, dtype: .uint8) != nil else {
+            throw MindSpaceError.malformed(path, "\(label): its shape \(describe(record.shape)) overflows")
+        }
+        let count = record.shape.reduce(1, *)
+        var source: ByteSource
+        if count == 0 {
+            source = MemoryByteSource(path: path, bytes: [])
+        } else {
+            // The last storage element the view touches, and the bytes up to it.
+            var last = record.storageOffset
+            var overflow = false
+            for (dimension, stride) in zip(record.shape, record.strides) {
+                let (step, o1) = (dimension - 1).multipliedReportingOverflow(by: stride)
+                let (sum, o2) = last.addingReportingOverflow(step)
+                overflow = overflow || o1 || o2
+                last = sum
+            }
+            let (needed, o3) = (last + 1).multipliedReportingOverflow(by: size)
+            guard !overflow, !o3, needed <= storage.byteCount else {
+                throw MindSpaceError.malformed(path,
+                    "\(label) needs \(overflow || o3 ? "more than Int.max" : String(needed)) bytes of storage '\(record.storage.key)' (\(geometry), \(size)-byte elements), but the storage holds \(storage.byteCount)")
+            }
+            if StridedByteSource.isRowMajor(shape: record.shape, strides: record.strides) {
+                source = try storage.slice(offset: record.storageOffset * size, count: count * size)
+            } else {
+                source = StridedByteSource(storage: storage, elementSize: size, offset: record.storageOffset,
+                                           shape: record.shape, strides: record.strides)
+            }
+        }
+        var order = byteOrder
+        switch record.dtype {
+        case .float8E4M3FN: source = Float8WideningByteSource(base: source, format: .e4m3fn); order = .native
+        case .float8E5M2: source = Float8WideningByteSource(base: source, format: .e5m2); order = .native
+        default: break
+        }
+        return StoredTensor(name: name, dtype: presented, shape: record.shape, byteOrder: order,
+                            storageOrder: .rowMajor, source: source)
+    }
+
+    private static func describe(_ values: [Int]) -> String {
+        "(" + values.map(String.init).joined(separator: ", ") + ")"
+    }
+}
