@@ -106,7 +106,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "MindSpaceNumericsTests", dependencies: ["MindSpaceCore", "MindSpaceNumerics", "MindSpaceTestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MindSpacePipelineTests", dependencies: ["MindSpaceCore", "MindSpaceIO", "MindSpaceNumerics", "MindSpaceSynthetic", "MindSpaceDimension", "MindSpaceProjection", "MindSpaceCheckpoints", "MindSpacePipeline", "MindSpaceTestSupport"],
+        .testTarget(name: "MindSpacePipelineTests", dependencies: ["MindSpaceCore", "MindSpaceIO", "MindSpaceNumerics", "MindSpaceSynthetic", "MindSpaceDimension", "MindSpaceSimilarity", "MindSpaceProjection", "MindSpaceCheckpoints", "MindSpacePipeline", "MindSpaceTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MindSpaceProjectionTests", dependencies: ["MindSpaceCore", "MindSpaceNumerics", "MindSpaceDimension", "MindSpaceProjection", "MindSpaceTestSupport"],
                     swiftSettings: swiftSettings),
