@@ -51,6 +51,9 @@ let package = Package(
         .target(name: "MindSpaceDimension",
                 dependencies: ["MindSpaceCore", "MindSpaceNumerics", "MindSpaceSynthetic"],
                 swiftSettings: swiftSettings),
+        // Geometry of labelled groups against each other: mixing, classifier test, within-share.
+        .target(name: "MindSpaceSimilarity", dependencies: ["MindSpaceCore", "MindSpaceNumerics"],
+                swiftSettings: swiftSettings),
         // 2-D projections (PCA, random, MDS, Isomap, UMAP, t-SNE) and null models.
         .target(name: "MindSpaceProjection", dependencies: ["MindSpaceCore", "MindSpaceNumerics"],
                 swiftSettings: swiftSettings),
@@ -64,20 +67,20 @@ let package = Package(
         // Jobs and reports: what each command does, end to end; weight-set analysis.
         .target(name: "MindSpacePipeline",
                 dependencies: ["MindSpaceCore", "MindSpaceIO", "MindSpaceNumerics", "MindSpaceSynthetic",
-                               "MindSpaceDimension", "MindSpaceProjection", "MindSpaceRender",
+                               "MindSpaceDimension", "MindSpaceSimilarity", "MindSpaceProjection", "MindSpaceRender",
                                "MindSpaceCheckpoints"],
                 swiftSettings: swiftSettings),
         // The product's umbrella: re-exports every layer.
         .target(name: "MindSpace",
                 dependencies: ["MindSpaceCore", "MindSpaceIO", "MindSpaceNumerics", "MindSpaceSynthetic",
-                               "MindSpaceDimension", "MindSpaceProjection", "MindSpaceRender",
+                               "MindSpaceDimension", "MindSpaceSimilarity", "MindSpaceProjection", "MindSpaceRender",
                                "MindSpaceCheckpoints", "MindSpacePipeline"],
                 swiftSettings: swiftSettings),
         // The command-line program: parses arguments, calls one job, prints.
         .executableTarget(
             name: "mindspace",
             dependencies: [
-                "MindSpaceCore", "MindSpaceSynthetic", "MindSpaceDimension", "MindSpaceProjection",
+                "MindSpaceCore", "MindSpaceSynthetic", "MindSpaceDimension", "MindSpaceSimilarity", "MindSpaceProjection",
                 "MindSpaceCheckpoints", "MindSpacePipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -103,11 +106,13 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "MindSpaceNumericsTests", dependencies: ["MindSpaceCore", "MindSpaceNumerics", "MindSpaceTestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "MindSpacePipelineTests", dependencies: ["MindSpaceCore", "MindSpaceIO", "MindSpaceNumerics", "MindSpaceSynthetic", "MindSpaceDimension", "MindSpaceProjection", "MindSpaceCheckpoints", "MindSpacePipeline", "MindSpaceTestSupport"],
+        .testTarget(name: "MindSpacePipelineTests", dependencies: ["MindSpaceCore", "MindSpaceIO", "MindSpaceNumerics", "MindSpaceSynthetic", "MindSpaceDimension", "MindSpaceSimilarity", "MindSpaceProjection", "MindSpaceCheckpoints", "MindSpacePipeline", "MindSpaceTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MindSpaceProjectionTests", dependencies: ["MindSpaceCore", "MindSpaceNumerics", "MindSpaceDimension", "MindSpaceProjection", "MindSpaceTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MindSpaceRenderTests", dependencies: ["MindSpaceCore", "MindSpaceRender", "MindSpaceTestSupport"],
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "MindSpaceSimilarityTests", dependencies: ["MindSpaceCore", "MindSpaceNumerics", "MindSpaceSimilarity", "MindSpaceTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "MindSpaceSyntheticTests", dependencies: ["MindSpaceCore", "MindSpaceNumerics", "MindSpaceSynthetic", "MindSpaceTestSupport"],
                     swiftSettings: swiftSettings),

@@ -5,6 +5,7 @@
 @_exported import MindSpaceNumerics
 @_exported import MindSpaceSynthetic
 @_exported import MindSpaceDimension
+@_exported import MindSpaceSimilarity
 @_exported import MindSpaceProjection
 @_exported import MindSpaceRender
 @_exported import MindSpaceCheckpoints

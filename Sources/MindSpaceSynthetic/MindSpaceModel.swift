@@ -122,9 +122,15 @@ public struct MindSpaceModel: Sendable, Equatable {
         return Sample(points: points, groups: groups, processes: processes, runs: runs)
     }
 
+    /// The true intrinsic dimension of each group and of the union: d for all (every process's
+    /// minds lie on a d-dimensional manifold).
+    public var trueDimensions: [String: Int] {
+        ["humans": latentDimension, "AIs": latentDimension, "union": latentDimension]
+    }
+
     /// The parameters as reports record them.
     public var parameters: [String: ParameterValue] {
-        ["latent_dimension": .int(latentDimension), "ambient_dimension": .int(ambientDimension),
+        ["hypothesis": .string("manifold"), "latent_dimension": .int(latentDimension), "ambient_dimension": .int(ambientDimension),
          "ai_processes": .int(aiProcesses), "runs_per_process": .int(runsPerProcess),
          "human_fraction": .double(humanFraction), "ai_divergence": .double(aiDivergence),
          "run_variation": .double(runVariation), "human_data_share": .double(humanDataShare),

@@ -11,7 +11,8 @@ struct GenerateCommand: ParsableCommand, UsesCommonOptions {
         discussion: """
             NAME is one of scikit-dimension's 24 BenchmarkManifolds (M1_Sphere … Mp3_Paraboloid, fixed d \
             and D), or hypercube, ball, sphere or gaussian (these need --dimension d), or mindspace \
-            (the illustrative mind-space model: humans and AIs, with groups written beside the points). Names ignore case; \
+            (the illustrative mind-space model: humans and AIs, with groups written beside the points; \
+            --hypothesis sphere draws the other picture, written as mindspace-sphere.*). Names ignore case; \
             'mindspace generate list' (or --list) prints the catalogue. --ambient D pads with zero \
             coordinates, --rotate applies a random rotation of R^D, --noise adds N(0, sigma^2) to every \
             coordinate. Writes <NAME>.npy (n x D float64) and <NAME>.json into --out.
@@ -37,6 +38,9 @@ struct GenerateCommand: ParsableCommand, UsesCommonOptions {
 
     @Flag(name: .long, help: "Rotate the points by a random (seeded) orthogonal matrix of R^D.")
     var rotate = false
+
+    @Option(name: .long, help: ArgumentHelp("mindspace model: the picture to draw, manifold (humans and AIs on one thin manifold) or sphere (AIs anywhere in a D-ball, humans a small d-dimensional cluster in one corner). (default: manifold)", valueName: "manifold|sphere"))
+    var hypothesis: String?
 
     @Option(name: .customLong("ai-processes"), help: "mindspace model: number of AI learning processes. (default: 4)")
     var aiProcesses: Int?
@@ -83,12 +87,25 @@ struct GenerateCommand: ParsableCommand, UsesCommonOptions {
             throw MindSpaceError(.usage, "name a data set to generate; valid names (any case): "
                 + SyntheticFamily.allNames.joined(separator: ", ") + ", or 'list'")
         }
-        let given = givenModelOptions
+        let given = givenModelOptions + (hypothesis != nil ? ["--hypothesis"] : [])
         if !given.isEmpty && name.lowercased() != "mindspace" {
             throw MindSpaceError(.usage, "\(given.joined(separator: ", ")) \(given.count == 1 ? "applies" : "apply") only to the mindspace model, not to '\(name)'")
         }
+        var chosen = MindSpaceHypothesis.manifold
+        if let hypothesis {
+            guard let named = MindSpaceHypothesis(name: hypothesis) else {
+                throw MindSpaceError(.usage, "--hypothesis: unknown hypothesis '\(hypothesis)'; choose manifold or sphere")
+            }
+            chosen = named
+        }
+        let manifoldOnly = givenModelOptions.filter { $0 != "--human-fraction" }
+        if chosen == .sphere && !manifoldOnly.isEmpty {
+            throw MindSpaceError(.usage, "\(manifoldOnly.joined(separator: ", ")) \(manifoldOnly.count == 1 ? "applies" : "apply") only to --hypothesis manifold; "
+                                 + "the sphere model takes --dimension, --ambient and --human-fraction")
+        }
         var job = GenerateJob(name: name, n: n, seed: seeding.seed, dimension: dimension, ambient: ambient,
                               noise: noise, rotated: rotate, outputFolder: output.out, commandLine: commandLine)
+        job.hypothesis = chosen
         if let aiProcesses { job.model.aiProcesses = aiProcesses }
         if let runs { job.model.runsPerProcess = runs }
         if let humanFraction { job.model.humanFraction = humanFraction }
@@ -96,7 +113,7 @@ struct GenerateCommand: ParsableCommand, UsesCommonOptions {
         if let runVariation { job.model.runVariation = runVariation }
         if let humanDataShare { job.model.humanDataShare = humanDataShare }
         let report = try job.run()
-        try output.claim(scope: "generate-\(name.lowercased())", inputs: [], quiet: common.quiet)
+        try output.claim(scope: "generate-\(name.lowercased())" + (chosen == .sphere ? "-sphere" : ""), inputs: [], quiet: common.quiet)
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {

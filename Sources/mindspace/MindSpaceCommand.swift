@@ -18,6 +18,7 @@ struct MindSpaceCommand: ParsableCommand {
             GenerateCommand.self,
             IDCommand.self,
             ContrastCommand.self,
+            GroupsCommand.self,
             TrajectoryCommand.self,
             DemoCommand.self,
             BatchCommand.self,

@@ -26,6 +26,7 @@ import MindSpaceTestSupport
         case "trajectory": return ["missing-a.npy", "missing-b.npy"]
         case "batch": return ["missing-runs"]
         case "demo": return ["--datasets", "missing-datasets"]
+        case "groups": return option == "--groups" ? ["missing.npy"] : ["missing.npy", "--groups", "missing.tsv"]
         default: return ["missing.npy"]
         }
     }
@@ -56,7 +57,7 @@ import MindSpaceTestSupport
 
     @Test func everyCommandsOptionsAreCovered() {
         let commands = Set(Self.cases.map(\.command))
-        #expect(commands.isSuperset(of: ["inspect", "pca", "project", "generate", "id", "contrast", "trajectory", "demo", "batch"]),
+        #expect(commands.isSuperset(of: ["inspect", "pca", "project", "generate", "id", "contrast", "groups", "trajectory", "demo", "batch"]),
                 "\(commands.sorted())")
         #expect(Self.cases.count > 40)
     }

@@ -54,6 +54,10 @@ struct JSONReportCase: Sendable, CustomTestStringConvertible {
             ["contrast", digits, "--groups", digitLabels, "--estimator", "twonn-mle", "--json", "--quiet",
              "--out", folder.appendingPathComponent("out").path]
         },
+        JSONReportCase(name: "groups", command: "groups") { folder in
+            ["groups", digits, "--groups", digitLabels, "--permutations", "99", "--json", "--quiet",
+             "--out", folder.appendingPathComponent("out").path]
+        },
         JSONReportCase(name: "trajectory", command: "trajectory") { folder in
             ["trajectory", runs + "/subset0-seed0", "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]
         },

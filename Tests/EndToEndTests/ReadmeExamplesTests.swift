@@ -17,7 +17,7 @@ import MindSpaceTestSupport
             guard words.first == "mindspace", words.count > 1 else { return nil }
             return String(words[1])
         })
-        for command in ["inspect", "pca", "project", "generate", "id", "contrast", "trajectory"] {
+        for command in ["inspect", "pca", "project", "generate", "id", "contrast", "groups", "trajectory"] {
             #expect(commands.contains(command), "README.md has no console example of `mindspace \(command)`")
         }
     }

@@ -41,7 +41,12 @@ public struct DemoJob: Sendable {
         }
         var sections: [DemoReport.Section] = []
         var notes: [String] = []
+        var realGroups: [DemoReport.RealGroups] = []
         let options = EstimationOptions(seed: seed)
+
+        progress?("two pictures of mind space: the sphere and the manifold model, generated and measured with groups")
+        let hypotheses = try HypothesesJob(seed: seed, outputFolder: out.appendingPathComponent("hypotheses").path,
+                                           commandLine: commandLine).run()
 
         progress?("mind-space model: generating 2500 illustrative minds and contrasting them with their null model")
         let model = try GenerateJob(name: "mindspace", n: 2500, seed: seed,
@@ -66,6 +71,11 @@ public struct DemoJob: Sendable {
                                            commandLine: commandLine).run()
             sections.append(.init(contrast: contrast, heading: "Real sentence embeddings",
                                   text: "Embeddings of real text by a real model (see datasets/README.md), coloured by source group."))
+            if exists(groups) {
+                realGroups.append(.init(heading: "Sentence embeddings by source group", report: try GroupsJob(
+                    dataPath: embeddings.path, groupsPath: groups.path, groupColumn: "group", settings: .init(seed: seed),
+                    outputFolder: out.appendingPathComponent("text-embeddings").path, commandLine: commandLine).run()))
+            }
         } else {
             notes.append("datasets/text-embeddings.npy not found: the embeddings step was skipped")
         }
@@ -80,6 +90,11 @@ public struct DemoJob: Sendable {
                                            commandLine: commandLine).run()
             sections.append(.init(contrast: contrast, heading: "Handwritten digits",
                                   text: "1797 images of 8×8 pixels (64 features), coloured by the digit they show."))
+            if exists(labels) {
+                realGroups.append(.init(heading: "Handwritten digits by class", report: try GroupsJob(
+                    dataPath: digits.path, groupsPath: labels.path, settings: .init(seed: seed),
+                    outputFolder: out.appendingPathComponent("digits").path, commandLine: commandLine).run()))
+            }
         } else {
             notes.append("datasets/digits.npy not found: the digits step was skipped")
         }
@@ -108,8 +123,9 @@ public struct DemoJob: Sendable {
 
         progress?("writing index.md and demo.json")
         let report = DemoReport(
+            hypotheses: hypotheses, groups: realGroups,
             sections: sections, trajectories: trajectories, weightSet: weightSet, notes: notes,
-            images: sections.map(\.image) + trajectories.flatMap(\.images) + (weightSet.map { [$0.image] } ?? []),
+            images: [hypotheses.image] + sections.map(\.image) + trajectories.flatMap(\.images) + (weightSet.map { [$0.image] } ?? []),
             index: out.appendingPathComponent("index.md").relativePath,
             report: out.appendingPathComponent("demo.json").relativePath,
             provenance: ReportEncoding.Provenance(command: commandLine, seed: seed, inputs: []))
@@ -194,6 +210,10 @@ public struct DemoReport: Codable, Equatable, Sendable {
         }
     }
 
+    /// The two pictures of mind space, side by side (the demo's first figure).
+    public var hypotheses: HypothesesJob.Result
+    /// `groups` on the shipped labelled data.
+    public var groups: [RealGroups]
     public var sections: [Section]
     public var trajectories: [Trajectory]
     public var weightSet: WeightSet?
@@ -204,7 +224,7 @@ public struct DemoReport: Codable, Equatable, Sendable {
     public var provenance: ReportEncoding.Provenance
 
     enum CodingKeys: String, CodingKey {
-        case sections, trajectories, notes, images, index, report, provenance
+        case hypotheses, groups, sections, trajectories, notes, images, index, report, provenance
         case weightSet = "weight_set"
     }
 
@@ -219,6 +239,7 @@ public struct DemoReport: Codable, Equatable, Sendable {
         var text = "# MindSpace demo\n\nMade by `\(provenance.command)` (MindSpace \(provenance.version), seed \(provenance.seed ?? 0)). "
             + "Each figure puts the data (manifold view, right) beside a null model with the same points, features and spread "
             + "but no joint structure (sphere view, left). The numbers are what the data show, with 95% confidence intervals.\n\n"
+        text += hypothesesMarkdown(relative: relative)
         text += "| data | N × D | ID of the data | ID of the null model | PCs for 90% (data / null) |\n|---|---|---|---|---|\n"
         for section in sections {
             text += "| \(section.heading) | \(section.n) × \(section.d) | \(String(format: "%.2f", section.manifoldID)) \(interval(section.manifoldCI)) "
@@ -232,6 +253,7 @@ public struct DemoReport: Codable, Equatable, Sendable {
                 + "principal components for 90% of the variance: \(section.manifoldComponentsFor90) of \(section.d) for the data, "
                 + "\(section.sphereComponentsFor90) for the null model.\n"
         }
+        text += realGroupsMarkdown()
         if !trajectories.isEmpty {
             text += "\n## Training trajectories\n\nStreaming PCA of each run's checkpoints (one point per epoch): in how few directions training moves.\n\n"
             text += "| run | checkpoints | parameters | PC1 share | PCs for 90% |\n|---|---|---|---|---|\n"

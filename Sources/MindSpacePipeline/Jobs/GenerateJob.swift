@@ -27,6 +27,9 @@ public struct GenerateJob: Sendable {
     /// Parameters of the mind-space model (`name == "mindspace"`); `dimension` and `ambient`,
     /// when given, override its latent and ambient dimensions.
     public var model = MindSpaceModel()
+    /// Which picture the mind-space model draws (`name == "mindspace"`): the manifold model or
+    /// its sphere counterpart (`SphereHypothesisModel`, with the model's d, D and human fraction).
+    public var hypothesis = MindSpaceHypothesis.manifold
 
     /// A job; the name and options are checked by `run()` (`.usage` errors, exit 64).
     public init(name: String, n: Int, seed: UInt64 = 0, dimension: Int? = nil, ambient: Int? = nil,
@@ -78,7 +81,9 @@ public struct GenerateJob: Sendable {
 extension GenerateJob {
     /// `generate mindspace`: the illustrative mind-space model (`MindSpaceModel`), written as
     /// `mindspace.npy`, `mindspace-groups.tsv` (TensorBoard metadata with a header: group,
-    /// process, run) and `mindspace.json`.
+    /// process, run) and `mindspace.json`; with `hypothesis == .sphere`, its sphere counterpart
+    /// (`SphereHypothesisModel`) as `mindspace-sphere.*`. The report records the true intrinsic
+    /// dimension of each group and of the union (`group_true_id`) and the group sizes.
     func runMindSpaceModel() throws -> GenerateReport {
         var model = self.model
         if let dimension { model.latentDimension = dimension }
@@ -86,20 +91,36 @@ extension GenerateJob {
         guard noise == 0, !rotated else {
             throw MindSpaceError(.usage, "the mindspace model takes no --noise or --rotate; its variation is set by its own flags")
         }
-        let sample = try model.sample(n: n, seed: seed)
-        var parameters = model.parameters
+        let sample: MindSpaceModel.Sample
+        var parameters: [String: ParameterValue]
+        let trueDimensions: [String: Int]
+        switch hypothesis {
+        case .manifold:
+            sample = try model.sample(n: n, seed: seed)
+            parameters = model.parameters
+            trueDimensions = model.trueDimensions
+        case .sphere:
+            let sphere = SphereHypothesisModel(matching: model)
+            sample = try sphere.sample(n: n, seed: seed)
+            parameters = sphere.parameters
+            trueDimensions = sphere.trueDimensions
+        }
         parameters["n"] = .int(n)
-        let dataset = SyntheticDataset(points: sample.points, name: "mindspace", trueDimension: model.latentDimension,
+        let stem = hypothesis == .manifold ? "mindspace" : "mindspace-sphere"
+        let dataset = SyntheticDataset(points: sample.points, name: stem, trueDimension: trueDimensions["union"] ?? 0,
                                        parameters: parameters)
         let folder = URL(fileURLWithPath: outputFolder)
         var report = GenerateReport(
             dataset: dataset, seed: seed,
-            path: folder.appendingPathComponent("mindspace.npy").relativePath,
-            report: folder.appendingPathComponent("mindspace.json").relativePath,
+            path: folder.appendingPathComponent("\(stem).npy").relativePath,
+            report: folder.appendingPathComponent("\(stem).json").relativePath,
             provenance: ReportEncoding.Provenance(command: commandLine, seed: seed, inputs: []))
-        let groupsPath = folder.appendingPathComponent("mindspace-groups.tsv").relativePath
+        let groupsPath = folder.appendingPathComponent("\(stem)-groups.tsv").relativePath
         report.groups = groupsPath
         report.illustrative = true
+        report.hypothesis = hypothesis.rawValue
+        report.groupTrueIds = trueDimensions.filter { $0.key != "union" }
+        report.groupSizes = Dictionary(sample.groups.map { ($0, 1) }, uniquingKeysWith: +)
         var table = "group\tprocess\trun\n"
         for i in 0..<sample.groups.count {
             table += "\(sample.groups[i])\t\(sample.processes[i])\t\(sample.runs[i])\n"
@@ -120,6 +141,12 @@ public struct GenerateReport: Codable, Equatable, Sendable {
     public var groups: String?
     /// True for data that illustrate an argument rather than benchmark a method.
     public var illustrative: Bool?
+    /// The mind-space model's picture: "manifold" or "sphere"; `nil` for other data sets.
+    public var hypothesis: String?
+    /// The true intrinsic dimension of each group (the mind-space model), else `nil`.
+    public var groupTrueIds: [String: Int]?
+    /// The number of points of each group (the mind-space model), else `nil`.
+    public var groupSizes: [String: Int]?
     /// The path of this report as written.
     public var report: String
     public var n: Int
@@ -133,8 +160,8 @@ public struct GenerateReport: Codable, Equatable, Sendable {
     public var provenance: ReportEncoding.Provenance
 
     enum CodingKeys: String, CodingKey {
-        case path, report, n, d, name, seed, parameters, provenance, groups, illustrative
-        case trueId = "true_id"
+        case path, report, n, d, name, seed, parameters, provenance, groups, illustrative, hypothesis
+        case trueId = "true_id", groupTrueIds = "group_true_id", groupSizes = "group_sizes"
     }
 
     init(dataset: SyntheticDataset, seed: UInt64, path: String, report: String, provenance: ReportEncoding.Provenance) {
@@ -156,6 +183,10 @@ public struct GenerateReport: Codable, Equatable, Sendable {
         if case .bool(true) = parameters["rotated"] { extras.append("randomly rotated") }
         if let noise = parameters["noise_sigma"], noise != .double(0) { extras.append("Gaussian noise σ = \(noise)") }
         if !extras.isEmpty { line += " (" + extras.joined(separator: ", ") + ")" }
+        if let groupTrueIds, let hypothesis {
+            line += "\n\(hypothesis) hypothesis; true intrinsic dimension by group: "
+                + groupTrueIds.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        }
         if illustrative == true { line += "\nillustrative model: synthetic minds built to show the argument, not measurements of real systems" }
         return line + "\nwrote \(path), " + (groups.map { "\($0), " } ?? "") + "\(report)\n"
     }
