@@ -3,8 +3,8 @@ import MindSpaceCore
 import MindSpaceIO
 
 /// One checkpoint of a `CheckpointSet`, opened: the files it is made of and the tensors it holds
-/// (described, not read). A checkpoint is a `.safetensors` file, a `.npy` or `.npz` file, or a
-/// sharded Hugging Face checkpoint named by its `*.safetensors.index.json`.
+/// (described, not read). A checkpoint is a `.safetensors` file, a `.npy` or `.npz` file, a
+/// `.gguf` file, or a sharded Hugging Face checkpoint named by its `*.safetensors.index.json`.
 public struct Checkpoint: Sendable {
     /// The path as discovered (the index file for a sharded checkpoint).
     public let path: String
@@ -35,7 +35,7 @@ public struct Checkpoint: Sendable {
         }
         let file = try DataFile.open(path)
         switch file.format {
-        case .safetensors, .npz, .shardedSafetensors, .npy:
+        case .safetensors, .npz, .shardedSafetensors, .npy, .gguf:
             break
         case .tsv, .csv:
             throw MindSpaceError.malformed(path,

@@ -7,6 +7,8 @@ public enum DataFormat: String, Codable, Sendable {
     /// A sharded Hugging Face checkpoint: `model.safetensors.index.json` and its shards.
     case shardedSafetensors = "safetensors-sharded"
     case tsv, csv
+    /// A GGUF model file (llama.cpp's format).
+    case gguf
 }
 
 /// A file opened for reading: its format and the tensors it holds (described, not yet read).
@@ -18,15 +20,18 @@ public struct DataFile: Sendable {
     public let tensors: [StoredTensor]
     /// The file's size in bytes (for sharded checkpoints: the index file's).
     public let byteCount: Int
+    /// A GGUF file's metadata key-values, in file order; `nil` for other formats.
+    public var ggufMetadata: [GGUFMetadataEntry]? = nil
 
     /// Opens `path`, choosing the reader by extension (`.npy`, `.npz`, `.safetensors`,
-    /// `*.index.json` (a sharded safetensors index), `.tsv`, `.csv`, `.txt` as TSV) and, for an unknown extension,
-    /// by the first bytes (NumPy magic, ZIP signature, safetensors header).
+    /// `*.index.json` (a sharded safetensors index), `.tsv`, `.csv`, `.txt` as TSV, `.gguf`) and, for an unknown extension,
+    /// by the first bytes (NumPy magic, ZIP signature, GGUF magic, safetensors header).
     /// Throws `.missingInput` for a missing file and `.malformedData` for unreadable content.
     public static func open(_ path: String) throws -> DataFile {
         let source = try FileByteSource(path: path)
         let format = try detectFormat(path: path, source: source)
         let tensors: [StoredTensor]
+        var ggufMetadata: [GGUFMetadataEntry]?
         switch format {
         case .npy: tensors = [try NpyReader.read(path: path)]
         case .npz: tensors = try NpzReader.read(path: path)
@@ -34,8 +39,13 @@ public struct DataFile: Sendable {
         case .shardedSafetensors: tensors = try ShardedCheckpointReader.read(indexPath: path)
         case .tsv: tensors = [try DelimitedTextReader.read(path: path, separator: "\t")]
         case .csv: tensors = [try DelimitedTextReader.read(path: path, separator: ",")]
+        case .gguf:
+            let file = try GGUFReader.read(source: source)
+            tensors = file.tensors
+            ggufMetadata = file.metadata
         }
-        return DataFile(path: path, format: format, tensors: tensors, byteCount: source.byteCount)
+        return DataFile(path: path, format: format, tensors: tensors, byteCount: source.byteCount,
+                        ggufMetadata: ggufMetadata)
     }
 
     /// The format of `path`: by extension first, else by content.
@@ -48,11 +58,13 @@ public struct DataFile: Sendable {
         case "safetensors": return .safetensors
         case "tsv", "tab", "txt": return .tsv
         case "csv": return .csv
+        case "gguf": return .gguf
         default: break
         }
         let head = try source.bytes(at: 0, count: min(8, source.byteCount))
         if head.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .npz }
+        if head.starts(with: Array("GGUF".utf8)) { return .gguf }
         if head.count == 8 {
             let headerLength = head.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
             if headerLength > 1, headerLength < UInt64(source.byteCount),
@@ -61,7 +73,7 @@ public struct DataFile: Sendable {
             }
         }
         throw MindSpaceError.malformed(path,
-            "unknown data format: expected .npy, .npz, .safetensors, .safetensors.index.json, .tsv or .csv")
+            "unknown data format: expected .npy, .npz, .safetensors, .safetensors.index.json, .gguf, .tsv or .csv")
     }
 
     /// The array to analyse as points × features: the one named `name` if given (else a usage
