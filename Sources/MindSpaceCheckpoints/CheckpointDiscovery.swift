@@ -2,14 +2,14 @@ import Foundation
 import MindSpaceCore
 
 /// Turns the `CKPT...` arguments of `trajectory` (and the run folders of `batch`, and the folders
-/// given to `inspect`) into an ordered list of checkpoint files. A checkpoint is one `.safetensors` file, one `.npy` or `.npz` file,
+/// given to `inspect`) into an ordered list of checkpoint files. A checkpoint is one `.safetensors` file, one `.npy`, `.npz` or `.gguf` file,
 /// or a sharded Hugging Face checkpoint, named by its `*.safetensors.index.json`.
 ///
 /// Each argument, in the order given, contributes:
 /// - an existing **file**: itself (its format is checked when it is opened);
 /// - an existing **directory**: if it holds exactly one `*.safetensors.index.json`, that index
 ///   (the folder is one sharded checkpoint, e.g. Hugging Face's `checkpoint-500/`); otherwise its
-///   checkpoint files (`.safetensors`, `.npy`, `.npz`) and its checkpoint sub-folders (a folder
+///   checkpoint files (`.safetensors`, `.npy`, `.npz`, `.gguf`) and its checkpoint sub-folders (a folder
 ///   holding exactly one index, or exactly one `.safetensors` file, like `checkpoint-500/` with
 ///   `model.safetensors`), all in `NaturalOrder` of their names. Hidden entries (`.name`) and
 ///   other files (configs, logs) are ignored; sub-folders are not searched any deeper;
@@ -22,7 +22,7 @@ import MindSpaceCore
 /// folder are `.malformedData`.
 public enum CheckpointDiscovery {
     /// File extensions (lower case) of single-file checkpoints.
-    public static let checkpointExtensions: Set<String> = ["safetensors", "npy", "npz"]
+    public static let checkpointExtensions: Set<String> = ["safetensors", "npy", "npz", "gguf"]
     /// The suffix of a sharded checkpoint's index file.
     public static let indexSuffix = ".safetensors.index.json"
 
@@ -88,7 +88,7 @@ public enum CheckpointDiscovery {
             }
         }
         if found.isEmpty {
-            var reason = "no checkpoints here (.safetensors, .npy, .npz files or sharded \(indexSuffix) folders)"
+            var reason = "no checkpoints here (.safetensors, .npy, .npz, .gguf files or sharded \(indexSuffix) folders)"
             if foldersWithSeveral > 0 {
                 reason += "; \(foldersWithSeveral) sub-folder\(foldersWithSeveral == 1 ? " holds" : "s hold") several checkpoints each: pass one of them, or the whole tree to 'batch'"
             }

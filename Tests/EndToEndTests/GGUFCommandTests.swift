@@ -113,4 +113,39 @@ import MindSpaceTestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.json?["n"] as? Int == 3 && result.json?["d"] as? Int == 32)
     }
+
+    /// A run saved as GGUF (F32, F16, Q8_0 and Q4_K tensors) gives the same trajectory, number
+    /// for number, as its dequantized values saved as safetensors: the values are identical, so
+    /// is every sum built from them.
+    @Test func trajectoryOverGGUFEqualsTheSameValuesAsSafetensors() throws {
+        var reports: [[String: Any]] = []
+        var coordinates: [Data] = []
+        for run in ["trajectory", "trajectory_safetensors"] {
+            let out = try CommandRunner.temporaryFolder()
+            defer { try? FileManager.default.removeItem(at: out) }
+            let result = try CommandRunner.run(["trajectory", Self.path(run), "--json", "--quiet", "--out", out.path])
+            #expect(result.status == 0, "\(run): \(result.stderr)")
+            let json = try #require(result.json)
+            reports.append(json)
+            coordinates.append(try Data(contentsOf: URL(fileURLWithPath: try #require(json["coordinates"] as? String))))
+        }
+        let (gguf, safetensors) = (reports[0], reports[1])
+        let formats = (gguf["checkpoints"] as? [[String: Any]])?.compactMap { $0["format"] as? String }
+        #expect(formats == Array(repeating: "gguf", count: 4))
+        #expect(gguf["parameters"] as? Int == 32 + 24 + 128 + 256)
+        func canonical(_ value: Any?) -> String? {
+            guard let value else { return nil }
+            let data = try? JSONSerialization.data(withJSONObject: ["v": value], options: [.sortedKeys])
+            return data.map { String(decoding: $0, as: UTF8.self) }
+        }
+        for key in ["parameters", "explained_variance", "explained_variance_ratio", "components_for",
+                    "total_variance", "step_distances", "distance_travelled", "net_displacement"] {
+            #expect(canonical(gguf[key]) != nil && canonical(gguf[key]) == canonical(safetensors[key]), "\(key)")
+        }
+        let scores = { (report: [String: Any]) in
+            (report["checkpoints"] as? [[String: Any]])?.map { canonical([$0["scores"], $0["norm"]]) }
+        }
+        #expect(scores(gguf) != nil && scores(gguf) == scores(safetensors))
+        #expect(coordinates[0] == coordinates[1])
+    }
 }
