@@ -230,4 +230,20 @@ enum GGUFFixtures {
             #expect(error.reason.hasPrefix("tensor 'a\\x1B[2Jb': unknown ggml tensor type 99"), "\(error)")
         }
     }
+
+    /// A quantized tensor must hold whole blocks: a scalar (no dimensions) of Q4_0 cannot.
+    @Test func quantizedTensorsMustFillWholeBlocks() throws {
+        var bytes = Array("GGUF".utf8)
+        func append<I: FixedWidthInteger>(_ value: I) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        append(UInt32(3)); append(UInt64(1)); append(UInt64(0))
+        append(UInt64(1)); bytes += Array("s".utf8)
+        append(UInt32(0)); append(UInt32(2)); append(UInt64(0))
+        bytes += [UInt8](repeating: 0, count: 64)
+        do {
+            _ = try GGUFReader.read(source: MemoryByteSource(path: "s.gguf", bytes: bytes))
+            Issue.record("a scalar Q4_0 tensor should be refused")
+        } catch let error as MindSpaceError {
+            #expect(error.reason == "tensor 's': 1 values do not fill whole Q4_0 blocks of 32", "\(error)")
+        }
+    }
 }

@@ -27,8 +27,10 @@ public enum GGUFValueType: UInt32, Sendable, CaseIterable {
 }
 
 /// One GGUF metadata value, as stored. Strings are UTF-8 in the file (invalid sequences become
-/// U+FFFD); they are not escaped here: escape them (`TerminalText`) before printing.
-public indirect enum GGUFValue: Sendable, Equatable {
+/// U+FFFD); they are not escaped here: escape them (`TerminalText`) before printing. Not
+/// `indirect`: an array's elements live in the array's own buffer, so a vocabulary of 150 000
+/// strings is one allocation of values, not 150 000 boxes.
+public enum GGUFValue: Sendable, Equatable {
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16), uint32(UInt32), int32(Int32)
     case float32(Float), bool(Bool), string(String), uint64(UInt64), int64(Int64), float64(Double)
     /// An array: its element type and its elements (arrays may nest).

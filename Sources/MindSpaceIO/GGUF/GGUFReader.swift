@@ -178,6 +178,9 @@ public enum GGUFReader {
         if let first = dimensions.first, first % type.blockSize != 0 {
             throw fail("its innermost dimension \(first) is not a multiple of the \(type.name) block size \(type.blockSize)", at: at)
         }
+        guard elements % type.blockSize == 0 else {
+            throw fail("\(elements) values do not fill whole \(type.name) blocks of \(type.blockSize)", at: at)
+        }
         let (byteCount, overflow) = (elements / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
         let (_, valuesOverflow) = elements.multipliedReportingOverflow(by: 8)
         guard !overflow, !valuesOverflow else { throw fail("shape \(dimensions) is too large to address", at: at) }
