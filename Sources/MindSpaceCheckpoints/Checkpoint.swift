@@ -5,8 +5,8 @@ import MindSpaceIO
 /// One checkpoint of a `CheckpointSet`, opened: the files it is made of and the tensors it holds
 /// (described, not read). A checkpoint is a `.safetensors` file, a `.npy` or `.npz` file, a
 /// PyTorch `.pt`/`.pth`/`.bin`/`.ckpt` file (its `state_dict` when it has one, as Lightning's
-/// `.ckpt` does), or a sharded Hugging Face checkpoint named by its `*.safetensors.index.json`
-/// or `pytorch_model.bin.index.json`.
+/// `.ckpt` does), a `.gguf` file, or a sharded Hugging Face checkpoint named by its
+/// `*.safetensors.index.json` or `pytorch_model.bin.index.json`.
 public struct Checkpoint: Sendable {
     /// The path as discovered (the index file for a sharded checkpoint).
     public let path: String
@@ -39,7 +39,7 @@ public struct Checkpoint: Sendable {
         }
         let file = try DataFile.open(path)
         switch file.format {
-        case .safetensors, .npz, .shardedSafetensors, .npy:
+        case .safetensors, .npz, .shardedSafetensors, .npy, .gguf:
             break
         case .pytorch, .shardedPytorch:
             // A Lightning checkpoint's `state_dict` is the model; optimizer state is not analysed.

@@ -2,7 +2,7 @@ import Foundation
 import MindSpaceCore
 
 /// Turns the `CKPT...` arguments of `trajectory` (and the run folders of `batch`, and the folders
-/// given to `inspect`) into an ordered list of checkpoint files. A checkpoint is one `.safetensors` file, one `.npy` or `.npz` file,
+/// given to `inspect`) into an ordered list of checkpoint files. A checkpoint is one `.safetensors` file, one `.npy`, `.npz` or `.gguf` file,
 /// one PyTorch `.pt`/`.pth`/`.bin`/`.ckpt` file, or a sharded Hugging Face checkpoint, named by
 /// its `*.safetensors.index.json` or `pytorch_model.bin.index.json`.
 ///
@@ -11,7 +11,7 @@ import MindSpaceCore
 /// - an existing **directory**: if it holds exactly one index (`*.safetensors.index.json` or
 ///   `*.bin.index.json`), that index
 ///   (the folder is one sharded checkpoint, e.g. Hugging Face's `checkpoint-500/`); otherwise its
-///   checkpoint files (`.safetensors`, `.npy`, `.npz`, `.pt`, `.pth`, `.bin`, `.ckpt`) and its
+///   checkpoint files (`.safetensors`, `.npy`, `.npz`, `.gguf`, `.pt`, `.pth`, `.bin`, `.ckpt`) and its
 ///   checkpoint sub-folders (a folder holding exactly one index, or exactly one `.safetensors`
 ///   file, like `checkpoint-500/` with `model.safetensors`, or else a `pytorch_model.bin`), all in `NaturalOrder` of their names. Hidden entries (`.name`) and
 ///   other files (configs, logs) are ignored; sub-folders are not searched any deeper;
@@ -24,7 +24,7 @@ import MindSpaceCore
 /// folder are `.malformedData`.
 public enum CheckpointDiscovery {
     /// File extensions (lower case) of single-file checkpoints.
-    public static let checkpointExtensions: Set<String> = ["safetensors", "npy", "npz", "pt", "pth", "bin", "ckpt"]
+    public static let checkpointExtensions: Set<String> = ["safetensors", "npy", "npz", "gguf", "pt", "pth", "bin", "ckpt"]
     /// The suffix of a sharded checkpoint's index file.
     public static let indexSuffix = ".safetensors.index.json"
     /// The suffix of a sharded PyTorch checkpoint's index file (`pytorch_model.bin.index.json`).
@@ -92,7 +92,7 @@ public enum CheckpointDiscovery {
             }
         }
         if found.isEmpty {
-            var reason = "no checkpoints here (.safetensors, .npy, .npz, .pt, .pth, .bin, .ckpt files or sharded \(indexSuffix) folders)"
+            var reason = "no checkpoints here (.safetensors, .npy, .npz, .gguf, .pt, .pth, .bin, .ckpt files or sharded \(indexSuffix) folders)"
             if foldersWithSeveral > 0 {
                 reason += "; \(foldersWithSeveral) sub-folder\(foldersWithSeveral == 1 ? " holds" : "s hold") several checkpoints each: pass one of them, or the whole tree to 'batch'"
             }

@@ -25,16 +25,8 @@ public enum Warnings {
         }
     }
 
-    /// `text` with every C0 control character and DEL written as `\xNN`.
+    /// `text` with every control character written as `\xNN` (`TerminalText.escaped`).
     static func oneLine(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                result += String(format: "\\x%02X", scalar.value)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        TerminalText.escaped(text)
     }
 }

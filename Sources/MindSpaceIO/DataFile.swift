@@ -11,6 +11,8 @@ public enum DataFormat: String, Codable, Sendable {
     case pytorch
     /// A sharded Hugging Face checkpoint: `pytorch_model.bin.index.json` and its `.bin` shards.
     case shardedPytorch = "pytorch-sharded"
+    /// A GGUF model file (llama.cpp's format).
+    case gguf
 }
 
 /// A file opened for reading: its format and the tensors it holds (described, not yet read).
@@ -22,17 +24,20 @@ public struct DataFile: Sendable {
     public let tensors: [StoredTensor]
     /// The file's size in bytes (for sharded checkpoints: the index file's).
     public let byteCount: Int
+    /// A GGUF file's metadata key-values, in file order; `nil` for other formats.
+    public var ggufMetadata: [GGUFMetadataEntry]? = nil
 
     /// Opens `path`, choosing the reader by extension (`.npy`, `.npz`, `.safetensors`,
     /// `*.index.json` (a sharded safetensors index; `*.bin.index.json` a sharded PyTorch one),
-    /// `.pt`/`.pth`/`.bin`/`.ckpt` (PyTorch), `.tsv`, `.csv`, `.txt` as TSV) and, for an unknown
-    /// extension, by the first bytes (NumPy magic, PyTorch zip or legacy magic, ZIP signature,
-    /// safetensors header).
+    /// `.pt`/`.pth`/`.bin`/`.ckpt` (PyTorch), `.gguf`, `.tsv`, `.csv`, `.txt` as TSV) and, for an
+    /// unknown extension, by the first bytes (NumPy magic, PyTorch zip or legacy magic, ZIP
+    /// signature, GGUF magic, safetensors header).
     /// Throws `.missingInput` for a missing file and `.malformedData` for unreadable content.
     public static func open(_ path: String) throws -> DataFile {
         let source = try FileByteSource(path: path)
         let format = try detectFormat(path: path, source: source)
         let tensors: [StoredTensor]
+        var ggufMetadata: [GGUFMetadataEntry]?
         switch format {
         case .npy: tensors = [try NpyReader.read(path: path)]
         case .npz: tensors = try NpzReader.read(path: path)
@@ -42,8 +47,13 @@ public struct DataFile: Sendable {
         case .csv: tensors = [try DelimitedTextReader.read(path: path, separator: ",")]
         case .pytorch: tensors = try PyTorchReader.read(path: path).tensors
         case .shardedPytorch: tensors = try ShardedCheckpointReader.read(indexPath: path)
+        case .gguf:
+            let file = try GGUFReader.read(source: source)
+            tensors = file.tensors
+            ggufMetadata = file.metadata
         }
-        return DataFile(path: path, format: format, tensors: tensors, byteCount: source.byteCount)
+        return DataFile(path: path, format: format, tensors: tensors, byteCount: source.byteCount,
+                        ggufMetadata: ggufMetadata)
     }
 
     /// The format of `path`: by extension first, else by content.
@@ -57,13 +67,20 @@ public struct DataFile: Sendable {
         case "safetensors": return .safetensors
         case "tsv", "tab", "txt": return .tsv
         case "csv": return .csv
-        case "pt", "pth", "bin", "ckpt": return .pytorch
+        case "pt", "pth", "ckpt": return .pytorch
+        case "bin":
+            // Hugging Face's `.bin` is torch.save's, but other tools use the extension too (a GGUF
+            // model saved as `.bin`): the GGUF magic decides, anything else is read as PyTorch.
+            let magic = try source.bytes(at: 0, count: min(4, source.byteCount))
+            return magic == Array("GGUF".utf8) ? .gguf : .pytorch
+        case "gguf": return .gguf
         default: break
         }
         let head = try source.bytes(at: 0, count: min(8, source.byteCount))
         if head.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
         if PyTorchReader.looksLikePyTorch(source) { return .pytorch }
         if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return .npz }
+        if head.starts(with: Array("GGUF".utf8)) { return .gguf }
         if head.count == 8 {
             let headerLength = head.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
             if headerLength > 1, headerLength < UInt64(source.byteCount),
@@ -72,7 +89,7 @@ public struct DataFile: Sendable {
             }
         }
         throw MindSpaceError.malformed(path,
-            "unknown data format: expected .npy, .npz, .safetensors, .safetensors.index.json, .pt/.pth/.bin/.ckpt, .tsv or .csv")
+            "unknown data format: expected .npy, .npz, .safetensors, .safetensors.index.json, .pt/.pth/.bin/.ckpt, .gguf, .tsv or .csv")
     }
 
     /// The array to analyse as points × features: the one named `name` if given (else a usage

@@ -14,17 +14,22 @@ public struct StoredTensor: Sendable {
     public let storageOrder: StorageOrder
     /// Exactly `elementCount * dtype.byteSize` bytes of element data.
     public let source: ByteSource
+    /// How the file encodes the values when that is not `dtype` itself: a GGUF block
+    /// quantization such as `"Q4_K"` (its `source` then presents the dequantized values as
+    /// `dtype`), `nil` for tensors stored as plain elements.
+    public var quantization: String?
 
     /// A tensor over `source`. Readers must have checked that `source.byteCount` equals
     /// `elementCount * dtype.byteSize` (use `StoredTensor.validated`).
     public init(name: String, dtype: DType, shape: [Int], byteOrder: ByteOrder = .little,
-                storageOrder: StorageOrder = .rowMajor, source: ByteSource) {
+                storageOrder: StorageOrder = .rowMajor, source: ByteSource, quantization: String? = nil) {
         self.name = name
         self.dtype = dtype
         self.shape = shape
         self.byteOrder = byteOrder
         self.storageOrder = storageOrder
         self.source = source
+        self.quantization = quantization
     }
 
     /// The file the tensor lives in.

@@ -10,7 +10,9 @@ struct InspectCommand: ParsableCommand, UsesCommonOptions {
         discussion: """
             Reads .npy, .npz, .safetensors (and sharded *.safetensors.index.json), PyTorch .pt, \
             .pth, .bin and .ckpt (and sharded pytorch_model.bin.index.json; pickles are never \
-            executed), .tsv and .csv. \
+            executed), .gguf, .tsv and .csv. A GGUF file's quantized tensors are listed with their \
+            quantization (Q4_K, ...) and read dequantized to float32, and its metadata key-values \
+            are listed too. \
             A folder stands for the checkpoints in it, found as 'trajectory' finds them (in natural \
             order: step_2 before step_10; a sharded checkpoint's folder is one checkpoint). \
             inspect writes no file and makes no random choice, so it takes no --out or --seed.

@@ -29,7 +29,8 @@ struct JSONReportCase: Sendable, CustomTestStringConvertible {
     static let all: [JSONReportCase] = [
         JSONReportCase(name: "inspect", command: "inspect") { _ in
             ["inspect", "--stats", "--json", digits,
-             input("Tests/MindSpaceTestSupport/Fixtures/safetensors/all_dtypes.safetensors")]
+             input("Tests/MindSpaceTestSupport/Fixtures/safetensors/all_dtypes.safetensors"),
+             input("Tests/MindSpaceTestSupport/Fixtures/gguf/types.gguf")]
         },
         JSONReportCase(name: "pca", command: "pca") { folder in
             ["pca", digits, "--components", "3", "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]

@@ -1,3 +1,5 @@
+import MindSpaceCore
+
 /// The allow-list of globals a torch checkpoint's pickle may name, and what each one means: the
 /// `PickleResolver` for `PyTorchReader`. Nothing is imported or run; each allowed global is
 /// interpreted here by name, following PyTorch's `torch/_utils.py` and

@@ -1,3 +1,5 @@
+import MindSpaceCore
+
 /// The tensors of an unpickled checkpoint object, found by walking its containers and named by
 /// their path: dict keys and list/tuple indexes joined with dots (`state_dict.encoder.layer.0.weight`,
 /// `optimizer_states.0.state.3.exp_avg`). A tensor at the top level is named `tensor`.

@@ -16,6 +16,8 @@ public struct FileInventory: Codable, Equatable, Sendable {
         public var format: String?
         public var bytes: Int?
         public var tensors: [Tensor]?
+        /// The file's metadata key-values (GGUF), summarised; `nil` for formats without them.
+        public var metadata: [MetadataEntry]?
         public var error: Failure?
 
         /// A file that was read.
@@ -57,6 +59,9 @@ public struct FileInventory: Codable, Equatable, Sendable {
         public var name: String
         public var dtype: String
         public var shape: [Int]
+        /// How the file encodes the values when not as `dtype` itself (a GGUF block quantization
+        /// such as `Q4_K`, read dequantized to float32); absent for plain tensors.
+        public var quantization: String?
         public var stats: Statistics?
     }
 
@@ -142,9 +147,12 @@ public struct FileInventory: Codable, Equatable, Sendable {
         var tensors: [Tensor] = []
         for tensor in file.tensors {
             let stats = statistics ? Statistics(try TensorStatistics.compute(tensor)) : nil
-            tensors.append(Tensor(name: tensor.name, dtype: tensor.dtype.rawValue, shape: tensor.shape, stats: stats))
+            tensors.append(Tensor(name: tensor.name, dtype: tensor.dtype.rawValue, shape: tensor.shape,
+                                  quantization: tensor.quantization, stats: stats))
         }
-        return File(path: path, format: file.format.rawValue, bytes: file.byteCount, tensors: tensors)
+        var described = File(path: path, format: file.format.rawValue, bytes: file.byteCount, tensors: tensors)
+        described.metadata = file.ggufMetadata?.map(MetadataEntry.init)
+        return described
     }
 
     /// A human-readable table per file that was read (failures are left to the caller, which
@@ -155,15 +163,19 @@ public struct FileInventory: Codable, Equatable, Sendable {
 }
 
 extension FileInventory.File {
-    /// A heading line and a table of the tensors; empty for a file that failed.
+    /// A heading line, a table of the tensors (with a `quantization` column when a tensor has
+    /// one) and the metadata, if any; empty for a file that failed. Names are escaped.
     public func textTable() -> String {
         guard let format, let bytes, let tensors else { return "" }
         let text = "\(path)  (\(format), \(bytes) bytes, \(tensors.count) tensor\(tensors.count == 1 ? "" : "s"))\n"
-        var rows: [[String]] = [["name", "dtype", "shape"]]
+        let withQuantization = tensors.contains { $0.quantization != nil }
+        var rows: [[String]] = [["name", "dtype"] + (withQuantization ? ["quantization"] : []) + ["shape"]]
         let withStats = tensors.contains { $0.stats != nil }
         if withStats { rows[0] += ["count", "nonfinite", "min", "max", "mean", "std", "sum", "l2"] }
         for tensor in tensors {
-            var row = [tensor.name, tensor.dtype, tensor.shape.isEmpty ? "scalar" : tensor.shape.map(String.init).joined(separator: "×")]
+            var row = [TerminalText.escaped(tensor.name), tensor.dtype]
+            if withQuantization { row.append(tensor.quantization ?? "") }
+            row += [tensor.shape.isEmpty ? "scalar" : tensor.shape.map(String.init).joined(separator: "×")]
             if let s = tensor.stats {
                 row += [String(s.count), String(s.nonfinite), Self.cell(s.min), Self.cell(s.max), Self.cell(s.mean),
                         Self.cell(s.std), Self.cell(s.sum), Self.cell(s.l2)]
@@ -173,7 +185,8 @@ extension FileInventory.File {
             rows.append(row)
         }
         // Shapes read as a whole ("24×40" above "24"), so their column is left-aligned.
-        return text + TextTable.render(rows, indent: "  ", columns: [.init(.leading), .init(.leading), .init(.leading)], width: nil)
+        let leading = Array(repeating: TextTable.Column(.leading), count: withQuantization ? 4 : 3)
+        return text + TextTable.render(rows, indent: "  ", columns: leading, width: nil) + metadataTable()
     }
 
     /// A statistic as a table cell: `TextTable.number`, or "–" when there is none.
