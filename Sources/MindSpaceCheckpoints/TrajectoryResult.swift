@@ -48,6 +48,13 @@ public struct TrajectoryResult: Sendable {
         return n >= 2 ? gram.distances[0, n - 1] : 0
     }
 
+    /// The random-walk null of this trajectory's spectrum (`RandomWalkNull`): `draws` isotropic
+    /// walks in p dimensions with its own n − 1 step lengths, from `seed`; `nil` for a still
+    /// trajectory (no step to take).
+    public func randomWalkNull(draws: Int = RandomWalkNull.defaultDraws, seed: UInt64) throws -> RandomWalkNull? {
+        try RandomWalkNull(stepLengths: stepDistances, dimension: max(1, parameterCount), draws: draws, seed: seed)
+    }
+
     /// Analyses a streamed pass over `set` (the checkpoints named in the result come from it).
     public init(gram: StreamedGram, set: CheckpointSet) throws {
         checkpoints = set.checkpoints.map(\.path)
