@@ -29,6 +29,9 @@ public struct TrajectoryResult: Sendable {
     public let norms: [Double]
     /// ‖xᵢ₊₁ − xᵢ‖ for consecutive checkpoints (n − 1 values).
     public let stepDistances: [Double]
+    /// How much of the displacement from the first checkpoint to the last lies in the top-k
+    /// components (`DisplacementSubspace`, the DLDR reading).
+    public let displacement: DisplacementSubspace
     /// The full pass result (Gram matrices, hashes), for callers that need more.
     public let gram: StreamedGram
 
@@ -73,6 +76,7 @@ public struct TrajectoryResult: Sendable {
         norms = gram.norms
         let distances = gram.distances
         stepDistances = (0..<max(0, gram.checkpointCount - 1)).map { distances[$0, $0 + 1] }
+        displacement = DisplacementSubspace(pca: pca, centredGram: gram.centredGram)
         self.gram = gram
     }
 
