@@ -29,6 +29,9 @@ public struct TrajectoryResult: Sendable {
     public let norms: [Double]
     /// ‖xᵢ₊₁ − xᵢ‖ for consecutive checkpoints (n − 1 values).
     public let stepDistances: [Double]
+    /// How much of the displacement from the first checkpoint to the last lies in the top-k
+    /// components (`DisplacementSubspace`, the DLDR reading).
+    public let displacement: DisplacementSubspace
     /// The full pass result (Gram matrices, hashes), for callers that need more.
     public let gram: StreamedGram
 
@@ -46,6 +49,13 @@ public struct TrajectoryResult: Sendable {
     public var netDisplacement: Double {
         let n = gram.checkpointCount
         return n >= 2 ? gram.distances[0, n - 1] : 0
+    }
+
+    /// The random-walk null of this trajectory's spectrum (`RandomWalkNull`): `draws` isotropic
+    /// walks in p dimensions with its own n − 1 step lengths, from `seed`; `nil` for a still
+    /// trajectory (no step to take).
+    public func randomWalkNull(draws: Int = RandomWalkNull.defaultDraws, seed: UInt64) throws -> RandomWalkNull? {
+        try RandomWalkNull(stepLengths: stepDistances, dimension: max(1, parameterCount), draws: draws, seed: seed)
     }
 
     /// Analyses a streamed pass over `set` (the checkpoints named in the result come from it).
@@ -66,6 +76,7 @@ public struct TrajectoryResult: Sendable {
         norms = gram.norms
         let distances = gram.distances
         stepDistances = (0..<max(0, gram.checkpointCount - 1)).map { distances[$0, $0 + 1] }
+        displacement = DisplacementSubspace(pca: pca, centredGram: gram.centredGram)
         self.gram = gram
     }
 

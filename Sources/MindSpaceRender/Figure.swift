@@ -193,6 +193,11 @@ public struct Figure: Sendable {
         var barOrigin: PixelPoint? = nil
         if let legend = d.legend, !legend.entries.isEmpty {
             legendOrigin = PixelPoint(x: dataRect.maxX + pad * 2, y: dataRect.minY)
+            // A colour bar as well goes under the legend, in the height left below it.
+            if d.colorBar != nil {
+                let below = dataRect.minY + legend.size(style: s, availableHeight: dataHeight).height + pad * 4
+                barOrigin = PixelPoint(x: dataRect.maxX + pad * 2, y: max(below, dataRect.minY + dataRect.height * 0.1))
+            }
         } else if d.colorBar != nil {
             barOrigin = PixelPoint(x: dataRect.maxX + pad * 2, y: dataRect.minY + dataRect.height * 0.1)
         }
@@ -313,7 +318,7 @@ public struct Figure: Sendable {
                 legend.draw(on: &canvas, at: origin, style: s, availableHeight: axes.dataRect.height)
             }
             if let bar = d.colorBar, let origin = panel.colorBarOrigin {
-                bar.draw(on: &canvas, at: origin, height: axes.dataRect.height * 0.8, style: s)
+                bar.draw(on: &canvas, at: origin, height: min(axes.dataRect.height * 0.8, axes.dataRect.maxY - origin.y), style: s)
             }
         }
         if let legend = layout.sharedLegend, let origin = layout.sharedLegendOrigin, let first = layout.panels.first {

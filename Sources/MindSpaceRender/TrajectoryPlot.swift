@@ -1,8 +1,26 @@
 /// A path through 2-D space in order (for example each training checkpoint's weights projected
 /// on PC1/PC2): points joined step by step, each segment and point coloured by its step with
 /// viridis (explained by a colour bar over the full step range), the start marked by a ring
-/// and the end by a larger filled disc, both labelled.
+/// and the end by a larger filled disc, both labelled. An optional reference path (for example a
+/// null model's typical path in the same units) is drawn first, faint and dashed, and named in
+/// a legend.
 public struct TrajectoryPlot: PanelContent {
+    /// A faint path drawn behind the data, in the same coordinates.
+    public struct ReferencePath: Sendable {
+        public var x: [Double]
+        public var y: [Double]
+        public var label: String
+        public var color: SRGBColor
+
+        public init(x: [Double], y: [Double], label: String, color: SRGBColor = SRGBColor(hex: 0x8C8C8C)) {
+            precondition(x.count == y.count, "reference x and y differ in length")
+            self.x = x
+            self.y = y
+            self.label = label
+            self.color = color
+        }
+    }
+
     public let x: [Double]
     public let y: [Double]
     /// The step of each point (e.g. training step); 0, 1, 2, … when `nil`.
@@ -11,6 +29,8 @@ public struct TrajectoryPlot: PanelContent {
     public var xLabel: String
     public var yLabel: String
     public var stepLabel: String
+    /// Drawn behind the data, faint and dashed; included in the axis ranges.
+    public var reference: ReferencePath?
 
     public init(x: [Double], y: [Double], steps: [Double]? = nil, title: String? = "Trajectory",
                 xLabel: String = "PC1", yLabel: String = "PC2", stepLabel: String = "step") {
@@ -35,9 +55,11 @@ public struct TrajectoryPlot: PanelContent {
 
     public func panelDescription() -> PanelDescription {
         // Extra padding so the start/end labels fit inside the frame.
-        PanelDescription(title: title, x: AxisSpec(label: xLabel, range: AxisSpec.paddedRange(x, padding: 0.08)),
-                         y: AxisSpec(label: yLabel, range: AxisSpec.paddedRange(y, padding: 0.08)),
-                         colorBar: x.count > 1 ? ColorBar(label: stepLabel, range: stepRange) : nil)
+        let xs = x + (reference?.x ?? []), ys = y + (reference?.y ?? [])
+        return PanelDescription(title: title, x: AxisSpec(label: xLabel, range: AxisSpec.paddedRange(xs, padding: 0.08)),
+                                y: AxisSpec(label: yLabel, range: AxisSpec.paddedRange(ys, padding: 0.08)),
+                                legend: reference.map { Legend(title: nil, entries: [LegendEntry(label: $0.label, color: $0.color, swatch: .dashedLine)]) },
+                                colorBar: x.count > 1 ? ColorBar(label: stepLabel, range: stepRange) : nil)
     }
 
     public func drawData(on canvas: inout Canvas, axes: Axes, style: PlotStyle) {
@@ -45,6 +67,13 @@ public struct TrajectoryPlot: PanelContent {
         let points = zip(x, y).map { axes.point(x: $0, y: $1) }
         let stepOf = stepValues
         let width = style.pixels(style.lineWidthPoints)
+        if let reference {
+            let path = zip(reference.x, reference.y).map { axes.point(x: $0, y: $1) }
+            let color = reference.color.linear(opacity: 0.7)
+            for (a, b) in zip(path, path.dropFirst()) where a.x.isFinite && a.y.isFinite && b.x.isFinite && b.y.isFinite {
+                canvas.strokeDashedLine(from: a, to: b, width: width * 0.8, dash: width * 4, gap: width * 2.5, color: color)
+            }
+        }
         for i in points.indices.dropLast() {
             let a = points[i], b = points[i + 1]
             guard a.x.isFinite, a.y.isFinite, b.x.isFinite, b.y.isFinite else { continue }

@@ -14,6 +14,8 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
             checkpoints. Writes runs/<run>/trajectory.json and its images, weight-set.json and \
             weight-set-pca.png (the --pick checkpoint of every run as one point: PCA, distances, and \
             an intrinsic dimension only with enough runs), index.md and batch.json into --out. \
+            Each run's spectrum is set against a random-walk null with its own step lengths \
+            (--null none to skip), and its displacement first → last is split over its components. \
             Resumable: finished passes are cached in <out>/.cache; rerunning after an interruption \
             redoes only what is missing and writes the same files.
             """)
@@ -39,6 +41,8 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
     @Flag(name: .long, help: "Also fingerprint each checkpoint's analysed bytes (XXH3-64, in the report and the images); reads the data twice, about 40% more time.")
     var dataHash = false
 
+    @OptionGroup var nullOptions: NullOptions
+
     @OptionGroup var output: OutputOptions
 
     @OptionGroup var seeding: SeedOption
@@ -62,6 +66,7 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
             outputFolder: output.out, commandLine: commandLine,
             progress: { bar.update(done: $0, total: $1) })
         job.hashesData = dataHash
+        job.null = nullOptions.settings(seed: seeding.seed)
         let outcome: BatchJob.Outcome
         do {
             outcome = try job.run()

@@ -45,11 +45,17 @@ extension OutputOptions {
 
 /// `--seed`, taken by every command that makes a random choice.
 struct SeedOption: ParsableArguments {
-    @Option(name: .long, help: "Seed for every random choice.")
-    var seed: UInt64 = 0
+    /// The value as given, `nil` when `--seed` was not: a command whose random choices can be
+    /// switched off (`trajectory --null none`) refuses a seed given in vain. The help text
+    /// states the default as the parser would.
+    @Option(name: .customLong("seed"), help: "Seed for every random choice. (default: 0)")
+    var given: UInt64?
+
+    /// The seed to use: the one given, else 0.
+    var seed: UInt64 { given ?? 0 }
 }
 
-/// `--seed` for a command that makes no random choice (`pca`, `trajectory`): hidden from the help
+/// `--seed` for a command that makes no random choice (`pca`): hidden from the help
 /// and refused with the reason, so that a seed given in vain is never silently ignored.
 struct RefusedSeedOption: ParsableArguments {
     @Option(name: .long, help: .hidden)

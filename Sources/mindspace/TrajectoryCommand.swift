@@ -15,7 +15,10 @@ struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
             natural order: step_2 before step_10) or quoted globs. Memory does not grow with the \
             model: the checkpoints are read in chunks and only their n×n Gram matrix is kept. \
             Writes trajectory.json, trajectory-coordinates.npy, trajectory-scree.png and \
-            trajectory-path.png (and trajectory-components.npy with --save-components) into --out.
+            trajectory-path.png (and trajectory-components.npy with --save-components) into --out. \
+            The spectrum is set against a random-walk null (walks with the same step lengths; \
+            Antognini & Sohl-Dickstein 2018), and the report gives how much of the displacement \
+            from the first checkpoint to the last lies in the top-k components.
             """)
 
     @Argument(help: "Checkpoints: files, folders or globs, in order.")
@@ -45,14 +48,18 @@ struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
     @Flag(name: .long, help: "Also fingerprint each checkpoint's analysed bytes (XXH3-64, in the report and the images); reads the data twice, about 40% more time.")
     var dataHash = false
 
+    @OptionGroup var nullOptions: NullOptions
+
     @OptionGroup var output: OutputOptions
 
-    @OptionGroup var seed: RefusedSeedOption
+    @OptionGroup var seeding: SeedOption
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        try seed.refuse(for: "trajectory")
+        if nullOptions.null == .none, seeding.given != nil {
+            throw ValidationError("--seed does not apply with --null none: trajectory then makes no random choice")
+        }
         if checkpoints.isEmpty { throw ValidationError("give at least 2 checkpoints (files, folders or globs)") }
         if perTensor && perLayer { throw ValidationError("choose one of --per-tensor and --per-layer") }
         if let saveComponents, saveComponents < 1 { throw ValidationError("--save-components must be at least 1") }
@@ -69,6 +76,7 @@ struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
             outputFolder: output.out, commandLine: commandLine,
             progress: { bar.update(done: $0, total: $1) })
         job.hashesData = dataHash
+        job.null = nullOptions.settings(seed: seeding.seed)
         let report: TrajectoryReport
         do {
             report = try job.run()

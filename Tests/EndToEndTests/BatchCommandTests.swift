@@ -92,15 +92,17 @@ struct BatchCommandTests {
         // Per row: where the checkpoints count ends, where the distance's decimal point (or its
         // end, for an integer or a placeholder) is, and where the pass column starts.
         let cells = table.map(Self.cells)
-        try #require(cells[0].count == 7 && cells.dropFirst().allSatisfy { $0.count >= 6 },
-                     "the table has columns run, checkpoints, parameters, k90, distance travelled, pass:\n\(table.joined(separator: "\n"))")
+        try #require(cells[0].count == 10 && cells.dropFirst().allSatisfy { $0.count >= 8 },
+                     "the table has columns run, checkpoints, parameters, k90, PC1, walk PC1, distance travelled, pass:\n\(table.joined(separator: "\n"))")
         let checkpointsEnd = Set(cells.map { $0[1].end })
-        let passStart = Set(cells.map { $0[$0[0].text == "run" ? 6 : 5].start })
+        let walkEnd = Set(cells.map { $0[$0[0].text == "run" ? 6 : 5].end })
+        let passStart = Set(cells.map { $0[$0[0].text == "run" ? 9 : 7].start })
         let points = Set(cells.dropFirst().map { row in
-            row[4].start + (row[4].text.firstIndex(of: ".").map { row[4].text.distance(from: row[4].text.startIndex, to: $0) } ?? row[4].text.count)
+            row[6].start + (row[6].text.firstIndex(of: ".").map { row[6].text.distance(from: row[6].text.startIndex, to: $0) } ?? row[6].text.count)
         })
-        #expect(checkpointsEnd.count == 1 && passStart.count == 1 && points.count == 1, "misaligned:\n\(table.joined(separator: "\n"))")
-        #expect(cells[1][5].text == "skipped:" && cells[4][5].text == "computed")
+        #expect(checkpointsEnd.count == 1 && walkEnd.count == 1 && passStart.count == 1 && points.count == 1,
+                "misaligned:\n\(table.joined(separator: "\n"))")
+        #expect(cells[1][7].text == "skipped:" && cells[4][7].text == "computed")
         #expect(result.stdout.contains("still: the checkpoints are identical: the trajectory does not move; no path drawn"))
 
         // Every file under --out (the hidden cache aside, named on the passes line) is named.

@@ -55,7 +55,9 @@ import MindSpaceTestSupport
     /// Options that cannot change the result are refused, naming the option and why.
     @Test(arguments: [
         (["pca", digits, "--seed", "3"], "--seed"),
-        (["trajectory", "a.npy", "b.npy", "--seed", "3"], "--seed"),
+        (["trajectory", "a.npy", "b.npy", "--null", "none", "--seed", "3"], "--seed"),
+        (["trajectory", "a.npy", "b.npy", "--null", "none", "--null-draws", "50"], "--null-draws"),
+        (["batch", "runs", "--null", "none", "--null-draws", "50"], "--null-draws"),
         (["generate", "ball", "--dimension", "3", "--runs", "5"], "--runs"),
         (["generate", "M1_Sphere", "--human-fraction", "0.5", "--ai-processes", "2"], "--ai-processes, --human-fraction"),
         (["inspect", digits, "--out", "x"], "--out"),

@@ -65,7 +65,8 @@ import MindSpaceTestSupport
         #expect(images.map { ($0 as NSString).lastPathComponent } == ["trajectory-scree.png", "trajectory-path.png"])
         for image in images {
             let png = try PNGCodec.decode(Data(contentsOf: URL(fileURLWithPath: image)), file: image)
-            #expect(png.width == 1600 && png.height == 1200)
+            // The scree figure has the displacement panel beside the spectrum: wider.
+            #expect(png.width == (image.hasSuffix("scree.png") ? 2600 : 1600) && png.height == 1200)
             #expect(png.text(forKeyword: "mindspace:command")?.contains("trajectory") == true)
             let hashes = png.text(forKeyword: "mindspace:checkpoints-data-xxh3")
             #expect(hashes?.split(separator: "\n").count == (hashed ? 21 : nil))
@@ -162,6 +163,10 @@ import MindSpaceTestSupport
         #expect((json["explained_variance"] as? [Double])?.allSatisfy { $0 == 0 } == true)
         #expect(json["components_for"] as? [String: Int] == ["0.5": 0, "0.9": 0, "0.99": 0])
         #expect(json["distance_travelled"] as? Double == 0)
+        // No step to take: no null; no displacement to split: every share 0.
+        #expect(json["null_model"] == nil)
+        #expect((json["displacement_share"] as? [Double])?.allSatisfy { $0 == 0 } == true)
+        #expect(json["displacement_components_for"] as? [String: Int] == ["0.5": 0, "0.9": 0, "0.99": 0])
         let images = try #require(json["images"] as? [String])
         #expect(images.map { ($0 as NSString).lastPathComponent } == ["trajectory-scree.png"])
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("trajectory-path.png").path))
@@ -181,6 +186,36 @@ import MindSpaceTestSupport
         let moving = try CommandRunner.run(["trajectory", root(Self.run), "--json", "--quiet", "--out", out.path])
         let movingJSON = try #require(moving.json)
         #expect(movingJSON["still"] as? Bool == false && movingJSON["note"] == nil)
+    }
+
+    /// The random-walk null: on by default, one [low, high] per component around its mean, the
+    /// same for the same seed whatever the thread count, another for another seed, and absent
+    /// with `--null none` (which also leaves the seed out of the provenance).
+    @Test func randomWalkNullIsSeededAndCanBeSwitchedOff() throws {
+        let out = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: out) }
+        func null(_ extra: [String]) throws -> [String: Any]? {
+            let result = try CommandRunner.run(["trajectory", root(Self.run), "--json", "--quiet", "--out", out.path] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try #require(result.json)["null_model"] as? [String: Any]
+        }
+        let first = try #require(try null(["--seed", "4", "--null-draws", "40", "--threads", "1"]))
+        #expect(first["kind"] as? String == "random-walk" && first["draws"] as? Int == 40 && first["dimension"] as? Int == 2410)
+        let mean = try #require(first["explained_variance_ratio"] as? [Double])
+        let band = try #require(first["band"] as? [[Double]])
+        #expect(mean.count == 20 && band.count == 20)
+        #expect(zip(mean, band).allSatisfy { $1.count == 2 && $1[0] <= $0 && $0 <= $1[1] })
+        #expect(abs(mean.reduce(0, +) - 1) < 1e-9)
+        // The data's PC1 (90.7%) lies above every draw: the smallest p-value 40 draws can give.
+        #expect(abs((first["pc1_p_value"] as? Double ?? 0) - 1.0 / 41) < 1e-15)
+        let again = try #require(try null(["--seed", "4", "--null-draws", "40", "--threads", "2"]))
+        #expect(again["explained_variance_ratio"] as? [Double] == mean && again["band"] as? [[Double]] == band)
+        let other = try #require(try null(["--seed", "5", "--null-draws", "40"]))
+        #expect(other["explained_variance_ratio"] as? [Double] != mean)
+        let off = try CommandRunner.run(["trajectory", root(Self.run), "--json", "--quiet", "--out", out.path, "--null", "none"])
+        let json = try #require(off.json)
+        #expect(json["null_model"] == nil && (json["provenance"] as? [String: Any])?["seed"] == nil)
+        #expect((json["displacement_share"] as? [Double])?.count == 20)
     }
 
     @Test func mismatchedCheckpointsFailWithOneLineAndWriteNothing() throws {

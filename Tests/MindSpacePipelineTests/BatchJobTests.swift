@@ -110,6 +110,34 @@ struct BatchJobTests {
     /// folder is copied, so this process never committed its entries) records the reused entries
     /// with `OutputTransaction.recordOwned`: every file under --out, hidden cache included, is in
     /// the process's record of its outputs.
+    /// The cache holds each run's streaming pass, never its null: a rerun with other null
+    /// settings reuses every pass and reports the null those settings give (the same as a fresh
+    /// batch with them), and `--null none` leaves each run's null out.
+    @Test func otherNullSettingsReuseThePassesAndDrawTheirOwnNull() throws {
+        let root = try RunTree.write(RunTree.randomWalks(runs: 3, checkpoints: 5, parameters: 40, seed: 4))
+        let out = root.appendingPathComponent("out"), fresh = root.appendingPathComponent("fresh")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var first = job(root, out: out)
+        first.null = TrajectoryNullSettings(draws: 30, seed: 1)
+        let before = try first.run().report
+        #expect(before.runs.allSatisfy { $0.nullModel?.draws == 30 && $0.displacementShare?.count == 4 })
+        var second = job(root, out: out)
+        second.null = TrajectoryNullSettings(draws: 50, seed: 2)
+        let after = try second.run()
+        #expect(after.report.reusedPasses == 4 && after.report.computedPasses == 0)
+        var reference = job(root, out: fresh)
+        reference.null = second.null
+        let expected = try reference.run().report
+        #expect(after.report.runs.map(\.nullModel) == expected.runs.map(\.nullModel))
+        #expect(after.report.runs.map(\.nullModel) != before.runs.map(\.nullModel))
+        var off = job(root, out: out)
+        off.null = .none
+        let none = try off.run().report
+        #expect(none.runs.allSatisfy { $0.nullModel == nil && $0.displacementComponentsFor != nil })
+        let index = try String(contentsOf: out.appendingPathComponent("index.md"), encoding: .utf8)
+        #expect(!index.contains("Against the random-walk null"))
+    }
+
     @Test func reusedCacheEntriesAreRecordedAsOwned() throws {
         let root = try RunTree.write(RunTree.randomWalks(runs: 3, checkpoints: 3, parameters: 40, seed: 17))
         defer { try? FileManager.default.removeItem(at: root) }

@@ -69,6 +69,35 @@ package enum CheckpointFixtures {
         return try Answer(try TestFixtures.unwrap(all[label]))
     }
 
+    /// NumPy's displacement subspace of one shipped run (`Fixtures/displacement/make_displacement.py`).
+    package struct DisplacementAnswer {
+        package let checkpoints: [String]
+        package let parameters: Int
+        package let netDisplacement: Double
+        package let displacementShare: [Double]
+        package let componentsFor: [String: Int]
+        package let explainedVarianceRatio: [Double]
+    }
+
+    /// The answers for every run of `datasets/trajectories/runs`, keyed by run name.
+    package static func displacementAnswers() throws -> [String: DisplacementAnswer] {
+        let folder = try TestFixtures.unwrap(TestFixtures.root)
+        let data = try Data(contentsOf: folder.appendingPathComponent("displacement/displacement_runs.json"))
+        let all = try TestFixtures.unwrap(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
+        return try all.mapValues { object in
+            func numbers(_ key: String) throws -> [Double] {
+                try (object[key] as? [String] ?? []).map { try TestFixtures.unwrap(Double($0)) }
+            }
+            return DisplacementAnswer(
+                checkpoints: object["checkpoints"] as? [String] ?? [],
+                parameters: try TestFixtures.unwrap(object["parameters"] as? Int),
+                netDisplacement: try TestFixtures.unwrap((object["net_displacement"] as? String).flatMap(Double.init)),
+                displacementShare: try numbers("displacement_share"),
+                componentsFor: try TestFixtures.unwrap(object["displacement_components_for"] as? [String: Int]),
+                explainedVarianceRatio: try numbers("explained_variance_ratio"))
+        }
+    }
+
     /// The largest |a − b| / scale over two equally long lists (∞ when the lengths differ).
     package static func largestDifference(_ a: [Double], _ b: [Double], scale: Double = 1) -> Double {
         guard a.count == b.count else { return .infinity }

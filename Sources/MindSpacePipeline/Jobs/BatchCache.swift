@@ -11,6 +11,9 @@ import MindSpaceCheckpoints
 /// `CheckpointFingerprint` (path, size, modification time, header hash) of every checkpoint.
 /// A rerun with the same key rebuilds the result from the file without reading any checkpoint;
 /// any other key (an edited, added or removed checkpoint, another selection) recomputes.
+/// Nothing derived from the pass is cached: the random-walk null (`--null`, `--null-draws`,
+/// `--seed`) and the displacement subspace are drawn from the pass on every run, so a rerun with
+/// other null settings reuses the pass and can never report a null made under other settings.
 ///
 /// Numbers are stored as the hexadecimal bit patterns of their `Double`s, so a result rebuilt
 /// from the cache is bit-identical to the one computed, and so are the reports made from it.

@@ -11,7 +11,7 @@ import MindSpaceCheckpoints
 /// checkpoints (`CheckpointDiscovery`); runs are taken in natural order of their names, and
 /// sub-folders without checkpoints are listed as ignored. For each run with at least two
 /// checkpoints the trajectory is analysed and written as `trajectory` writes it, into
-/// `<out>/runs/<run>/`. Then the weight set (`WeightSetResult`: the `pick` checkpoint of every
+/// `<out>/runs/<run>/`, with its random-walk null (`null`) and displacement subspace. Then the weight set (`WeightSetResult`: the `pick` checkpoint of every
 /// run, one point each) is analysed, and `<out>/weight-set.json`, `<out>/weight-set-pca.png`
 /// (the runs on PC1/PC2, coloured by the group in their names), `<out>/index.md` (the figures
 /// and a table of the headline numbers) and `<out>/batch.json` are written.
@@ -37,6 +37,10 @@ public struct BatchJob {
     /// Whether to fingerprint each checkpoint's analysed bytes (`--data-hash`).
     public var hashesData = false
     public var options: EstimationOptions
+    /// The null each run's spectrum is read against (`--null`, `--null-draws`, `--seed`). It is
+    /// drawn from each run's cached or streamed pass every time, never cached itself, so a
+    /// rerun with other null settings reuses the passes and draws the new null.
+    public var null = TrajectoryNullSettings()
     public var outputFolder: String
     public var commandLine: [String]
     /// Called after each chunk with (bytes read so far, bytes to read in all) over the passes
@@ -97,6 +101,9 @@ public struct BatchJob {
         if let chunkElements, chunkElements < 1 {
             throw MindSpaceError(.usage, "--chunk-elements must be at least 1, got \(chunkElements)")
         }
+        if null.kind == .randomWalk && null.draws < 1 {
+            throw MindSpaceError(.usage, "--null-draws must be at least 1, got \(null.draws)")
+        }
         _ = try selection.nameFilter()
         let (runFolders, ignored) = try discoverRuns()
         let cache = BatchCache(outputFolder: outputFolder)
@@ -148,8 +155,9 @@ public struct BatchJob {
                                                          done: &done, total: total, reused: &reused)
                 entry.reused = fromCache
                 let result = try TrajectoryResult(gram: gram, set: set)
-                let job = TrajectoryJob(checkpoints: plan.paths, selection: selection, outputFolder: path(Self.runsFolderName, plan.name),
+                var job = TrajectoryJob(checkpoints: plan.paths, selection: selection, outputFolder: path(Self.runsFolderName, plan.name),
                                         commandLine: commandLine)
+                job.null = null
                 let report = try job.write(result, set: set)
                 entry.parameters = report.parameters
                 entry.componentsFor = report.componentsFor
@@ -160,6 +168,9 @@ public struct BatchJob {
                 entry.coordinates = report.coordinates
                 entry.images = report.images
                 entry.still = report.still
+                entry.nullModel = report.nullModel
+                entry.displacementShare = report.displacementShare
+                entry.displacementComponentsFor = report.displacementComponentsFor
             }
             runs.append(entry)
             try afterEachRun?(plan.name)

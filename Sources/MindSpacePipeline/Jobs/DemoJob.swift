@@ -104,13 +104,21 @@ public struct DemoJob: Sendable {
         let runs = data.appendingPathComponent("trajectories/runs")
         if exists(runs) {
             progress?("trajectories: streaming PCA of every training run and of the runs' final weights (batch)")
-            let batch = try BatchJob(root: runs.path, options: options,
-                                     outputFolder: out.appendingPathComponent("trajectories").path,
-                                     commandLine: commandLine).run().report
+            var batchJob = BatchJob(root: runs.path, options: options,
+                                    outputFolder: out.appendingPathComponent("trajectories").path,
+                                    commandLine: commandLine)
+            batchJob.null = TrajectoryNullSettings(seed: seed)
+            let batch = try batchJob.run().report
             for run in batch.runs where run.skipped == nil {
                 trajectories.append(.init(run: run.name, checkpoints: run.checkpoints, parameters: run.parameters ?? 0,
                                           componentsFor90: run.componentsFor?["0.9"] ?? 0,
                                           firstComponentRatio: run.explainedVarianceRatio?.first ?? 0,
+                                          nullFirstComponentRatio: run.nullModel?.explainedVarianceRatio.first,
+                                          nullBand: run.nullModel?.band.first,
+                                          nullComponentsFor90: run.nullModel?.componentsFor["0.9"]?.median,
+                                          displacementFirstComponentShare: (run.netDisplacement ?? 0) > 0 ? run.displacementShare?.first : nil,
+                                          displacementComponentsFor90: run.displacementComponentsFor?["0.9"] ?? 0,
+                                          reading: run.nullModel?.reading,
                                           images: run.images, report: run.report ?? ""))
             }
             if let set = batch.weightSet {
@@ -185,12 +193,27 @@ public struct DemoReport: Codable, Equatable, Sendable {
         public var parameters: Int
         public var componentsFor90: Int
         public var firstComponentRatio: Double
+        /// The random-walk null's mean PC1 share, its 95 % band and its median components for
+        /// 90 % (`TrajectoryNullReport`); `nil` for a still run.
+        public var nullFirstComponentRatio: Double?
+        public var nullBand: [Double]?
+        public var nullComponentsFor90: Double?
+        /// The share of the displacement first → last on PC1 (`nil` when it is 0) and the
+        /// components holding 90 % of it.
+        public var displacementFirstComponentShare: Double?
+        public var displacementComponentsFor90: Int
+        /// The data against the null, in words.
+        public var reading: String?
         public var images: [String]
         public var report: String
 
         enum CodingKeys: String, CodingKey {
-            case run, checkpoints, parameters, images, report
+            case run, checkpoints, parameters, images, report, reading
             case componentsFor90 = "components_for_90", firstComponentRatio = "first_component_ratio"
+            case nullFirstComponentRatio = "null_first_component_ratio", nullBand = "null_band"
+            case nullComponentsFor90 = "null_components_for_90"
+            case displacementFirstComponentShare = "displacement_first_component_share"
+            case displacementComponentsFor90 = "displacement_components_for_90"
         }
     }
 
@@ -255,10 +278,23 @@ public struct DemoReport: Codable, Equatable, Sendable {
         }
         text += realGroupsMarkdown()
         if !trajectories.isEmpty {
-            text += "\n## Training trajectories\n\nStreaming PCA of each run's checkpoints (one point per epoch): in how few directions training moves.\n\n"
-            text += "| run | checkpoints | parameters | PC1 share | PCs for 90% |\n|---|---|---|---|---|\n"
+            func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", 100 * $0) } ?? "–" }
+            text += "\n## Training trajectories\n\nStreaming PCA of each run's checkpoints (one point per epoch): in how few directions "
+                + "training moves, set against a random walk with the same number of steps of the same lengths (isotropic, in as "
+                + "many dimensions as the run has parameters; such a walk alone puts about 61% of its variance on PC1 when its "
+                + "steps are equal, Antognini & Sohl-Dickstein 2018), and how much of the way from the first checkpoint to the "
+                + "last lies on the leading components (the displacement subspace, Li et al. 2022).\n\n"
+            text += "| run | checkpoints | parameters | PC1 share | random walk PC1 [95%] | PCs for 90% (data / walk) "
+                + "| displacement on PC1 | PCs for 90% of the displacement |\n|---|---|---|---|---|---|---|---|\n"
             for run in trajectories {
-                text += "| \(run.run) | \(run.checkpoints) | \(run.parameters) | \(String(format: "%.1f%%", 100 * run.firstComponentRatio)) | \(run.componentsFor90) |\n"
+                let null = run.nullFirstComponentRatio.map { "\(percent($0)) [\(percent(run.nullBand?.first)), \(percent(run.nullBand?.last))]" } ?? "–"
+                let walkK = run.nullComponentsFor90.map { $0 == $0.rounded() ? String(Int($0)) : String(format: "%.1f", $0) } ?? "–"
+                text += "| \(run.run) | \(run.checkpoints) | \(run.parameters) | \(percent(run.firstComponentRatio)) | \(null) "
+                    + "| \(run.componentsFor90) / \(walkK) | \(percent(run.displacementFirstComponentShare)) "
+                    + "| \(run.displacementFirstComponentShare == nil ? "–" : String(run.displacementComponentsFor90)) |\n"
+            }
+            if let reading = trajectories.first?.reading {
+                text += "\nIn words, for \(trajectories[0].run): \(reading)\n"
             }
             if let first = trajectories.first {
                 text += "\n" + first.images.map { "![\(first.run)](\(relative($0)))" }.joined(separator: "\n") + "\n"
@@ -281,7 +317,9 @@ public struct DemoReport: Codable, Equatable, Sendable {
                 + "PCs for 90%: \(section.manifoldComponentsFor90) vs \(section.sphereComponentsFor90)\n"
         }
         for run in trajectories {
-            text += "trajectory \(run.run): \(run.checkpoints) checkpoints, PCs for 90%: \(run.componentsFor90)\n"
+            let null = run.nullFirstComponentRatio.map { String(format: " vs random walk %.1f%%", 100 * $0) } ?? ""
+            text += "trajectory \(run.run): \(run.checkpoints) checkpoints, PC1 \(String(format: "%.1f%%", 100 * run.firstComponentRatio))"
+                + "\(null), PCs for 90%: \(run.componentsFor90)\n"
         }
         for note in notes { text += "note: \(note)\n" }
         return text + "wrote \(index), \(report) and \(images.count) images\n"

@@ -14,6 +14,9 @@ import MindSpaceCheckpoints
 /// Files written (names fixed, so a script can find them; the report lists them):
 /// `trajectory.json`, `trajectory-coordinates.npy` (n × min(n − 1, p)), `trajectory-scree.png`,
 /// `trajectory-path.png`, and with `saveComponents` `trajectory-components.npy` (K × p).
+/// The report sets the spectrum against its random-walk null (`null`, `RandomWalkNull`: drawn in
+/// the n×n Gram space, no further read) and gives the displacement subspace
+/// (`DisplacementSubspace`); the scree figure shows both.
 /// A trajectory that does not move (`TrajectoryResult.isStill`: all checkpoints equal) gets no
 /// path figure, only a note saying so (`TrajectoryReport.still`, `.note`); its report's `images`
 /// then lists the scree plot alone.
@@ -31,6 +34,9 @@ public struct TrajectoryJob {
     public var chunkElements: Int?
     /// Whether to fingerprint each checkpoint's analysed bytes (`--data-hash`).
     public var hashesData = false
+    /// The null the spectrum is read against (`--null`, `--null-draws`, `--seed`): the
+    /// random-walk null with 200 draws from seed 0 unless told otherwise.
+    public var null = TrajectoryNullSettings()
     public var outputFolder: String
     /// The command line, recorded in the report and the images.
     public var commandLine: [String]
@@ -66,6 +72,9 @@ public struct TrajectoryJob {
         }
         if let chunkElements, chunkElements < 1 {
             throw MindSpaceError(.usage, "--chunk-elements must be at least 1, got \(chunkElements)")
+        }
+        if null.kind == .randomWalk && null.draws < 1 {
+            throw MindSpaceError(.usage, "--null-draws must be at least 1, got \(null.draws)")
         }
         let set = try CheckpointSet.open(checkpoints, selection: selection)
         let streamer = CheckpointStreamer(set: set, chunkElements: chunkElements, grouping: grouping,
@@ -108,16 +117,19 @@ public struct TrajectoryJob {
         let folder = URL(fileURLWithPath: outputFolder)
         func path(_ name: String) -> String { folder.appendingPathComponent(name).relativePath }
         let steps = CheckpointSteps(paths: set.checkpoints.map(\.path))
-        let report = makeReport(result, set: set, steps: steps, bytesRead: bytesRead, componentsWritten: written,
-                                path: path)
+        let nullModel = try null.null(of: result)
+        let report = makeReport(result, null: nullModel, set: set, steps: steps, bytesRead: bytesRead,
+                                componentsWritten: written, path: path)
         let footer = "mindspace trajectory · PCA of \(set.count) checkpoints via their centred Gram matrix · "
             + "k(50/90/99%) = \(report.componentsFor["0.5"] ?? 0)/\(report.componentsFor["0.9"] ?? 0)/\(report.componentsFor["0.99"] ?? 0)"
         let provenance = imageProvenance(report)
         try transaction.stage(NpyWriter.encode(result.pca.coordinates), at: report.coordinates)
-        try transaction.stage(TrajectoryFigures.scree(result.pca, footer: footer).pngData(provenance: provenance),
+        try transaction.stage(TrajectoryFigures.scree(result.pca, null: nullModel, displacement: result.displacement,
+                                                      footer: footer).pngData(provenance: provenance),
                               at: report.images[0])
         if !report.still {
-            try transaction.stage(TrajectoryFigures.path(result.pca, steps: steps, footer: footer).pngData(provenance: provenance),
+            try transaction.stage(TrajectoryFigures.path(result.pca, steps: steps, null: nullModel, footer: footer)
+                                    .pngData(provenance: provenance),
                                   at: report.images[1])
         }
         try transaction.stage(ReportEncoding.json(report), at: report.report)
@@ -125,7 +137,7 @@ public struct TrajectoryJob {
         return report
     }
 
-    private func makeReport(_ result: TrajectoryResult, set: CheckpointSet, steps: CheckpointSteps, bytesRead: Int,
+    private func makeReport(_ result: TrajectoryResult, null nullModel: RandomWalkNull?, set: CheckpointSet, steps: CheckpointSteps, bytesRead: Int,
                             componentsWritten: Int?, path: (String) -> String) -> TrajectoryReport {
         let spectrum = result.pca.spectrum
         let coordinates = result.pca.coordinates
@@ -157,12 +169,16 @@ public struct TrajectoryJob {
             totalVariance: spectrum.totalVariance, componentsFor: spectrum.componentsForStandardFractions,
             still: result.isStill, note: result.isStill ? TrajectoryReport.stillNote : nil,
             distanceTravelled: result.distanceTravelled, netDisplacement: result.netDisplacement,
-            stepDistances: result.stepDistances, chunkElements: result.gram.chunkElements, bytesRead: bytesRead,
+            stepDistances: result.stepDistances,
+            nullModel: nullModel.map { TrajectoryNullReport($0, data: spectrum) },
+            displacementShare: result.displacement.cumulativeShare,
+            displacementComponentsFor: result.displacement.componentsForStandardFractions,
+            chunkElements: result.gram.chunkElements, bytesRead: bytesRead,
             coordinates: path(Self.coordinatesName),
             components: componentsWritten.flatMap { $0 > 0 ? path(Self.componentsName) : nil },
             componentsWritten: componentsWritten, requestedComponents: saveComponents,
             images: [path(Self.screeName)] + (result.isStill ? [] : [path(Self.pathName)]), report: path(Self.reportName),
-            provenance: ReportEncoding.Provenance(command: commandLine, seed: nil, inputs: []))
+            provenance: ReportEncoding.Provenance(command: commandLine, seed: nullModel?.seed, inputs: []))
     }
 
     /// PNG provenance: the command, the method, the main parameters, and with `--data-hash` one
@@ -175,7 +191,8 @@ public struct TrajectoryJob {
             method: "trajectory PCA: eigen-decomposition of the centred Gram matrix of the checkpoints, streamed",
             parameters: ["checkpoints=\(report.checkpoints.count)", "parameters=\(report.parameters)",
                          "tensors=\(report.tensors.map(\.name).joined(separator: ","))",
-                         "grouping=\(report.grouping)"],
+                         "grouping=\(report.grouping)"]
+                + (report.nullModel.map { ["null=random-walk", "null-draws=\($0.draws)", "seed=\($0.seed)"] } ?? ["null=none"]),
             extra: hashes.isEmpty ? [] : [PNGTextEntry(keyword: "mindspace:checkpoints-data-xxh3", text: hashes)])
     }
 }

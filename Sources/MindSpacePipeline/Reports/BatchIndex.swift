@@ -16,14 +16,26 @@ enum BatchIndex {
         text += "Each checkpoint is one point of parameter space (its selected tensors flattened); "
         text += "PCA is exact, from the centred Gram matrix of the checkpoints.\n\n"
         text += "## Runs\n\n"
-        text += "| run | checkpoints | parameters | components for 50% / 90% / 99% | PC1 share | distance travelled | net displacement |\n"
-        text += "|---|---:|---:|---:|---:|---:|---:|\n"
+        text += "| run | checkpoints | parameters | components for 50% / 90% / 99% | PC1 share | random walk PC1 [95%] "
+            + "| displacement on PC1 | components for 90% / 99% of the displacement | distance travelled | net displacement |\n"
+        text += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        func percent(_ value: Double?) -> String { value.map { String(format: "%.1f%%", 100 * $0) } ?? "–" }
         for run in report.runs {
             let k = run.componentsFor.map { "\($0["0.5"] ?? 0) / \($0["0.9"] ?? 0) / \($0["0.99"] ?? 0)" } ?? "–"
-            let share = run.explainedVarianceRatio?.first.map { String(format: "%.1f%%", 100 * $0) } ?? "–"
+            let null = run.nullModel.map { null in
+                "\(percent(null.explainedVarianceRatio.first)) [\(percent(null.band.first?.first)), \(percent(null.band.first?.last))]"
+            } ?? "–"
+            let moved = (run.netDisplacement ?? 0) > 0
+            let displacementK = run.displacementComponentsFor.map { "\($0["0.9"] ?? 0) / \($0["0.99"] ?? 0)" } ?? "–"
             let name = run.report.map { "[\(run.name)](\(relative($0)))" } ?? run.name
-            text += "| \(name) | \(run.checkpoints) | \(run.parameters.map(String.init) ?? "–") | \(k) | \(share) | "
-                + "\(number(run.distanceTravelled)) | \(number(run.netDisplacement)) |\n"
+            text += "| \(name) | \(run.checkpoints) | \(run.parameters.map(String.init) ?? "–") | \(k) | "
+                + "\(percent(run.explainedVarianceRatio?.first)) | \(null) | \(moved ? percent(run.displacementShare?.first) : "–") | "
+                + "\(moved ? displacementK : "–") | \(number(run.distanceTravelled)) | \(number(run.netDisplacement)) |\n"
+        }
+        let readings = report.runs.compactMap { run in run.nullModel.map { "- \(run.name): \($0.reading)\n" } }
+        if !readings.isEmpty {
+            text += "\nAgainst the random-walk null (isotropic walks with each run's own step lengths, in as many "
+                + "dimensions as it has parameters; Antognini & Sohl-Dickstein 2018):\n\n" + readings.joined()
         }
         let skipped = report.runs.filter { $0.skipped != nil }
         if !skipped.isEmpty {

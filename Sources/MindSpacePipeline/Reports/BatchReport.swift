@@ -23,6 +23,13 @@ public struct BatchReport: Codable, Equatable, Sendable {
         public var explainedVarianceRatio: [Double]?
         public var distanceTravelled: Double?
         public var netDisplacement: Double?
+        /// The run's random-walk null (`TrajectoryNullReport`); `nil` with `--null none`, for a
+        /// still run and without a trajectory.
+        public var nullModel: TrajectoryNullReport?
+        /// The share of the displacement first → last in the top-k components, and the
+        /// components for 50 / 90 / 99 % of it (`DisplacementSubspace`); `nil` without a trajectory.
+        public var displacementShare: [Double]?
+        public var displacementComponentsFor: [String: Int]?
         /// The checkpoint that stands for the run in the weight set.
         public var picked: String
         /// The run's `trajectory.json`, its coordinates (`trajectory-coordinates.npy`) and its
@@ -45,6 +52,9 @@ public struct BatchReport: Codable, Equatable, Sendable {
             case explainedVarianceRatio = "explained_variance_ratio"
             case distanceTravelled = "distance_travelled"
             case netDisplacement = "net_displacement"
+            case nullModel = "null_model"
+            case displacementShare = "displacement_share"
+            case displacementComponentsFor = "displacement_components_for"
         }
     }
 
@@ -133,15 +143,18 @@ public struct BatchReport: Codable, Equatable, Sendable {
     /// whether each pass was computed or reused), the weight set, the passes, and every file
     /// written (see `writtenLines`).
     public func text() -> String {
-        var rows: [[String]] = [["run", "checkpoints", "parameters", "k90", "distance travelled", "pass"]]
+        var rows: [[String]] = [["run", "checkpoints", "parameters", "k90", "PC1", "walk PC1", "distance travelled", "pass"]]
         for run in runs {
             rows.append([run.name, String(run.checkpoints), run.parameters.map(String.init) ?? "-",
                          run.componentsFor?["0.9"].map(String.init) ?? "-",
+                         run.explainedVarianceRatio?.first.map(TrajectoryNullReport.percent) ?? "-",
+                         run.nullModel?.explainedVarianceRatio.first.map(TrajectoryNullReport.percent) ?? "-",
                          run.distanceTravelled.map(TextTable.number) ?? "-",
                          run.skipped.map { "skipped: \($0)" } ?? Self.passWord(run.reused)])
         }
         var text = "batch of \(runs.count) run\(runs.count == 1 ? "" : "s") in \(root)\n"
-            + TextTable.render(rows, indent: "  ", columns: [.init(.leading), .init(.trailing), .init(.trailing), .init(.trailing), .init(.decimal), .init(.leading)], width: nil)
+            + TextTable.render(rows, indent: "  ", columns: [.init(.leading), .init(.trailing), .init(.trailing), .init(.trailing),
+                                                             .init(.trailing), .init(.trailing), .init(.decimal), .init(.leading)], width: nil)
         for run in runs where run.still == true {
             text += "  \(run.name): \(TrajectoryReport.stillNote)\n"
         }

@@ -95,6 +95,14 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
     public var distanceTravelled: Double
     public var netDisplacement: Double
     public var stepDistances: [Double]
+    /// The random-walk null of the spectrum (`TrajectoryNullReport`); absent with `--null none`
+    /// and for a still trajectory (no step to take).
+    public var nullModel: TrajectoryNullReport?
+    /// Σ_{j ≤ k} (d·vⱼ)²/‖d‖² for k = 1 … r: the share of the displacement d = x_last − x_first
+    /// in the top-k components (`DisplacementSubspace`); all 0 when d = 0.
+    public var displacementShare: [Double]
+    /// The fewest components holding 50 / 90 / 99 % of ‖d‖², keyed "0.5", "0.9", "0.99".
+    public var displacementComponentsFor: [String: Int]
     /// The widest chunk read at once, in parameters per checkpoint.
     public var chunkElements: Int
     /// Bytes of tensor data read (all passes).
@@ -122,6 +130,9 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
         case distanceTravelled = "distance_travelled"
         case netDisplacement = "net_displacement"
         case stepDistances = "step_distances"
+        case nullModel = "null_model"
+        case displacementShare = "displacement_share"
+        case displacementComponentsFor = "displacement_components_for"
         case chunkElements = "chunk_elements"
         case bytesRead = "bytes_read"
         case componentsWritten = "components_written"
@@ -149,6 +160,17 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
             lines.append("total variance \(TextTable.number(totalVariance)); components for 50% / 90% / 99%: "
                 + "\(componentsFor["0.5"] ?? 0) / \(componentsFor["0.9"] ?? 0) / \(componentsFor["0.99"] ?? 0)")
             lines.append("distance travelled \(TextTable.number(distanceTravelled)), net displacement \(TextTable.number(netDisplacement))")
+            if let nullModel {
+                lines += nullModel.textLines(dataPC1: explainedVarianceRatio.first ?? 0,
+                                             dataComponentsFor90: componentsFor["0.9"] ?? 0)
+            }
+            if let share = displacementShare.first, netDisplacement > 0 {
+                let k = displacementComponentsFor
+                lines.append("displacement first → last: \(TrajectoryNullReport.percent(share)) on PC1; "
+                    + "components for 50% / 90% / 99% of it: \(k["0.5"] ?? 0) / \(k["0.9"] ?? 0) / \(k["0.99"] ?? 0)")
+            } else {
+                lines.append("the last checkpoint equals the first: no net displacement to decompose")
+            }
             text = lines.joined(separator: "\n") + "\n" + SpectrumTable.render(
                 explainedVariance: explainedVariance, explainedVarianceRatio: explainedVarianceRatio,
                 count: min(10, explainedVariance.count))
