@@ -60,6 +60,16 @@ import MindSpaceTestSupport
         #expect(byName["model.sliced"].map { $0.source is StridedByteSource } == false)
     }
 
+    /// FP8 tensors read as float32 keep their stored encoding as a label (`inspect` shows it);
+    /// every other tensor has none.
+    @Test func float8TensorsAreLabelledWithTheirEncoding() throws {
+        let file = try PyTorchReader.read(path: PyTorchFixtures.path("zip/state.pt"))
+        let labels = Dictionary(uniqueKeysWithValues: file.tensors.map { ($0.name, $0.quantization) })
+        #expect(labels["model.fp8_e4m3"] == .some("float8_e4m3fn"))
+        #expect(labels["model.fp8_e5m2"] == .some("float8_e5m2"))
+        #expect(file.tensors.filter { !$0.name.contains("fp8") }.allSatisfy { $0.quantization == nil })
+    }
+
     @Test func float8WidensExactly() {
         #expect(Float8WideningByteSource.widen(0x7E, .e4m3fn) == 448)
         #expect(Float8WideningByteSource.widen(0x7F, .e4m3fn).isNaN)

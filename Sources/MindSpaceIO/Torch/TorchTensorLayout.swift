@@ -47,13 +47,18 @@ enum TorchTensorLayout {
             }
         }
         var order = byteOrder
+        // FP8 is read widened to float32; its stored encoding is kept as the tensor's label, as a
+        // GGUF tensor's quantization is, so `inspect` shows what the file holds.
+        var encoding: String?
         switch record.dtype {
-        case .float8E4M3FN: source = Float8WideningByteSource(base: source, format: .e4m3fn); order = .native
-        case .float8E5M2: source = Float8WideningByteSource(base: source, format: .e5m2); order = .native
+        case .float8E4M3FN:
+            source = Float8WideningByteSource(base: source, format: .e4m3fn); order = .native; encoding = record.dtype.rawValue
+        case .float8E5M2:
+            source = Float8WideningByteSource(base: source, format: .e5m2); order = .native; encoding = record.dtype.rawValue
         default: break
         }
         return StoredTensor(name: name, dtype: presented, shape: record.shape, byteOrder: order,
-                            storageOrder: .rowMajor, source: source)
+                            storageOrder: .rowMajor, source: source, quantization: encoding)
     }
 
     private static func describe(_ values: [Int]) -> String {
