@@ -26,6 +26,8 @@ public struct DataFile: Sendable {
     public let byteCount: Int
     /// A GGUF file's metadata key-values, in file order; `nil` for other formats.
     public var ggufMetadata: [GGUFMetadataEntry]? = nil
+    /// A PyTorch file's non-tensor values (hyper-parameters, epoch, …); `nil` for other formats.
+    public var pickleValues: [PyTorchFile.NamedValue]? = nil
 
     /// Opens `path`, choosing the reader by extension (`.npy`, `.npz`, `.safetensors`,
     /// `*.index.json` (a sharded safetensors index; `*.bin.index.json` a sharded PyTorch one),
@@ -38,6 +40,7 @@ public struct DataFile: Sendable {
         let format = try detectFormat(path: path, source: source)
         let tensors: [StoredTensor]
         var ggufMetadata: [GGUFMetadataEntry]?
+        var pickleValues: [PyTorchFile.NamedValue]?
         switch format {
         case .npy: tensors = [try NpyReader.read(path: path)]
         case .npz: tensors = try NpzReader.read(path: path)
@@ -45,7 +48,10 @@ public struct DataFile: Sendable {
         case .shardedSafetensors: tensors = try ShardedCheckpointReader.read(indexPath: path)
         case .tsv: tensors = [try DelimitedTextReader.read(path: path, separator: "\t")]
         case .csv: tensors = [try DelimitedTextReader.read(path: path, separator: ",")]
-        case .pytorch: tensors = try PyTorchReader.read(path: path).tensors
+        case .pytorch:
+            let file = try PyTorchReader.read(path: path)
+            tensors = file.tensors
+            pickleValues = file.values
         case .shardedPytorch: tensors = try ShardedCheckpointReader.read(indexPath: path)
         case .gguf:
             let file = try GGUFReader.read(source: source)
@@ -53,7 +59,7 @@ public struct DataFile: Sendable {
             ggufMetadata = file.metadata
         }
         return DataFile(path: path, format: format, tensors: tensors, byteCount: source.byteCount,
-                        ggufMetadata: ggufMetadata)
+                        ggufMetadata: ggufMetadata, pickleValues: pickleValues)
     }
 
     /// The format of `path`: by extension first, else by content.

@@ -12,6 +12,23 @@ import MindSpaceTestSupport
         Self.fixtures.appendingPathComponent("pytorch").appendingPathComponent(relative).path
     }
 
+    /// A Lightning checkpoint's hyper-parameters, epoch and optimizer settings are listed with
+    /// their Python types and values (as `make_fixtures.py` saved them), not analysed.
+    @Test func inspectListsTheNonTensorValuesOfACheckpoint() throws {
+        let result = try CommandRunner.run(["inspect", "--json", path("lightning.ckpt")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try #require(result.json?["files"] as? [[String: Any]])
+        let metadata = try #require(files.first?["metadata"] as? [[String: Any]])
+        let byKey = Dictionary(metadata.compactMap { entry in (entry["key"] as? String).map { ($0, entry) } }) { first, _ in first }
+        #expect(byKey["epoch"]?["type"] as? String == "int" && byKey["epoch"]?["value"] as? Int == 3)
+        #expect(byKey["hyper_parameters.lr"]?["type"] as? String == "float")
+        #expect(byKey["hyper_parameters.lr"]?["value"] as? Double == 1e-3)
+        #expect(byKey["hyper_parameters.name"]?["value"] as? String == "tiny")
+        #expect(byKey["optimizer_states.0.param_groups.0.foreach"]?["type"] as? String == "None")
+        let text = try CommandRunner.run(["inspect", path("lightning.ckpt")])
+        #expect(text.stdout.contains("hyper_parameters.lr"), "\(text.stdout)")
+    }
+
     /// Statistics equal torch's: min and max within 1e-15 relative (exact values; Foundation's
     /// JSON parser on Linux may round the last digit), the rest within 1e-12 relative (the
     /// command sums in compensated Double, torch in float64 pairwise; at most 30 elements).

@@ -18,8 +18,18 @@ public struct PyTorchFile: Sendable {
     /// Every tensor in pickle order, named by its path in the saved object
     /// (`state_dict.encoder.weight`; `tensor` for a lone tensor).
     public let tensors: [StoredTensor]
-    /// How many non-tensor values (numbers, strings, `None`) the object holds besides.
-    public let otherValueCount: Int
+    /// The non-tensor values (numbers, strings, `None`: hyper-parameters, epoch, optimizer
+    /// settings) the object holds besides, named like tensors by their path, in pickle order.
+    public let values: [NamedValue]
+
+    /// How many non-tensor values the object holds.
+    public var otherValueCount: Int { values.count }
+
+    /// One non-tensor value and its dotted path (`hyper_parameters.lr`).
+    public struct NamedValue: Sendable {
+        public let name: String
+        public let value: PickleValue
+    }
 }
 
 /// Reads `.pt`, `.pth`, `.bin` and `.ckpt` files written by `torch.save`, in either layout

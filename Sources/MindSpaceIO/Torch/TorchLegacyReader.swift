@@ -87,6 +87,6 @@ enum TorchLegacyReader {
                                                               storage: storage, byteOrder: byteOrder))
         }
         return PyTorchFile(path: path, layout: .legacy, byteOrder: byteOrder, tensors: tensors,
-                           otherValueCount: tree.others.count)
+                           values: tree.others.map { PyTorchFile.NamedValue(name: $0.name, value: $0.value) })
     }
 }

@@ -72,7 +72,7 @@ enum TorchZipReader {
                                                               storage: storage, byteOrder: byteOrder))
         }
         return PyTorchFile(path: path, layout: .zip, byteOrder: byteOrder, tensors: tensors,
-                           otherValueCount: tree.others.count)
+                           values: tree.others.map { PyTorchFile.NamedValue(name: $0.name, value: $0.value) })
     }
 
     /// The storage's declared bytes (`numel` × element size), refused when the member is smaller.

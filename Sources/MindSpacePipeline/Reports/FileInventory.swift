@@ -16,7 +16,8 @@ public struct FileInventory: Codable, Equatable, Sendable {
         public var format: String?
         public var bytes: Int?
         public var tensors: [Tensor]?
-        /// The file's metadata key-values (GGUF), summarised; `nil` for formats without them.
+        /// The file's metadata key-values (GGUF) or non-tensor values (PyTorch: hyper-parameters,
+        /// epoch, …), summarised; `nil` for formats without them.
         public var metadata: [MetadataEntry]?
         public var error: Failure?
 
@@ -152,6 +153,7 @@ public struct FileInventory: Codable, Equatable, Sendable {
         }
         var described = File(path: path, format: file.format.rawValue, bytes: file.byteCount, tensors: tensors)
         described.metadata = file.ggufMetadata?.map(MetadataEntry.init)
+            ?? file.pickleValues.flatMap { $0.isEmpty ? nil : $0.map(MetadataEntry.init) }
         return described
     }
 

@@ -24,6 +24,26 @@ extension FileInventory {
         /// Longest string value shown in full, in characters.
         public static let maximumStringLength = 120
 
+        /// One non-tensor value of a PyTorch file (a Lightning checkpoint's
+        /// `hyper_parameters.lr`, `epoch`, …): `type` is Python's type name (`int`, `float`,
+        /// `str`, `bool`, `None`, `bytes`, a global's dotted name) and `value` the value for
+        /// numbers, booleans and strings (a string cut like a GGUF one); `count` is the length of
+        /// a `bytes` value.
+        init(_ named: PyTorchFile.NamedValue) {
+            key = named.name
+            type = named.value.typeName
+            switch named.value {
+            case .bool(let v): value = .bool(v)
+            case .int(let v): value = .signed(Int64(v))
+            case .float(let v): value = MetadataValue.number(v)
+            case .string(let text):
+                let limit = Self.maximumStringLength
+                value = .text(text.count <= limit ? text : "\(text.prefix(limit))… (\(text.count) characters)")
+            case .bytes(let bytes): count = bytes.count
+            default: break
+            }
+        }
+
         init(_ entry: GGUFMetadataEntry) {
             key = entry.key
             switch entry.value {
@@ -62,7 +82,7 @@ extension FileInventory {
         }
 
         /// A finite number as itself, a non-finite one as text (JSON has no NaN).
-        private static func number(_ value: Double) -> MetadataValue {
+        fileprivate static func number(_ value: Double) -> MetadataValue {
             value.isFinite ? .real(value) : .text(value.isNaN ? "nan" : value > 0 ? "inf" : "-inf")
         }
 
@@ -106,7 +126,7 @@ extension FileInventory.File {
         guard let metadata, !metadata.isEmpty else { return "" }
         var rows: [[String]] = [["key", "type", "value"]]
         for entry in metadata {
-            let shown = entry.value.map(\.text) ?? "\(entry.count ?? 0) values"
+            let shown = entry.value.map(\.text) ?? (entry.count.map { "\($0) values" } ?? "")
             rows.append([TerminalText.escaped(entry.key), entry.type, TerminalText.escaped(shown)])
         }
         let heading = "  metadata (\(metadata.count) key\(metadata.count == 1 ? "" : "s")):\n"
