@@ -31,6 +31,32 @@ import MindSpaceTestSupport
         #expect(png.text.contains(where: { $0.text.contains("contrast") }))
     }
 
+    /// With groups, both views compare the two largest (issue 19): the digits' classes are
+    /// apart in the data and mixed in the column-permuted null, whose rows keep their labels but
+    /// lose the structure that separates them. Without groups there is no comparison.
+    @Test func groupsAreComparedInBothViews() throws {
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CommandRunner.run(["contrast", Self.digits, "--groups", Self.labels, "--estimator", "twonn",
+                                            "--json", "--out", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try #require(result.json)
+        let data = try #require((json["manifold"] as? [String: Any])?["pair"] as? [String: Any])
+        let null = try #require((json["sphere"] as? [String: Any])?["pair"] as? [String: Any])
+        for pair in [data, null] {
+            #expect(pair["a"] as? String == "1" && pair["b"] as? String == "3", "\(pair)")
+        }
+        let dataMixing = try #require(data["mixing"] as? Double), nullMixing = try #require(null["mixing"] as? Double)
+        let expected = try #require(null["mixing_null"] as? Double)
+        #expect(dataMixing < 0.05 && abs(nullMixing - expected) < 0.1, "data \(dataMixing), null \(nullMixing), shuffled \(expected)")
+        #expect(try #require(data["within_share"] as? Double) < 0.1)
+        #expect(try #require(null["within_share"] as? Double) > 0.8)
+
+        let plain = try CommandRunner.run(["contrast", Self.digits, "--estimator", "twonn", "--json", "--out", folder.path])
+        #expect(plain.status == 0)
+        #expect((plain.json?["manifold"] as? [String: Any])?["pair"] == nil)
+    }
+
     @Test func sameSeedSameFigureAndNothingWrittenOnFailure() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -5,6 +5,7 @@ import MindSpaceNumerics
 import MindSpaceDimension
 import MindSpaceProjection
 import MindSpaceRender
+import MindSpaceSimilarity
 
 /// The `contrast` command as a library call: the sphere-versus-manifold figure.
 ///
@@ -88,10 +89,15 @@ public struct ContrastJob: Sendable {
             labels = read.labels
             inputs.append(read.record)
         }
+        // With groups, the two largest are also compared in both views (GroupSeparation).
+        let pair = try labels.flatMap { labels -> (first: LabelledGroups.Group, second: LabelledGroups.Group)? in
+            let groups = LabelledGroups(labels: labels)
+            return groups.groups.count >= 2 ? try groups.pair(nil) : nil
+        }
         let views: (manifold: View, sphere: View)
         do {
             views = try input.points(purpose: "the contrast needs finite values")
-                .analyse(with: Views(job: self, estimator: estimator))
+                .analyse(with: Views(job: self, estimator: estimator, pair: pair))
         } catch let error as MindSpaceError {
             throw error.located(in: dataPath)
         }
@@ -132,6 +138,7 @@ public struct ContrastJob: Sendable {
     private struct Views: PointsAnalysis {
         let job: ContrastJob
         let estimator: any DimensionEstimator
+        let pair: (first: LabelledGroups.Group, second: LabelledGroups.Group)?
 
         func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) throws -> (manifold: View, sphere: View) {
             guard points.rows >= 3, points.columns >= 2 else {
@@ -140,7 +147,19 @@ public struct ContrastJob: Sendable {
             }
             var generator = SeededGenerator(seed: job.options.seed)
             let null = job.nullModel.sample(like: points, generator: &generator)
-            return (try job.view(points, estimator: estimator), try job.view(null, estimator: estimator))
+            var manifold = try job.view(points, estimator: estimator)
+            var sphere = try job.view(null, estimator: estimator)
+            if let pair, min(pair.first.members.count, pair.second.members.count) >= GroupSeparation.Settings().smallestGroup {
+                let settings = GroupSeparation.Settings(seed: job.options.seed)
+                func measure<S: NeighborScalar>(_ viewPoints: Matrix<S>) throws -> GroupsReport.Pair {
+                    let separation = try GroupSeparation(points: viewPoints, first: pair.first.members, second: pair.second.members,
+                                                         names: (pair.first.name, pair.second.name), settings: settings)
+                    return GroupsReport.Pair(a: pair.first.name, b: pair.second.name, union: nil, separation: separation)
+                }
+                manifold.summary.pair = try measure(points)
+                sphere.summary.pair = try measure(null)
+            }
+            return (manifold, sphere)
         }
     }
 
@@ -217,9 +236,12 @@ public struct ContrastReport: Codable, Equatable, Sendable {
         public var axes: [String]
         /// The full estimate (parameters, diagnostics, notes).
         public var estimate: DimensionEstimate
+        /// With groups: the two largest compared in this view (mixing, classifier, within-share;
+        /// see `mindspace groups`), so the data's separation can be read against the null's.
+        public var pair: GroupsReport.Pair?
 
         enum CodingKeys: String, CodingKey {
-            case id, ci, estimator, axes, estimate
+            case id, ci, estimator, axes, estimate, pair
             case ciLevel = "ci_level"
             case componentsFor90 = "components_for_90"
         }
@@ -257,8 +279,15 @@ public struct ContrastReport: Codable, Equatable, Sendable {
                 + "90% of variance in \(view.componentsFor90) of \(d) principal components\n"
         }
         let input = provenance.inputs.first
+        func groupsLine(_ name: String, _ view: View) -> String {
+            guard let pair = view.pair else { return "" }
+            return "  \(name)  \(pair.a) vs \(pair.b): mixing \(String(format: "%.3f", pair.mixing)) (shuffled labels "
+                + "\(String(format: "%.3f", pair.mixingNull))), k-NN accuracy \(String(format: "%.3f", pair.classifierAccuracy)), "
+                + "within-share \(String(format: "%.3f", pair.withinShare))\n"
+        }
         return "Contrast of \(input?.path ?? "data") (\(n) × \(d)), \(method) projection, null model: \(nullModelSummary)\n"
             + line("manifold (data)  ", manifold) + line("sphere (null)    ", sphere)
+            + groupsLine("manifold (data)  ", manifold) + groupsLine("sphere (null)    ", sphere)
             + "wrote \(image), \(coordinates.manifold), \(coordinates.sphere), \(report)\n"
     }
 }

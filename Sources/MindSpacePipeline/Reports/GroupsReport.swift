@@ -91,11 +91,12 @@ public struct GroupsReport: Codable, Equatable, Sendable {
             case distanceRatio = "distance_ratio"
         }
 
-        init(a: String, b: String, union: Dimension, separation: GroupSeparation) {
+        /// `union`: the ID of A ∪ B, when it was estimated (`groups` does; `contrast` does not).
+        init(a: String, b: String, union: Dimension?, separation: GroupSeparation) {
             self.a = a
             self.b = b
-            unionID = union.id
-            unionCI = union.ci
+            unionID = union?.id
+            unionCI = union?.ci
             mixing = separation.mixing.mixing.value
             mixingCI = separation.mixing.mixing.ci
             mixingNull = separation.mixing.expected
