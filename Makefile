@@ -66,5 +66,6 @@ gallery: release
 	cd $(OUT)/gallery/trajectories && cp weight-set-pca.png $(CURDIR)/$(GALLERY)/trajectories-weight-set.png && cp runs/subset0-seed0/trajectory-path.png $(CURDIR)/$(GALLERY)/trajectory-path.png && cp runs/subset0-seed0/trajectory-scree.png $(CURDIR)/$(GALLERY)/trajectory-scree.png
 	$(BIN) demo --quiet --out $(OUT)/gallery/demo
 	cp $(OUT)/gallery/demo/mindspace/contrast.png $(GALLERY)/mindspace-contrast.png
+	cp $(OUT)/gallery/demo/hypotheses/hypotheses.png $(GALLERY)/hypotheses.png
 	cp $(OUT)/gallery/demo/digits/contrast.png $(GALLERY)/digits-contrast.png
 	if [ -f $(OUT)/gallery/demo/text-embeddings/contrast.png ]; then cp $(OUT)/gallery/demo/text-embeddings/contrast.png $(GALLERY)/text-embeddings-contrast.png; fi
