@@ -28,4 +28,22 @@ import MindSpaceTestSupport
             #expect(written[0][index] == written[1][index], "\(file) differs between --threads 1 and 3")
         }
     }
+
+    /// `groups` (issue 19): every measure, interval and p-value the same for 1 and 3 threads.
+    @Test func groupMeasuresAreIdenticalForOneAndThreeThreads() throws {
+        let labels = CommandRunner.packageRoot.appendingPathComponent("datasets/digits-labels.tsv").path
+        let folder = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var reports: [String] = []
+        for threads in ["1", "3"] {
+            let result = try CommandRunner.run(["groups", Self.digits, "--groups", labels, "--permutations", "99",
+                                                "--threads", threads, "--json", "--out", folder.appendingPathComponent(threads).path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let json = try #require(result.json)
+            let measures: [String: Any] = ["pair": json["pair"] ?? NSNull(), "groups": json["groups"] ?? NSNull()]
+            let data = try JSONSerialization.data(withJSONObject: measures, options: [.sortedKeys])
+            reports.append(String(decoding: data, as: UTF8.self))
+        }
+        #expect(reports[0] == reports[1])
+    }
 }
