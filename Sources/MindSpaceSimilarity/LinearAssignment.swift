@@ -37,20 +37,24 @@ public enum LinearAssignment {
         return total
     }
 
-    /// Minimises Σ cost[i, π(i)] over a finite, row-major n × n cost matrix.
+    /// Minimises Σ cost[i, π(i)] over a finite, row-major n × n cost matrix. The per-row state
+    /// lives in one scratch allocation scanned through unsafe pointers: the Dijkstra scan is the
+    /// O(n²)-per-row hot loop.
     static func shortestAugmentingPaths(_ cost: UnsafeBufferPointer<Double>, n: Int) -> [Int] {
-        var u = [Double](repeating: 0, count: n)
-        var v = [Double](repeating: 0, count: n)
-        var rowOfColumn = [Int](repeating: -1, count: n)
-        var columnOfRow = [Int](repeating: -1, count: n)
-        var shortest = [Double](repeating: .infinity, count: n)
-        var previousRow = [Int](repeating: -1, count: n)
-        var scannedRow = [Bool](repeating: false, count: n)
-        var scannedColumn = [Bool](repeating: false, count: n)
-        var remaining = [Int](repeating: 0, count: n)
+        let doubles = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
+        let integers = UnsafeMutablePointer<Int>.allocate(capacity: 4 * n)
+        let flags = UnsafeMutablePointer<Bool>.allocate(capacity: 2 * n)
+        defer { doubles.deallocate(); integers.deallocate(); flags.deallocate() }
+        let u = doubles, v = doubles + n, shortest = doubles + 2 * n
+        let rowOfColumn = integers, columnOfRow = integers + n, previousRow = integers + 2 * n, remaining = integers + 3 * n
+        let scannedRow = flags, scannedColumn = flags + n
+        u.initialize(repeating: 0, count: 2 * n)
+        rowOfColumn.initialize(repeating: -1, count: 3 * n)
+        guard let costs = cost.baseAddress else { return [] }
 
         for startRow in 0..<n {
-            for j in 0..<n { shortest[j] = .infinity; scannedColumn[j] = false; scannedRow[j] = false }
+            shortest.initialize(repeating: .infinity, count: n)
+            flags.initialize(repeating: false, count: 2 * n)
             var row = startRow
             var minimum = 0.0
             var sink = -1
@@ -60,10 +64,11 @@ public enum LinearAssignment {
                 scannedRow[row] = true
                 var lowest = Double.infinity
                 var pick = -1
-                let base = row * n
+                let rowCosts = costs + row * n
+                let rowPotential = u[row]
                 for position in 0..<remainingCount {
                     let j = remaining[position]
-                    let reduced = minimum + cost[base + j] - u[row] - v[j]
+                    let reduced = minimum + rowCosts[j] - rowPotential - v[j]
                     if reduced < shortest[j] {
                         previousRow[j] = row
                         shortest[j] = reduced
@@ -99,6 +104,6 @@ public enum LinearAssignment {
                 column = displaced
             }
         }
-        return columnOfRow
+        return Array(UnsafeBufferPointer(start: columnOfRow, count: n))
     }
 }

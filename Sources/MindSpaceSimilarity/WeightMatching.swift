@@ -19,7 +19,8 @@ import MindSpaceNumerics
 /// falls, but the fixed point is a local optimum, as in the paper.
 ///
 /// Cost per group step: 2·n_g·(elements of its tensors) for S plus O(n_g³); memory: one
-/// permuted copy of a tensor at a time and S.
+/// permuted copy of a tensor at a time and S. S is formed with `BLAS.panelledGemm`, whose panels
+/// are fixed by the sizes, so the permutations found are the same for any thread count.
 public struct WeightMatching: Sendable {
     /// A tensor as the matching sees it: row-major `Double` values and its shape.
     public struct Tensor: Sendable, Equatable {
@@ -127,7 +128,7 @@ public struct WeightMatching: Sendable {
                     scores.storage.withUnsafeMutableBufferPointer { s in
                         guard let rBase = r.baseAddress, let mBase = m.baseAddress, let sBase = s.baseAddress else { return }
                         for block in 0..<pre {
-                            BLAS.gemm(transposeA: false, transposeB: true, m: n, n: n, k: post, alpha: 1,
+                            BLAS.panelledGemm(transposeA: false, transposeB: true, m: n, n: n, k: post, alpha: 1,
                                       a: rBase + block * n * post, lda: post, b: mBase + block * n * post, ldb: post,
                                       beta: 1, c: sBase, ldc: n)
                         }
