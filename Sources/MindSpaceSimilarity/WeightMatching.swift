@@ -14,8 +14,10 @@ import MindSpaceNumerics
 ///
 /// a linear assignment problem (`LinearAssignment`, O(n_g³)). Each sweep visits the groups in
 /// an order drawn from the seeded generator; a group's permutation changes only when the new one
-/// raises its score by more than 10⁻¹² relative (so ties cannot cycle); the sweeps stop at a
-/// fixed point (no group changed in a sweep) or after `maximumSweeps`. The objective never
+/// raises its score by more than 10⁻¹² relative (so ties cannot cycle); a group is skipped when
+/// no group sharing a tensor with it has changed since its last solve (its S, hence its answer,
+/// would be the same); the sweeps stop at a fixed point (no group changed in a sweep) or after
+/// `maximumSweeps`. The objective never
 /// falls, but the fixed point is a local optimum, as in the paper.
 ///
 /// Cost per group step: 2·n_g·(elements of its tensors) for S plus O(n_g³); memory: one
@@ -59,6 +61,16 @@ public struct WeightMatching: Sendable {
         let owner = Self.owners(groups)
         let sizes = groups.map { group in group.members.first.flatMap { model[$0.tensor]?.shape[$0.axis] } ?? 0 }
         var permutations = sizes.map { Array(0..<$0) }
+        // The groups each group's scores depend on (those owning another axis of its tensors),
+        // and how often each permutation has changed: a group whose neighbours have not changed
+        // since its last solve has the same S, so solving it again cannot change it.
+        let neighbours = groups.indices.map { g in
+            Set(groups[g].members.flatMap { member in
+                (model[member.tensor]?.shape.indices ?? 0..<0).compactMap { owner[.init(tensor: member.tensor, axis: $0)] }
+            }).subtracting([g]).sorted()
+        }
+        var changes = [Int](repeating: 0, count: groups.count)
+        var seenAtSolve: [[Int]?] = Array(repeating: nil, count: groups.count)
         var sweeps = 0
         var converged = false
         while sweeps < maximumSweeps && !converged {
@@ -69,6 +81,9 @@ public struct WeightMatching: Sendable {
                 order.swapAt(index, generator.nextIndex(below: index + 1))
             }
             for g in order where sizes[g] > 1 {
+                let seen = neighbours[g].map { changes[$0] }
+                if seenAtSolve[g] == seen { continue }
+                seenAtSolve[g] = seen
                 let scores = try scoreMatrix(group: g, groups: groups, size: sizes[g], reference: reference,
                                              model: model, owner: owner, permutations: permutations)
                 let candidate = try LinearAssignment.maximising(scores)
@@ -76,6 +91,7 @@ public struct WeightMatching: Sendable {
                 let new = LinearAssignment.value(scores, assignment: candidate)
                 if new > old + 1e-12 * max(1, abs(old)) {
                     permutations[g] = candidate
+                    changes[g] += 1
                     converged = false
                 }
             }
@@ -108,7 +124,9 @@ public struct WeightMatching: Sendable {
     }
 
     /// S for group `g`: Σ over its members of unfold_a(W_ref) · unfold_a(W_model with the other
-    /// axes permuted)ᵀ, each unfold an n × (elements / n) view taken as `pre` blocks of n × post.
+    /// axes permuted)ᵀ, one product per member with k = elements / n: the tensor viewed as
+    /// pre × n × post is used in place when the axis is the first (pre = 1, S += R·Mᵀ) or the last
+    /// (post = 1, S += Rᵀ·M); otherwise both are first gathered with the axis moved to the front.
     private func scoreMatrix(group g: Int, groups: [PermutationGroup], size n: Int, reference: [String: Tensor],
                              model: [String: Tensor], owner: [PermutationGroup.Member: Int],
                              permutations: [[Int]]) throws -> Matrix<Double> {
@@ -117,20 +135,30 @@ public struct WeightMatching: Sendable {
             guard let referenceTensor = reference[member.tensor], let modelTensor = model[member.tensor] else {
                 throw MindSpaceError.malformed(nil, "tensor \(member.tensor) is missing")
             }
-            let permuted = Self.applying(permutations, to: modelTensor, name: member.tensor, owner: owner,
-                                         except: member.axis)
+            var permuted = Self.applying(permutations, to: modelTensor, name: member.tensor, owner: owner,
+                                         except: member.axis).values
+            var referenceValues = referenceTensor.values
             let shape = modelTensor.shape
             let pre = shape[..<member.axis].reduce(1, *)
             let post = shape[(member.axis + 1)...].reduce(1, *)
             if post == 0 || pre == 0 { continue }
-            referenceTensor.values.withUnsafeBufferPointer { r in
-                permuted.values.withUnsafeBufferPointer { m in
+            let k = pre * post
+            var lastAxis = post == 1 && pre > 1
+            if pre > 1 && post > 1 {
+                referenceValues = Self.axisFirst(referenceValues, shape: shape, axis: member.axis)
+                permuted = Self.axisFirst(permuted, shape: shape, axis: member.axis)
+                lastAxis = false
+            }
+            referenceValues.withUnsafeBufferPointer { r in
+                permuted.withUnsafeBufferPointer { m in
                     scores.storage.withUnsafeMutableBufferPointer { s in
                         guard let rBase = r.baseAddress, let mBase = m.baseAddress, let sBase = s.baseAddress else { return }
-                        for block in 0..<pre {
-                            BLAS.panelledGemm(transposeA: false, transposeB: true, m: n, n: n, k: post, alpha: 1,
-                                      a: rBase + block * n * post, lda: post, b: mBase + block * n * post, ldb: post,
-                                      beta: 1, c: sBase, ldc: n)
+                        if lastAxis {
+                            BLAS.panelledGemm(transposeA: true, transposeB: false, m: n, n: n, k: k, alpha: 1,
+                                              a: rBase, lda: n, b: mBase, ldb: n, beta: 1, c: sBase, ldc: n)
+                        } else {
+                            BLAS.panelledGemm(transposeA: false, transposeB: true, m: n, n: n, k: k, alpha: 1,
+                                              a: rBase, lda: k, b: mBase, ldb: k, beta: 1, c: sBase, ldc: n)
                         }
                     }
                 }
@@ -140,5 +168,15 @@ public struct WeightMatching: Sendable {
             throw MindSpaceError.malformed(nil, "the weights of permutation group \(groups[g].name) are not finite")
         }
         return scores
+    }
+
+    /// A row-major tensor's values with `axis` moved to the front (the others in order).
+    static func axisFirst(_ values: [Double], shape: [Int], axis: Int) -> [Double] {
+        let strides = AxisPermutation.rowMajorStrides(shape)
+        let order = [axis] + shape.indices.filter { $0 != axis }
+        return values.withUnsafeBufferPointer {
+            AxisPermutation.gather($0, shape: order.map { shape[$0] }, strides: order.map { strides[$0] },
+                                   maps: order.map { _ in nil })
+        }
     }
 }

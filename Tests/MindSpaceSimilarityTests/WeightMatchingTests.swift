@@ -46,6 +46,26 @@ struct WeightMatchingTests {
         }
     }
 
+    /// A convolution's input-channel axis lies between others (out × in × kh × kw): the scores
+    /// are formed with that axis moved to the front.
+    @Test func recoversPermutedConvolutionChannels() throws {
+        var generator = SeededGenerator(seed: 11)
+        func tensor(_ shape: [Int]) -> Tensor {
+            Tensor(shape: shape, values: (0..<shape.reduce(1, *)).map { _ in generator.nextGaussian() })
+        }
+        let reference = ["c1.weight": tensor([6, 2, 3, 3]), "c1.bias": tensor([6]), "c2.weight": tensor([3, 6, 3, 3])]
+        let groups = [PermutationGroup(name: "c1", members: [.init(tensor: "c1.weight", axis: 0), .init(tensor: "c1.bias", axis: 0),
+                                                              .init(tensor: "c2.weight", axis: 1)])]
+        let owner = WeightMatching.owners(groups)
+        let model = reference.reduce(into: [String: Tensor]()) {
+            $0[$1.key] = WeightMatching.applying([[5, 3, 0, 1, 4, 2]], to: $1.value, name: $1.key, owner: owner)
+        }
+        let result = try WeightMatching().match(reference: reference, model: model, groups: groups, generator: &generator)
+        for (name, value) in model {
+            #expect(WeightMatching.applying(result.permutations, to: value, name: name, owner: owner) == reference[name])
+        }
+    }
+
     @Test func refusesInconsistentGroups() throws {
         var generator = SeededGenerator(seed: 0)
         let (reference, groups) = Self.network(generator: &generator)
