@@ -5,6 +5,8 @@ import MindSpaceCheckpoints
 import MindSpacePipeline
 
 /// `mindspace batch ROOT`: every run's trajectory, the weight set across runs, and an index.
+extension WeightSetAlignmentMethod: ExpressibleByArgument {}
+
 struct BatchCommand: ParsableCommand, UsesCommonOptions {
     static let configuration = CommandConfiguration(
         commandName: "batch",
@@ -34,6 +36,9 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
 
     @Option(name: .long, help: "The checkpoint of each run in the weight set: first, last (default) or a step number (its position from 0 when names carry no steps).")
     var pick: String = "last"
+
+    @Option(name: .long, help: "Align the weight set before its PCA, distances and ID: weight-matching (each run's units permuted to the first run's, Git Re-Basin) or none.")
+    var align: WeightSetAlignmentMethod = .weightMatching
 
     @Option(name: .long, help: "Parameters per checkpoint read at once (default: about 16 MiB of doubles per chunk).")
     var chunkElements: Int?
@@ -66,6 +71,7 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
             outputFolder: output.out, commandLine: commandLine,
             progress: { bar.update(done: $0, total: $1) })
         job.hashesData = dataHash
+        job.align = align
         job.null = nullOptions.settings(seed: seeding.seed)
         let outcome: BatchJob.Outcome
         do {

@@ -62,6 +62,10 @@ struct JSONReportCase: Sendable, CustomTestStringConvertible {
         JSONReportCase(name: "trajectory", command: "trajectory") { folder in
             ["trajectory", runs + "/subset0-seed0", "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]
         },
+        JSONReportCase(name: "align", command: "align") { folder in
+            ["align", runs + "/subset0-seed0/epoch_20.safetensors", runs + "/subset0-seed1/epoch_20.safetensors",
+             "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]
+        },
         JSONReportCase(name: "batch", command: "batch") { folder in
             ["batch", runs, "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]
         },

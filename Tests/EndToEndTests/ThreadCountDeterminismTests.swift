@@ -7,12 +7,15 @@ import MindSpaceTestSupport
 /// bits between 1 and 3 threads.
 @Suite struct ThreadCountDeterminismTests {
     static let digits = CommandRunner.packageRoot.appendingPathComponent("datasets/digits.npy").path
+    static let runs = CommandRunner.packageRoot.appendingPathComponent("datasets/trajectories/runs").path
 
     @Test(arguments: [
         (["pca", digits, "--components", "20"], ["components.npy", "scores.npy", "mean.npy"]),
         (["project", digits, "--method", "mds"], ["coordinates.npy"]),
         (["project", digits, "--method", "isomap"], ["coordinates.npy"]),
         (["contrast", digits, "--estimator", "twonn"], ["manifold-coordinates.npy", "sphere-coordinates.npy"]),
+        (["align", runs + "/subset0-seed0/epoch_20.safetensors", runs + "/subset1-seed2/epoch_20.safetensors"],
+         ["epoch_20.aligned.safetensors"]),
     ])
     func arraysAreIdenticalForOneAndThreeThreads(_ arguments: [String], _ files: [String]) throws {
         let folder = try CommandRunner.temporaryFolder()

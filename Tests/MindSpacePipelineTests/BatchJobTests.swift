@@ -34,7 +34,7 @@ struct BatchJobTests {
         for i in 0..<4 {
             for j in 0..<4 {
                 let direct = zip(finals[i], finals[j]).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
-                #expect(isApproximatelyEqual(set.distances[i][j], direct, relativeTolerance: Tolerance.twoDoubleMethods, absoluteTolerance: Tolerance.twoDoubleMethods))
+                #expect(isApproximatelyEqual(set.distances.raw[i][j], direct, relativeTolerance: Tolerance.twoDoubleMethods, absoluteTolerance: Tolerance.twoDoubleMethods))
             }
         }
         // Dense PCA (covariance/SVD route, another code path) of the same 4 × 101 matrix.

@@ -41,6 +41,8 @@ public struct BatchJob {
     /// drawn from each run's cached or streamed pass every time, never cached itself, so a
     /// rerun with other null settings reuses the passes and draws the new null.
     public var null = TrajectoryNullSettings()
+    /// How the weight set is aligned before its analysis (`--align`); its seed is `options.seed`.
+    public var align = WeightSetAlignmentMethod.weightMatching
     public var outputFolder: String
     public var commandLine: [String]
     /// Called after each chunk with (bytes read so far, bytes to read in all) over the passes
@@ -57,6 +59,8 @@ public struct BatchJob {
     public static let runsFolderName = "runs"
     /// The cache entry name of the weight set (run names cannot clash: their files live in `runs/`).
     static let weightSetCacheName = "weight-set"
+    /// The cache entry of the aligned weight set's pass.
+    static let alignedWeightSetCacheName = "weight-set-aligned"
 
     /// What a run produced, with what the cache saved.
     public struct Outcome {
@@ -138,11 +142,13 @@ public struct BatchJob {
             weightSetSkipped = "\(plans.count) run: a weight set needs at least 2 runs"
         }
         let weightSetCached = weightSetKey.flatMap { cache.load(Self.weightSetCacheName, key: $0) }
+        let aligned = weightSet == nil ? nil : try alignWeightSet(plans, cache: cache)
         var total = plans.reduce(0) { $0 + ($1.cached == nil ? ($1.set?.dataByteCount ?? 0) : 0) }
         if weightSetCached == nil { total += weightSet?.dataByteCount ?? 0 }
+        if let pass = aligned?.pass, pass.cached == nil { total += pass.set.dataByteCount }
         var done = 0
         var reused: [String] = []
-        let passes = plans.filter { $0.set != nil }.count + (weightSet == nil ? 0 : 1)
+        let passes = plans.filter { $0.set != nil }.count + (weightSet == nil ? 0 : 1) + (aligned?.pass == nil ? 0 : 1)
 
         // Runs: stream (or rebuild from the cache), cache, write.
         var runs: [BatchReport.Run] = []
@@ -180,12 +186,21 @@ public struct BatchJob {
         var weightSetReport: BatchReport.WeightSet?
         let transaction = OutputTransaction()
         if let set = weightSet, let key = weightSetKey {
-            let (gram, fromCache) = try streamedGram(set, key: key, cached: weightSetCached, name: Self.weightSetCacheName,
+            var (gram, fromCache) = try streamedGram(set, key: key, cached: weightSetCached, name: Self.weightSetCacheName,
                                                      cache: cache, done: &done, total: total, reused: &reused)
+            let raw = gram.distances
+            if let pass = aligned?.pass {
+                let (alignedGram, alignedFromCache) = try streamedGram(pass.set, key: pass.key, cached: pass.cached,
+                                                                       name: Self.alignedWeightSetCacheName, cache: cache,
+                                                                       done: &done, total: total, reused: &reused)
+                gram = alignedGram
+                fromCache = fromCache && alignedFromCache
+            }
             let result = try WeightSetResult(gram: gram, names: plans.map(\.name), checkpoints: set.checkpoints.map(\.path),
                                              options: options)
-            var report = makeWeightSetReport(result)
-            try transaction.stage(WeightSetFigure.scatter(result, groups: report.groups, pick: pick)
+            var report = makeWeightSetReport(result, raw: raw, alignment: aligned?.report ?? .notApplied(align, reason: "not run"))
+            try transaction.stage(WeightSetFigure.scatter(result, groups: report.groups, pick: pick,
+                                                              alignedTo: report.alignment.applied ? report.alignment.reference : nil)
                                     .pngData(provenance: weightSetProvenance(report)), at: report.image)
             try transaction.stage(ReportEncoding.json(report), at: report.report)
             report.reused = fromCache
@@ -269,7 +284,8 @@ public struct BatchJob {
         components.reduce(URL(fileURLWithPath: outputFolder)) { $0.appendingPathComponent($1) }.relativePath
     }
 
-    private func makeWeightSetReport(_ result: WeightSetResult) -> BatchReport.WeightSet {
+    private func makeWeightSetReport(_ result: WeightSetResult, raw: Matrix<Double>,
+                                     alignment: WeightSetAlignment) -> BatchReport.WeightSet {
         let spectrum = result.pca.spectrum
         let coordinates = result.pca.coordinates
         let n = result.names.count
@@ -279,7 +295,9 @@ public struct BatchJob {
             explainedVariance: spectrum.explainedVariance, explainedVarianceRatio: spectrum.explainedVarianceRatio,
             totalVariance: spectrum.totalVariance, componentsFor: spectrum.componentsForStandardFractions,
             scores: (0..<n).map { i in (0..<min(3, spectrum.componentCount)).map { coordinates[i, $0] } },
-            distances: (0..<n).map { i in (0..<n).map { result.distances[i, $0] } },
+            distances: WeightSetDistances(raw: (0..<n).map { i in (0..<n).map { raw[i, $0] } },
+                                          aligned: alignment.applied ? (0..<n).map { i in (0..<n).map { result.distances[i, $0] } } : nil),
+            alignment: alignment,
             norms: result.norms, dataXXH3: result.gram.totals.dataHashes,
             estimates: result.estimates, skipped: result.skipped, dimensionSummary: result.dimensionSummary,
             image: path(Self.weightSetImageName), report: path(Self.weightSetReportName))

@@ -52,11 +52,12 @@ enum BatchIndex {
             text += "components for 50% / 90% / 99%: \(k["0.5"] ?? 0) / \(k["0.9"] ?? 0) / \(k["0.99"] ?? 0). "
             text += "Intrinsic dimension: \(set.dimensionSummary). ([weight-set.json](\(relative(set.report))))\n\n"
             text += "![weight set](\(relative(set.image)))\n\n"
-            text += "Distances ‖xᵢ − xⱼ‖ between the runs' weights:\n\n"
-            text += "| | " + set.runs.joined(separator: " | ") + " |\n"
-            text += "|---|" + String(repeating: "---:|", count: set.runs.count) + "\n"
-            for (i, run) in set.runs.enumerated() {
-                text += "| \(run) | " + set.distances[i].map { number($0) }.joined(separator: " | ") + " |\n"
+            text += alignmentText(set.alignment)
+            if let aligned = set.distances.aligned {
+                text += distanceTable("Distances ‖xᵢ − xⱼ‖ between the runs' weights, aligned:", runs: set.runs, aligned)
+                text += "\n" + distanceTable("As read (before alignment):", runs: set.runs, set.distances.raw)
+            } else {
+                text += distanceTable("Distances ‖xᵢ − xⱼ‖ between the runs' weights:", runs: set.runs, set.distances.raw)
             }
         } else {
             text += "No weight set: \(report.weightSetSkipped ?? "")\n"
@@ -72,6 +73,32 @@ enum BatchIndex {
                 }
                 text += run.images.reversed().map { "![\(run.name)](\(relative($0)))" }.joined(separator: " ") + "\n"
             }
+        }
+        return text
+    }
+
+    /// One paragraph on the weight set's alignment.
+    static func alignmentText(_ alignment: WeightSetAlignment) -> String {
+        guard alignment.applied, let runs = alignment.runs, let groups = alignment.groups else {
+            return "Not aligned: \(alignment.reason ?? "")\n\n"
+        }
+        let raw = runs.dropFirst().map(\.raw), aligned = runs.dropFirst().map(\.aligned)
+        func mean(_ values: [Double]) -> String {
+            String(format: "%.4g", values.reduce(0, +) / Double(max(1, values.count)))
+        }
+        let names = groups.map { "\($0.name) (\($0.size))" }.joined(separator: ", ")
+        let plural = groups.count == 1 ? "" : "s"
+        return "Aligned to \(alignment.reference ?? "") by weight matching (Ainsworth et al. 2023, \"Git Re-Basin\"; "
+            + "\(groups.count) permutation group\(plural): \(names)): the mean distance to it goes from \(mean(raw)) to \(mean(aligned)). "
+            + "The PCA, the image and the intrinsic dimension are of the aligned weights.\n\n"
+    }
+
+    /// A Markdown table of an n × n distance matrix under a caption.
+    static func distanceTable(_ caption: String, runs: [String], _ matrix: [[Double]]) -> String {
+        var text = caption + "\n\n| | " + runs.joined(separator: " | ") + " |\n"
+        text += "|---|" + String(repeating: "---:|", count: runs.count) + "\n"
+        for (i, run) in runs.enumerated() {
+            text += "| \(run) | " + matrix[i].map { String(format: "%.4g", $0) }.joined(separator: " | ") + " |\n"
         }
         return text
     }

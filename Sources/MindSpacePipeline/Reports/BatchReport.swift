@@ -72,8 +72,10 @@ public struct BatchReport: Codable, Equatable, Sendable {
         public var componentsFor: [String: Int]
         /// Each run's coordinates on the first (up to) 3 components (largest entry positive).
         public var scores: [[Double]]
-        /// n × n distances ‖xᵢ − xⱼ‖ between the runs' weights.
-        public var distances: [[Double]]
+        /// n × n distances ‖xᵢ − xⱼ‖ between the runs' weights, raw and aligned.
+        public var distances: WeightSetDistances
+        /// How the runs were aligned before the PCA and ID (or why not).
+        public var alignment: WeightSetAlignment
         public var norms: [Double]
         /// XXH3-64 of each picked checkpoint's analysed bytes; only with `--data-hash`.
         public var dataXXH3: [String]?
@@ -89,7 +91,7 @@ public struct BatchReport: Codable, Equatable, Sendable {
         public var reused: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case runs, groups, checkpoints, pick, parameters, scores, distances, norms, estimates, skipped, image, report, reused
+            case runs, groups, checkpoints, pick, parameters, scores, distances, alignment, norms, estimates, skipped, image, report, reused
             case explainedVariance = "explained_variance"
             case explainedVarianceRatio = "explained_variance_ratio"
             case totalVariance = "total_variance"
@@ -165,6 +167,7 @@ public struct BatchReport: Codable, Equatable, Sendable {
                 + "PC1 \(String(format: "%.1f%%", 100 * (set.explainedVarianceRatio.first ?? 0))); "
                 + "components for 50% / 90% / 99%: \(k["0.5"] ?? 0) / \(k["0.9"] ?? 0) / \(k["0.99"] ?? 0)\n"
             text += "intrinsic dimension: \(set.dimensionSummary)\n"
+            text += set.alignment.textLine(raw: set.distances.raw, aligned: set.distances.aligned) + "\n"
         } else if let reason = weightSetSkipped {
             text += "no weight set: \(reason)\n"
         }

@@ -7,8 +7,10 @@ import MindSpaceCheckpoints
 /// by run when every run is its own group). The figure only receives numbers; the caller writes
 /// the provenance.
 public enum WeightSetFigure {
-    /// The PC1/PC2 scatter of `result` (a set with one component is drawn with PC2 = 0).
-    public static func scatter(_ result: WeightSetResult, groups: [String], pick: CheckpointPick) -> Figure {
+    /// The PC1/PC2 scatter of `result` (a set with one component is drawn with PC2 = 0);
+    /// `alignedTo` names the run the weights were aligned to (weight matching), if they were.
+    public static func scatter(_ result: WeightSetResult, groups: [String], pick: CheckpointPick,
+                               alignedTo: String? = nil) -> Figure {
         let spectrum = result.pca.spectrum
         let coordinates = result.pca.coordinates
         let n = result.pca.pointCount
@@ -29,6 +31,7 @@ public enum WeightSetFigure {
         let k = spectrum.componentsForStandardFractions
         let footer = "mindspace batch · PCA of \(n) runs × \(TrajectoryFigures.grouped(result.parameterCount)) parameters via their centred Gram matrix · "
             + "k(50/90/99%) = \(k["0.5"] ?? 0)/\(k["0.9"] ?? 0)/\(k["0.99"] ?? 0) · ID: \(result.dimensionSummary)"
-        return Figure(plot, title: "Weight set: \(n) runs", footer: footer)
+        let aligned = alignedTo.map { ", units aligned to \($0) by weight matching" } ?? " (not aligned)"
+        return Figure(plot, title: "Weight set: \(n) runs\(aligned)", footer: footer)
     }
 }
