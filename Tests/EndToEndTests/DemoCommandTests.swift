@@ -29,6 +29,12 @@ import MindSpaceTestSupport
         let index = try String(contentsOfFile: try #require(json["report"] as? String).replacingOccurrences(of: "demo.json", with: "index.md"),
                                encoding: .utf8)
         #expect(index.contains("# MindSpace demo") && index.contains("![") && index.contains("Training trajectories"))
+        // Issue 15: the readings beside their nulls, and the weight set raw against aligned.
+        #expect(index.contains("random walk"), "the index states no random-walk null")
+        #expect(index.range(of: #"aligned to \S+ by weight matching .*: mean distance between runs [0-9.]+ raw, [0-9.]+ aligned"#,
+                            options: .regularExpression) != nil, "the index does not set raw against aligned distances")
+        let weightSet = try #require(json["weight_set"] as? [String: Any])
+        #expect((weightSet["alignment"] as? String)?.contains("aligned") == true)
     }
 
     @Test func missingDatasetsFolderIsAnInputError() throws {

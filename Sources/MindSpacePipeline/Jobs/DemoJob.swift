@@ -123,7 +123,9 @@ public struct DemoJob: Sendable {
             }
             if let set = batch.weightSet {
                 weightSet = .init(runs: set.runs.count, componentsFor90: set.componentsFor["0.9"] ?? 0,
-                                  dimension: set.dimensionSummary, image: set.image, index: batch.index)
+                                  dimension: set.dimensionSummary,
+                                  alignment: set.alignment.textLine(raw: set.distances.raw, aligned: set.distances.aligned),
+                                  image: set.image, index: batch.index)
             }
         } else {
             notes.append("datasets/trajectories/runs not found: the trajectory step was skipped")
@@ -223,12 +225,15 @@ public struct DemoReport: Codable, Equatable, Sendable {
         public var componentsFor90: Int
         /// The intrinsic-dimension result or the reason there is none.
         public var dimension: String
+        /// How the runs were aligned for the permutation symmetry of hidden units, with the mean
+        /// distance between runs raw and aligned (or why they were not aligned).
+        public var alignment: String
         public var image: String
         /// The batch's own index.md.
         public var index: String
 
         enum CodingKeys: String, CodingKey {
-            case runs, dimension, image, index
+            case runs, dimension, alignment, image, index
             case componentsFor90 = "components_for_90"
         }
     }
@@ -303,6 +308,9 @@ public struct DemoReport: Codable, Equatable, Sendable {
         if let weightSet {
             text += "\n## The runs' final weights\n\nEach run's last checkpoint as one point (\(weightSet.runs) runs): "
                 + "\(weightSet.componentsFor90) principal components hold 90% of their spread. \(weightSet.dimension)\n\n"
+                + "Hidden units are interchangeable, so runs that compute the same function can sit far apart in "
+                + "weight space; the runs are first aligned by weight matching (Ainsworth et al. 2023): "
+                + "\(weightSet.alignment).\n\n"
                 + "![weight set](\(relative(weightSet.image)))\n\nDetails: [\(relative(weightSet.index))](\(relative(weightSet.index)))\n"
         }
         if !notes.isEmpty { text += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
