@@ -51,11 +51,6 @@ public struct GramPCA: Sendable, Equatable {
         var trace = 0.0
         for i in 0..<n { trace += centredGram[i, i] }
         var upper = centredGram.storage
-        // One BLAS thread: an n×n problem for n checkpoints (tens to hundreds) gains little from
-        // more, and with one its rounding cannot change with `--threads`.
-        let previousThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(previousThreads) }
         let eigen = try LAPACK.symmetricEigen(&upper, n: n, vectors: true)
         // Ascending from LAPACK: take the r largest, largest first. Column j of `eigen.vectors`
         // (row-major n×n) is the eigenvector of eigen.values[j].

@@ -93,9 +93,6 @@ public struct RandomWalkNull: Sendable, Equatable {
         var generator = SeededGenerator(seed: seed)
         var ratios = [[Double]](repeating: [], count: components)
         var counts = [String: [Double]]()
-        let previousThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(previousThreads) }
         for _ in 0..<draws {
             let spectrum = try Self.drawSpectrum(steps: steps, dimension: dimension, components: components,
                                                  generator: &generator)
@@ -182,14 +179,9 @@ public struct RandomWalkNull: Sendable, Equatable {
         let n = steps.count + 1
         var cumulative = [Double](repeating: 0, count: n)
         for j in 0..<steps.count { cumulative[j + 1] = cumulative[j] + steps[j] * steps[j] }
-        // Double centring Gc = H·G·H: Gcₐᵦ = Gₐᵦ − rowₐ − rowᵦ + grand (G is symmetric).
-        var rowMeans = [Double](repeating: 0, count: n)
-        for a in 0..<n { for b in 0..<n { rowMeans[a] += cumulative[min(a, b)] } }
-        for a in 0..<n { rowMeans[a] /= Double(n) }
-        let grand = rowMeans.reduce(0, +) / Double(n)
         var gram = Matrix<Double>(rows: n, columns: n)
-        for a in 0..<n { for b in 0..<n { gram[a, b] = cumulative[min(a, b)] - rowMeans[a] - rowMeans[b] + grand } }
-        let pca = try GramPCA(centredGram: gram, parameterCount: dimension, signs: .lastAfterFirst)
+        for a in 0..<n { for b in 0..<n { gram[a, b] = cumulative[min(a, b)] } }
+        let pca = try GramPCA(centredGram: GramAccumulator.centred(gram), parameterCount: dimension, signs: .lastAfterFirst)
         let coordinates = pca.coordinates
         var path = Matrix<Double>(rows: n, columns: 2)
         for a in 0..<n {

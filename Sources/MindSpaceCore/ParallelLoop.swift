@@ -13,9 +13,9 @@ import Synchronization
 /// workers (per-worker scratch, strided work lists) reads `threadLimit`. This follows from the
 /// rule above: as no result depends on the count, threading it through every signature would
 /// only add a second way to say the same thing (and one a nested loop could disagree with),
-/// while the thing it bounds, the cores the process uses, is process-wide anyway, as BLAS's
-/// own thread setting is. Programs set it once, with BLAS's threads, by
-/// `ParallelLoop.setThreadLimit(_:)` (MindSpaceNumerics); tests that compare thread counts set
+/// while the thing it bounds, the cores the process uses, is process-wide anyway. Programs set
+/// it once by `ParallelLoop.setThreadLimit(_:)` (MindSpaceNumerics; OpenBLAS itself always runs
+/// on one thread, and BLAS work is spread by these loops); tests that compare thread counts set
 /// it around the call and restore it.
 ///
 /// Work is handed out dynamically: with fewer threads than indices, each thread takes the next
@@ -27,8 +27,8 @@ public enum ParallelLoop {
     private static let limit = Atomic<Int>(0)
 
     /// The most threads a loop uses: every active core unless set (a value below 1 restores
-    /// that). Process-wide; programs set it with `setThreadLimit(_:)`, which also sets BLAS's
-    /// threads (`mindspace --threads N` does once at start-up).
+    /// that). Process-wide; programs set it with `setThreadLimit(_:)` (`mindspace --threads N`
+    /// does once at start-up).
     public package(set) static var threadLimit: Int {
         get {
             let value = limit.load(ordering: .relaxed)

@@ -138,9 +138,6 @@ public struct ESSEstimator: DimensionEstimator {
         let n = points.rows, d = points.columns
         var result = [Double](repeating: .nan, count: n)
         let workers = max(1, min(ParallelLoop.threadLimit, n))
-        let previousBLASThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(previousBLASThreads) }
         result.withUnsafeMutableBufferPointer { output in
             let values = output
             ParallelLoop.forEach(workers) { worker in

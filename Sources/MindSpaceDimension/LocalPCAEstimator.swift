@@ -93,9 +93,6 @@ public struct LocalPCAEstimator: DimensionEstimator {
         let n = points.rows
         var spectra = [[Double]](repeating: [], count: n)
         let workers = max(1, min(ParallelLoop.threadLimit, n))
-        let previousBLASThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(previousBLASThreads) }
         let failure = ConcurrentFirstError()
         spectra.withUnsafeMutableBufferPointer { output in
             let results = output

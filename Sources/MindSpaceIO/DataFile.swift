@@ -49,7 +49,7 @@ public struct DataFile: Sendable {
         case .tsv: tensors = [try DelimitedTextReader.read(path: path, separator: "\t")]
         case .csv: tensors = [try DelimitedTextReader.read(path: path, separator: ",")]
         case .pytorch:
-            let file = try PyTorchReader.read(path: path)
+            let file = try PyTorchReader.read(source: source)
             tensors = file.tensors
             pickleValues = file.values
         case .shardedPytorch: tensors = try ShardedCheckpointReader.read(indexPath: path)

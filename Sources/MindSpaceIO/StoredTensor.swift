@@ -32,6 +32,12 @@ public struct StoredTensor: Sendable {
         self.quantization = quantization
     }
 
+    /// The same tensor under another name (every other property kept, its label included).
+    public func renamed(_ name: String) -> StoredTensor {
+        StoredTensor(name: name, dtype: dtype, shape: shape, byteOrder: byteOrder, storageOrder: storageOrder,
+                     source: source, quantization: quantization)
+    }
+
     /// The file the tensor lives in.
     public var path: String { source.path }
 

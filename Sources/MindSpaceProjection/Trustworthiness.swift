@@ -57,9 +57,6 @@ public enum Trustworthiness {
         let blockCount = (n + blockRows - 1) / blockRows
         let workers = max(1, min(blockCount, ParallelLoop.threadLimit))
         var penalties = [Int](repeating: 0, count: blockCount)
-        let previousBLASThreads = BLAS.threadCount
-        BLAS.setThreadCount(workers == 1 ? previousBLASThreads : 1)
-        defer { BLAS.setThreadCount(previousBLASThreads) }
         centred.withUnsafeBufferPointer { points in
             norms.withUnsafeBufferPointer { norms in
                 neighbours.indices.withUnsafeBufferPointer { embeddedNeighbours in

@@ -86,4 +86,14 @@ public struct GroupSeparation: Sendable, Equatable, Codable {
                                  quantile: settings.withinQuantile, resamples: settings.resamples,
                                  level: settings.level, generator: &generator)
     }
+
+    /// Measures `points`' rows of `pair.first` (A) against those of `pair.second` (B), named by
+    /// the groups (the pair `LabelledGroups.pair` chose).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public init<Scalar: NeighborScalar>(points: Matrix<Scalar>, pair: (first: LabelledGroups.Group, second: LabelledGroups.Group),
+                                        settings: Settings) throws {
+        try self.init(points: points, first: pair.first.members, second: pair.second.members,
+                      names: (pair.first.name, pair.second.name), settings: settings)
+    }
 }

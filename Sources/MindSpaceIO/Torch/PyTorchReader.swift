@@ -79,9 +79,6 @@ public enum PyTorchReader {
         let prefix = "state_dict."
         let inner = tensors.filter { $0.name.hasPrefix(prefix) }
         guard !inner.isEmpty else { return tensors }
-        return inner.map {
-            StoredTensor(name: String($0.name.dropFirst(prefix.count)), dtype: $0.dtype, shape: $0.shape,
-                         byteOrder: $0.byteOrder, storageOrder: $0.storageOrder, source: $0.source)
-        }
+        return inner.map { $0.renamed(String($0.name.dropFirst(prefix.count))) }
     }
 }

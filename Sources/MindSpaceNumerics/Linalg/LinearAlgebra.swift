@@ -8,14 +8,19 @@ import MindSpaceCore
 
 /// Thin, typed wrappers over CBLAS level-3 routines used by PCA and the neighbour engine.
 public enum BLAS {
-    /// Sets the number of threads OpenBLAS may use. MindSpace parallelises either in BLAS or in
-    /// its own loops, never both at once: code that runs its own threads sets this to 1 first.
-    public static func setThreadCount(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
-    }
+    /// OpenBLAS runs on one thread, always: how it splits a product depends on its thread count,
+    /// and so would the last bits of every result. MindSpace spreads BLAS work over cores itself
+    /// (`ParallelLoop` around single-threaded calls, `panelledSyrkUpper`, `panelledGemm`), in
+    /// pieces fixed by the matrix sizes. Every wrapper below touches this once-only setting
+    /// before its call, so no caller has to set or restore anything (a lazy `static let` is
+    /// initialised exactly once, thread-safely).
+    static let singleThreaded: Void = openblas_set_num_threads(1)
 
-    /// The number of threads OpenBLAS currently uses.
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// The number of threads OpenBLAS uses for MindSpace's calls: 1.
+    public static var threadCount: Int {
+        _ = singleThreaded
+        return Int(openblas_get_num_threads())
+    }
 
     /// The kernel family OpenBLAS chose when it loaded (`SkylakeX`, `Cooperlake`, `Haswell`, or
     /// `Prescott` when it did not recognise the processor); see `OpenBLASCoreSelection`.
@@ -30,6 +35,7 @@ public enum BLAS {
                             alpha: Double, a: UnsafePointer<Double>, lda: Int,
                             b: UnsafePointer<Double>, ldb: Int,
                             beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        _ = BLAS.singleThreaded
         cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,
                     blasInt(m), blasInt(n), blasInt(k), alpha, a, blasInt(lda), b, blasInt(ldb),
@@ -41,6 +47,7 @@ public enum BLAS {
                             alpha: Float, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = BLAS.singleThreaded
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
                     transposeB ? CblasTrans : CblasNoTrans,
                     blasInt(m), blasInt(n), blasInt(k), alpha, a, blasInt(lda), b, blasInt(ldb),
@@ -53,6 +60,7 @@ public enum BLAS {
     public static func syrkUpper(transpose: Bool, n: Int, k: Int, alpha: Double,
                                  a: UnsafePointer<Double>, lda: Int,
                                  beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        _ = BLAS.singleThreaded
         cblas_dsyrk(CblasRowMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans,
                     blasInt(n), blasInt(k), alpha, a, blasInt(lda), beta, c, blasInt(ldc))
     }
@@ -61,6 +69,7 @@ public enum BLAS {
     public static func syrkUpper(transpose: Bool, n: Int, k: Int, alpha: Float,
                                  a: UnsafePointer<Float>, lda: Int,
                                  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        _ = BLAS.singleThreaded
         cblas_ssyrk(CblasRowMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans,
                     blasInt(n), blasInt(k), alpha, a, blasInt(lda), beta, c, blasInt(ldc))
     }
@@ -84,6 +93,7 @@ public enum LAPACK {
     public static func symmetricEigen(
         _ matrix: inout [Double], n: Int, indices: ClosedRange<Int>? = nil, vectors: Bool
     ) throws -> (values: [Double], vectors: [Double]) {
+        _ = BLAS.singleThreaded
         precondition(matrix.count == n * n)
         guard n > 0 else { return ([], []) }
         let count = indices.map { $0.count } ?? n
@@ -110,6 +120,7 @@ public enum LAPACK {
     public static func singularValueDecomposition(
         _ matrix: inout [Double], m: Int, n: Int
     ) throws -> (u: [Double], s: [Double], vt: [Double]) {
+        _ = BLAS.singleThreaded
         precondition(matrix.count == m * n)
         let r = min(m, n)
         guard r > 0 else { return ([], [], []) }
@@ -143,6 +154,7 @@ extension LAPACK {
     public static func symmetricSpectrumAndLeadingVectors(
         _ matrix: inout [Double], n: Int, vectorCount: Int
     ) throws -> (values: [Double], vectors: [Double]) {
+        _ = BLAS.singleThreaded
         precondition(matrix.count == n * n && vectorCount >= 0 && vectorCount <= n)
         guard n > 0 else { return ([], []) }
         precondition(n <= maximumDimension)

@@ -29,11 +29,9 @@ import MindSpaceCore
 /// (`BlockPairSchedule`, the round-robin "circle method"), and the pairs of a round run in
 /// parallel with `ParallelLoop.forEach` (on `ParallelLoop.threadLimit` threads). Each pair writes only the lists of its own
 /// two blocks, so within a round every list has exactly one writer: no locks, no data races, no
-/// per-thread copies of the lists. BLAS is set to one thread for the duration (and restored):
+/// per-thread copies of the lists. OpenBLAS always runs on one thread (`BLAS.singleThreaded`):
 /// every worker runs its own single-threaded `gemm`, so our threads parallelise both the
-/// products and the selection scan (a large share of the time for small k), and OpenBLAS
-/// threads on top of ours would only oversubscribe the cores. `BLAS.setThreadCount` is
-/// process-wide, so do not run other BLAS-heavy work concurrently with a search.
+/// products and the selection scan (a large share of the time for small k).
 ///
 /// **Determinism.** Candidates are ranked by (squared distance, index), a strict total order, so
 /// the lists hold the same k entries whatever the thread count or the order of rounds. The block
@@ -130,9 +128,6 @@ public enum ExactNeighbors {
         try validate(points, k: k)
         precondition(blockSize.map { $0 >= 1 } ?? true, "block size must be positive")
         let n = points.rows, d = points.columns
-        let previousBLASThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(previousBLASThreads) }
         // One pass of column sums serves both paths (`columnMeans()` is these, rounded).
         let exactMean = points.columnSums().map { $0 / Double(n) }
         if blockSize == nil, ProjectionBoundSearch.isEligible(pointCount: n, columns: d, k: k),

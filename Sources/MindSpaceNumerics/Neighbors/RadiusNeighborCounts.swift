@@ -38,9 +38,6 @@ public enum RadiusNeighborCounts {
         let squaredRadii = radii.map { $0 * $0 }
         let largest = squaredRadii.max() ?? 0
 
-        let previousBLASThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(previousBLASThreads) }
 
         var perWorker = [[Int]](repeating: [], count: workers)
         perWorker.withUnsafeMutableBufferPointer { results in

@@ -149,12 +149,11 @@ public struct ContrastJob: Sendable {
             let null = job.nullModel.sample(like: points, generator: &generator)
             var manifold = try job.view(points, estimator: estimator)
             var sphere = try job.view(null, estimator: estimator)
-            if let pair, min(pair.first.members.count, pair.second.members.count) >= GroupSeparation.Settings().smallestGroup {
-                let settings = GroupSeparation.Settings(seed: job.options.seed)
+            let settings = GroupSeparation.Settings(seed: job.options.seed)
+            if let pair, min(pair.first.members.count, pair.second.members.count) >= settings.smallestGroup {
                 func measure<S: NeighborScalar>(_ viewPoints: Matrix<S>) throws -> GroupsReport.Pair {
-                    let separation = try GroupSeparation(points: viewPoints, first: pair.first.members, second: pair.second.members,
-                                                         names: (pair.first.name, pair.second.name), settings: settings)
-                    return GroupsReport.Pair(a: pair.first.name, b: pair.second.name, union: nil, separation: separation)
+                    GroupsReport.Pair(a: pair.first.name, b: pair.second.name, union: nil,
+                                      separation: try GroupSeparation(points: viewPoints, pair: pair, settings: settings))
                 }
                 manifold.summary.pair = try measure(points)
                 sphere.summary.pair = try measure(null)

@@ -98,8 +98,7 @@ public struct GroupsJob: Sendable {
 
         func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) throws -> Measured {
             let all = points
-            let separation = try GroupSeparation(points: all, first: pair.first.members, second: pair.second.members,
-                                                 names: (pair.first.name, pair.second.name), settings: job.settings)
+            let separation = try GroupSeparation(points: all, pair: pair, settings: job.settings)
             let perGroup = groups.groups.map { group in
                 GroupsReport.Group(name: group.name, n: group.members.count,
                                    dimension: job.dimension(of: all.selectingRows(group.members), estimator: estimator))

@@ -92,7 +92,12 @@ public struct FileInventory: Codable, Equatable, Sendable {
     /// The first failure in file order, whose exit status the command exits with; `nil` when
     /// every file was read.
     public var firstFailure: Failure? {
-        files.lazy.compactMap(\.error).first
+        firstFailedFile?.error
+    }
+
+    /// The first file, in file order, that could not be read.
+    var firstFailedFile: File? {
+        files.first { $0.error != nil }
     }
 
     /// Opens every file that `arguments` name and describes them; `statistics` streams through
@@ -129,7 +134,7 @@ public struct FileInventory: Codable, Equatable, Sendable {
             }
         }
         var inventory = FileInventory(files: files)
-        if let failed = files.first(where: { $0.error != nil }), let failure = failed.error {
+        if let failed = inventory.firstFailedFile, let failure = failed.error {
             inventory.error = ErrorReport.Detail(code: failure.code, file: failed.path, message: failure.message)
         }
         return inventory

@@ -24,6 +24,12 @@ extension FileInventory {
         /// Longest string value shown in full, in characters.
         public static let maximumStringLength = 120
 
+        /// `text`, or its first `maximumStringLength` characters with `…` and its length.
+        static func cut(_ text: String) -> String {
+            let limit = maximumStringLength
+            return text.count <= limit ? text : "\(text.prefix(limit))… (\(text.count) characters)"
+        }
+
         /// One non-tensor value of a PyTorch file (a Lightning checkpoint's
         /// `hyper_parameters.lr`, `epoch`, …): `type` is Python's type name (`int`, `float`,
         /// `str`, `bool`, `None`, `bytes`, a global's dotted name) and `value` the value for
@@ -37,8 +43,7 @@ extension FileInventory {
             case .int(let v): value = .signed(Int64(v))
             case .float(let v): value = MetadataValue.number(v)
             case .string(let text):
-                let limit = Self.maximumStringLength
-                value = .text(text.count <= limit ? text : "\(text.prefix(limit))… (\(text.count) characters)")
+                value = .text(Self.cut(text))
             case .bytes(let bytes): count = bytes.count
             default: break
             }
@@ -75,8 +80,7 @@ extension FileInventory {
             case .float64(let v): self = Self.number(v)
             case .bool(let v): self = .bool(v)
             case .string(let text):
-                let limit = MetadataEntry.maximumStringLength
-                self = .text(text.count <= limit ? text : "\(text.prefix(limit))… (\(text.count) characters)")
+                self = .text(MetadataEntry.cut(text))
             case .array: return nil
             }
         }
