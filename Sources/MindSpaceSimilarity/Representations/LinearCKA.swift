@@ -133,8 +133,8 @@ public struct LinearCKA: RepresentationMetric {
             selfB = PairedProducts.squaredFrobenius(PairedProducts.scatter(b.rows, rows: pairs.bRows, pairs: pairs))
         }
         guard debiased else { return cross / (selfA * selfB).squareRoot() }
-        let r = Self.weightedRowSquares(a.rows, rows: pairs.aRows, pairs: pairs)
-        let s = Self.weightedRowSquares(b.rows, rows: pairs.bRows, pairs: pairs)
+        let r = pairs.rowSquares(of: a.rows, rows: pairs.aRows)
+        let s = pairs.rowSquares(of: b.rows, rows: pairs.bRows)
         var rs = 0.0, rr = 0.0, ss = 0.0, sumR = 0.0, sumS = 0.0
         for p in 0..<pairs.count {
             let w = pairs.weight(p)
@@ -162,18 +162,6 @@ public struct LinearCKA: RepresentationMetric {
             (0..<x.rows).map { i in
                 var sum = 0.0
                 for j in 0..<d { sum += v[i * d + j] * v[i * d + j] }
-                return sum
-            }
-        }
-    }
-
-    /// ‖xᵣ − μ_w‖² of the rows `rows` of x, μ_w the weighted mean of the pairs.
-    static func weightedRowSquares(_ x: CentredRows, rows: [Int], pairs: PairedRows) -> [Double] {
-        let mean = pairs.mean(of: x, rows: rows), d = x.columns
-        return x.storage.withUnsafeBufferPointer { v in
-            rows.map { i in
-                var sum = 0.0
-                for j in 0..<d { let e = v[i * d + j] - mean[j]; sum += e * e }
                 return sum
             }
         }

@@ -98,4 +98,17 @@ struct PairedRows: Sendable {
         }
         return result
     }
+
+    /// ‖xᵣ − μ_w‖² for the rows `rows` of `x`, μ_w the weighted mean of the pairs (‖xᵣ‖² when
+    /// unweighted: the rows are centred).
+    func rowSquares(of x: CentredRows, rows: [Int]) -> [Double] {
+        let mean = mean(of: x, rows: rows), d = x.columns
+        return x.storage.withUnsafeBufferPointer { v in
+            rows.map { i in
+                var sum = 0.0
+                for j in 0..<d { let e = v[i * d + j] - mean[j]; sum += e * e }
+                return sum
+            }
+        }
+    }
 }
