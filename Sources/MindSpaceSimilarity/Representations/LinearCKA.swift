@@ -1,0 +1,169 @@
+import MindSpaceCore
+
+/// Linear centred kernel alignment (Kornblith et al. 2019, "Similarity of Neural Network
+/// Representations Revisited", ICML, eq. 5), in its feature-space form: for column-centred
+/// X (N × D₁) and Y (N × D₂),
+///
+///     CKA = ‖YᵀX‖²_F / (‖XᵀX‖_F · ‖YᵀY‖_F),
+///
+/// which equals HSIC(K, L) / √(HSIC(K, K)·HSIC(L, L)) for the linear kernels K = XXᵀ, L = YYᵀ
+/// (⟨K, L⟩_F = ‖XᵀY‖²_F). It is invariant to orthogonal transforms and isotropic scaling of
+/// either representation, not to invertible linear maps. Self-similarity is 1.
+///
+/// **Debiased** (`debiased: true`): HSIC is replaced by Song et al.'s (2012, JMLR 13, eq. 5)
+/// unbiased estimator, as in Nguyen et al. (2021, ICLR) and google-research's
+/// `feature_space_linear_cka(debiased=True)`. On centred features, with rᵢ = ‖xᵢ‖², sᵢ = ‖yᵢ‖²,
+///
+///     HSIC₁(X, Y) ∝ ‖XᵀY‖²_F − N/(N − 2)·Σᵢ rᵢ sᵢ + (Σᵢ rᵢ)(Σᵢ sᵢ) / ((N − 1)(N − 2))
+///
+/// (the factor 1/(N(N − 3)) cancels in the ratio), so it is computed in feature space too. It
+/// removes the upward bias of CKA at large D/N; it can be negative, and its self-terms can be
+/// ≤ 0 for degenerate data (then `prepare` throws).
+///
+/// **Cost.** ‖XᵀX‖_F is taken once per representation in `prepare` (`syrk`, N·D² flops); a score
+/// costs ‖XᵀPY‖²_F (`gemm`, 2·N·D₁·D₂ flops), since neither self-term changes when B's rows are
+/// permuted. When N < D (more features than rows) the N × N Gram matrix is cheaper: `prepare`
+/// keeps it (8·N² bytes), ‖XᵀX‖_F = ‖K‖_F, and a score is ⟨K, P·L·Pᵀ⟩ in O(N²) (the other
+/// representation's Gram is formed on the fly if it kept none). No N × N matrix is made when
+/// N ≥ D.
+///
+/// **Multiplicities** (the pairs bootstrap) count a pair m times: the weighted mean centres,
+/// products become XᵀWY, and N becomes Σ m in the debiased estimator, exactly as if the rows had
+/// been repeated (pairs with m = 0 cost nothing).
+public struct LinearCKA: RepresentationMetric {
+    /// Whether HSIC is the unbiased estimator (Song et al. 2012) rather than the biased one.
+    public let debiased: Bool
+    /// Which route computes the products: automatic unless a test forces one.
+    let route: Route
+
+    /// How the Frobenius products are computed.
+    enum Route: Sendable { case automatic, features, gram }
+
+    public init(debiased: Bool) {
+        self.init(debiased: debiased, route: .automatic)
+    }
+
+    init(debiased: Bool, route: Route) {
+        self.debiased = debiased
+        self.route = route
+    }
+
+    public var name: RepresentationMetricName { debiased ? .linearCKADebiased : .linearCKA }
+
+    /// What linear CKA keeps of one representation.
+    public struct Prepared: Sendable {
+        let rows: CentredRows
+        /// K = X·Xᵀ (full N × N) when the Gram route is used, else nil.
+        let gram: [Double]?
+        /// ‖XᵀX‖²_F = ‖K‖²_F.
+        let selfProduct: Double
+        /// rᵢ = ‖xᵢ − x̄‖² per row (debiased estimator).
+        let rowSquares: [Double]
+        /// The debiased self-term HSIC₁(X, X) (up to the common factor), or ‖XᵀX‖²_F when biased.
+        let selfHSIC: Double
+    }
+
+    public func prepare(_ representation: Matrix<Double>) throws -> Prepared {
+        let rows = try CentredRows(representation, metric: name)
+        let n = rows.rows, d = rows.columns
+        guard !debiased || n >= 4 else {
+            throw MindSpaceError.malformed(nil, "\(name.rawValue) needs at least 4 rows, got \(n)")
+        }
+        let identity = PairedRows(.identity, rows: n)
+        let useGram = route == .gram || (route == .automatic && n < d)
+        let gram = useGram ? PairedProducts.gram(rows.storage, rows: n, columns: d) : nil
+        let selfProduct = PairedProducts.squaredFrobenius(
+            gram ?? PairedProducts.scatter(rows, rows: identity.aRows, pairs: identity))
+        let rowSquares = Self.rowSquares(rows)
+        let selfHSIC = debiased
+            ? Self.unbiasedHSIC(product: selfProduct, rowProduct: zip(rowSquares, rowSquares).reduce(0) { $0 + $1.0 * $1.1 },
+                                sumX: rows.totalSquares, sumY: rows.totalSquares, n: Double(n))
+            : selfProduct
+        guard selfHSIC > 0, selfHSIC.isFinite else {
+            throw MindSpaceError.malformed(nil, "the unbiased HSIC of the representation with itself is not positive: \(name.rawValue) is undefined")
+        }
+        return Prepared(rows: rows, gram: gram, selfProduct: selfProduct, rowSquares: rowSquares, selfHSIC: selfHSIC)
+    }
+
+    public func score(_ a: Prepared, _ b: Prepared, pairing: RowPairing) throws -> Double {
+        precondition(a.rows.rows == b.rows.rows, "representations of different row counts")
+        let value = pairing.multiplicity == nil
+            ? pairedScore(a, b, partner: pairing.partner)
+            : try weightedScore(a, b, pairs: PairedRows(pairing, rows: a.rows.rows).requiring(atLeast: debiased ? 4 : 2))
+        guard value.isFinite else {
+            throw MindSpaceError.malformed(nil, "\(name.rawValue) is undefined for this resample (a zero self-similarity)")
+        }
+        return value
+    }
+
+    /// Every row once (identity or permutation): only ⟨K, P·L·Pᵀ⟩ = ‖XᵀPY‖²_F is new.
+    private func pairedScore(_ a: Prepared, _ b: Prepared, partner: [Int]?) -> Double {
+        let n = a.rows.rows
+        let cross: Double
+        if a.gram != nil || b.gram != nil {
+            let k = a.gram ?? PairedProducts.gram(a.rows.storage, rows: n, columns: a.rows.columns)
+            let l = b.gram ?? PairedProducts.gram(b.rows.storage, rows: n, columns: b.rows.columns)
+            cross = PairedProducts.pairedInnerProduct(k, l, n: n, partner: partner)
+        } else {
+            let pairs = PairedRows(RowPairing(partner: partner), rows: n)
+            cross = PairedProducts.squaredFrobenius(PairedProducts.cross(a.rows, b.rows, pairs: pairs))
+        }
+        guard debiased else { return cross / (a.selfProduct * b.selfProduct).squareRoot() }
+        var rowProduct = 0.0
+        for i in 0..<n { rowProduct += a.rowSquares[i] * b.rowSquares[partner?[i] ?? i] }
+        let hsic = Self.unbiasedHSIC(product: cross, rowProduct: rowProduct, sumX: a.rows.totalSquares,
+                                     sumY: b.rows.totalSquares, n: Double(n))
+        return hsic / (a.selfHSIC * b.selfHSIC).squareRoot()
+    }
+
+    /// A resample: all three products re-centred with the weighted mean and weighted by W.
+    private func weightedScore(_ a: Prepared, _ b: Prepared, pairs: PairedRows) -> Double {
+        let d1 = a.rows.columns, d2 = b.rows.columns
+        let useGram = route == .gram || (route == .automatic && (pairs.count < d1 || pairs.count < d2))
+        let cross: Double, selfA: Double, selfB: Double
+        if useGram {
+            let k = PairedProducts.gram(pairs.scaledRows(of: a.rows, rows: pairs.aRows), rows: pairs.count, columns: d1)
+            let l = PairedProducts.gram(pairs.scaledRows(of: b.rows, rows: pairs.bRows), rows: pairs.count, columns: d2)
+            cross = PairedProducts.pairedInnerProduct(k, l, n: pairs.count, partner: nil)
+            selfA = PairedProducts.squaredFrobenius(k)
+            selfB = PairedProducts.squaredFrobenius(l)
+        } else {
+            cross = PairedProducts.squaredFrobenius(PairedProducts.cross(a.rows, b.rows, pairs: pairs))
+            selfA = PairedProducts.squaredFrobenius(PairedProducts.scatter(a.rows, rows: pairs.aRows, pairs: pairs))
+            selfB = PairedProducts.squaredFrobenius(PairedProducts.scatter(b.rows, rows: pairs.bRows, pairs: pairs))
+        }
+        guard debiased else { return cross / (selfA * selfB).squareRoot() }
+        let r = pairs.rowSquares(of: a.rows, rows: pairs.aRows)
+        let s = pairs.rowSquares(of: b.rows, rows: pairs.bRows)
+        var rs = 0.0, rr = 0.0, ss = 0.0, sumR = 0.0, sumS = 0.0
+        for p in 0..<pairs.count {
+            let w = pairs.weight(p)
+            rs += w * r[p] * s[p]; rr += w * r[p] * r[p]; ss += w * s[p] * s[p]
+            sumR += w * r[p]; sumS += w * s[p]
+        }
+        let n = pairs.total
+        let hsicAB = Self.unbiasedHSIC(product: cross, rowProduct: rs, sumX: sumR, sumY: sumS, n: n)
+        let hsicAA = Self.unbiasedHSIC(product: selfA, rowProduct: rr, sumX: sumR, sumY: sumR, n: n)
+        let hsicBB = Self.unbiasedHSIC(product: selfB, rowProduct: ss, sumX: sumS, sumY: sumS, n: n)
+        guard hsicAA > 0, hsicBB > 0 else { return .nan }
+        return hsicAB / (hsicAA * hsicBB).squareRoot()
+    }
+
+    /// google-research's `_debiased_dot_product_similarity_helper`: N(N − 3)·HSIC₁ from
+    /// ‖XᵀY‖²_F, Σ rᵢsᵢ, Σ rᵢ, Σ sᵢ of centred features.
+    static func unbiasedHSIC(product: Double, rowProduct: Double, sumX: Double, sumY: Double, n: Double) -> Double {
+        product - n / (n - 2) * rowProduct + sumX * sumY / ((n - 1) * (n - 2))
+    }
+
+    /// ‖xᵢ‖² of each centred row.
+    static func rowSquares(_ x: CentredRows) -> [Double] {
+        let d = x.columns
+        return x.storage.withUnsafeBufferPointer { v in
+            (0..<x.rows).map { i in
+                var sum = 0.0
+                for j in 0..<d { sum += v[i * d + j] * v[i * d + j] }
+                return sum
+            }
+        }
+    }
+}
