@@ -15,12 +15,22 @@ public struct AxisSpec: Sendable, Equatable {
     public var scale: AxisScale
     /// Only whole-number ticks (component indices, steps).
     public var integerTicks: Bool
+    /// Named positions instead of numbers: category i sits at value i and is labelled with its
+    /// name, every one of them (heatmap rows, layers). `nil` for a numeric axis.
+    public var categories: [String]?
 
     public init(label: String, range: ClosedRange<Double>, scale: AxisScale = .linear, integerTicks: Bool = false) {
         self.label = label
         self.range = range
         self.scale = scale
         self.integerTicks = integerTicks
+    }
+
+    /// A categorical axis: `categories[i]` at value i, the range −0.5 … count − 0.5 so that each
+    /// category owns a unit cell.
+    public init(label: String, categories: [String]) {
+        self.init(label: label, range: -0.5...(Double(max(categories.count, 1)) - 0.5))
+        self.categories = categories
     }
 
     /// A range covering the finite `values` with `padding` (a fraction of the span) on each
@@ -63,6 +73,7 @@ public struct AxisSpec: Sendable, Equatable {
     /// Nice ticks for this axis, about `targetCount` of them (on a logarithmic axis at most
     /// that many labels, plus unlabelled minor ticks; see `NiceTicks(logarithmicLower:upper:targetCount:)`).
     public func ticks(targetCount: Int) -> NiceTicks {
+        if let categories { return NiceTicks(categories: categories) }
         switch scale {
         case .logarithmic:
             return NiceTicks(logarithmicLower: range.lowerBound, upper: range.upperBound, targetCount: targetCount)

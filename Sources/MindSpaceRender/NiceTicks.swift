@@ -206,6 +206,11 @@ public struct NiceTicks: Sendable, Equatable {
         decade >= 0 ? m * pow(10, Double(decade)) : m / pow(10, Double(-decade))
     }
 
+    /// One tick per category, at 0, 1, …, labelled with the category names.
+    public init(categories: [String]) {
+        self.init(values: categories.indices.map(Double.init), step: 1, labels: categories)
+    }
+
     private init(values: [Double], step: Double, labels: [String], minorValues: [Double] = []) {
         self.values = values
         self.step = step
