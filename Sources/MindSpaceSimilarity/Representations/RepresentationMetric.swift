@@ -9,7 +9,7 @@ import MindSpaceCore
 /// similarities). `score` then combines two prepared representations under a `RowPairing`: the
 /// identity for the observed value, B's rows shuffled for the null, multiplicities for a
 /// bootstrap resample. A score is a similarity, larger meaning more alike; self-similarity is 1
-/// for every metric (`relative` can fall below 0), so 1 − score is the distance that MDS maps and
+/// for every metric (`relative` can fall below 0), so √(1 − score) is the distance that MDS maps and
 /// PERMANOVA decompose.
 ///
 /// `score` is called from several threads at once with the same prepared values: it must not
