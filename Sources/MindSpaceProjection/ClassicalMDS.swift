@@ -74,19 +74,19 @@ public struct ClassicalMDS: Sendable {
     }
 
     /// A classical-MDS embedding and the spectrum it came from.
-    struct Embedding {
+    package struct Embedding {
         /// N×2 coordinates.
-        var coordinates: Matrix<Double>
+        package var coordinates: Matrix<Double>
         /// λ₁ ≥ λ₂ of the landmarks' B (0 where fewer were found).
-        var eigenvalues: [Double]
+        package var eigenvalues: [Double]
         /// trace(B) of the landmarks: the total (squared-distance) variance they span.
-        var trace: Double
+        package var trace: Double
     }
 
     /// Landmark MDS from `squaredDistances`, row-major L×N: row r holds the squared distances
     /// from point `landmarks[r]` to every point. With L = N and `landmarks` = 0..<N this is
     /// classical MDS. See the type's documentation.
-    static func embed(squaredDistances: [Double], landmarks: [Int], pointCount n: Int, seed: UInt64) throws -> Embedding {
+    package static func embed(squaredDistances: [Double], landmarks: [Int], pointCount n: Int, seed: UInt64) throws -> Embedding {
         let l = landmarks.count
         precondition(squaredDistances.count == l * n && l >= 1)
         // The landmarks' own L×L block (symmetric) and its row means δ̄.

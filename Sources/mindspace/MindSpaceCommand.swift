@@ -19,6 +19,7 @@ struct MindSpaceCommand: ParsableCommand {
             IDCommand.self,
             ContrastCommand.self,
             GroupsCommand.self,
+            CompareCommand.self,
             TrajectoryCommand.self,
             AlignCommand.self,
             DemoCommand.self,
