@@ -131,11 +131,27 @@ public struct DemoJob: Sendable {
             notes.append("datasets/trajectories/runs not found: the trajectory step was skipped")
         }
 
+        var representations: DemoReport.Representations?
+        if exists(runs) && exists(digits) {
+            progress?("representations: the runs' hidden layers on the digits, compared (CKA, mutual k-NN, PERMANOVA)")
+            let folder = out.appendingPathComponent("representations")
+            let written = try DemoRepresentations.write(runsFolder: runs, digits: digits, into: folder)
+            if written.paths.count >= 3 {
+                let compare = try CompareJob(inputPaths: written.paths, comparison: .init(seed: seed),
+                                             factorsPath: written.factors, outputFolder: folder.path,
+                                             commandLine: commandLine).run()
+                representations = DemoReport.Representations(compare)
+            } else {
+                notes.append("fewer than three runs with an fc1 layer: the representations step was skipped")
+            }
+        }
+
         progress?("writing index.md and demo.json")
         let report = DemoReport(
             hypotheses: hypotheses, groups: realGroups,
-            sections: sections, trajectories: trajectories, weightSet: weightSet, notes: notes,
-            images: [hypotheses.image] + sections.map(\.image) + trajectories.flatMap(\.images) + (weightSet.map { [$0.image] } ?? []),
+            sections: sections, trajectories: trajectories, weightSet: weightSet, representations: representations, notes: notes,
+            images: [hypotheses.image] + sections.map(\.image) + trajectories.flatMap(\.images) + (weightSet.map { [$0.image] } ?? [])
+                + (representations?.images ?? []),
             index: out.appendingPathComponent("index.md").relativePath,
             report: out.appendingPathComponent("demo.json").relativePath,
             provenance: ReportEncoding.Provenance(command: commandLine, seed: seed, inputs: []))
@@ -245,6 +261,8 @@ public struct DemoReport: Codable, Equatable, Sendable {
     public var sections: [Section]
     public var trajectories: [Trajectory]
     public var weightSet: WeightSet?
+    /// `compare` on the runs' hidden layers.
+    public var representations: Representations?
     public var notes: [String]
     public var images: [String]
     public var index: String
@@ -252,7 +270,7 @@ public struct DemoReport: Codable, Equatable, Sendable {
     public var provenance: ReportEncoding.Provenance
 
     enum CodingKeys: String, CodingKey {
-        case hypotheses, groups, sections, trajectories, notes, images, index, report, provenance
+        case hypotheses, groups, sections, trajectories, representations, notes, images, index, report, provenance
         case weightSet = "weight_set"
     }
 
@@ -313,6 +331,7 @@ public struct DemoReport: Codable, Equatable, Sendable {
                 + "\(weightSet.alignment).\n\n"
                 + "![weight set](\(relative(weightSet.image)))\n\nDetails: [\(relative(weightSet.index))](\(relative(weightSet.index)))\n"
         }
+        if let representations { text += representations.markdown(relative: relative) }
         if !notes.isEmpty { text += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
         return text
     }
