@@ -90,8 +90,9 @@ public struct CompareReport: Codable, Equatable, Sendable {
                          score.null.map { number($0.mean) } ?? "", score.null.map { pValue($0.pValue) } ?? ""])
         }
         text += TextTable.render(rows, indent: "  ")
-        text += "  intervals: \(settings.bootstrap) bootstrap resamples of the rows; null: \(settings.permutations) "
-            + "shuffles of B's rows against A's; seed \(provenance.seed ?? 0)\n"
+        let intervals = settings.bootstrap > 0 ? "\(settings.bootstrap) bootstrap resamples of the rows" : "none (--bootstrap 0)"
+        let null = settings.permutations > 0 ? "\(settings.permutations) shuffles of B's rows against A's" : "none (--permutations 0)"
+        text += "  intervals: \(intervals); null: \(null); seed \(provenance.seed ?? 0)\n"
         if let decomposition { text += decomposition.text() }
         return text + "wrote \(report)\n"
     }
