@@ -59,6 +59,14 @@ struct JSONReportCase: Sendable, CustomTestStringConvertible {
             ["groups", digits, "--groups", digitLabels, "--permutations", "99", "--json", "--quiet",
              "--out", folder.appendingPathComponent("out").path]
         },
+        // Three inputs with factors: `scores`, `matrices` and `decomposition` all appear.
+        JSONReportCase(name: "compare", command: "compare") { folder in
+            let factors = folder.appendingPathComponent("factors.tsv")
+            try Data("run\tdata\nsubset0-seed0\tsubset0\nsubset0-seed1\tsubset0\nsubset1-seed0\tsubset1\n".utf8).write(to: factors)
+            return ["compare"] + (0..<3).map { input("datasets/digit-representations/subset\($0 / 2)-seed\($0 % 2).npy") }
+                + ["--factors", folder.appendingPathComponent("factors.tsv").path, "--permutations", "99", "--bootstrap", "20",
+                   "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]
+        },
         JSONReportCase(name: "trajectory", command: "trajectory") { folder in
             ["trajectory", runs + "/subset0-seed0", "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]
         },
