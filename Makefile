@@ -68,4 +68,6 @@ gallery: release
 	cp $(OUT)/gallery/demo/mindspace/contrast.png $(GALLERY)/mindspace-contrast.png
 	cp $(OUT)/gallery/demo/hypotheses/hypotheses.png $(GALLERY)/hypotheses.png
 	cp $(OUT)/gallery/demo/digits/contrast.png $(GALLERY)/digits-contrast.png
+	cp $(OUT)/gallery/demo/representations/compare-linear-cka-debiased.png $(GALLERY)/representations-cka.png
+	cp $(OUT)/gallery/demo/representations/compare-linear-cka-debiased-mds.png $(GALLERY)/representations-mds.png
 	if [ -f $(OUT)/gallery/demo/text-embeddings/contrast.png ]; then cp $(OUT)/gallery/demo/text-embeddings/contrast.png $(GALLERY)/text-embeddings-contrast.png; fi
