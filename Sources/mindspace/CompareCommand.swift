@@ -70,7 +70,6 @@ struct CompareCommand: ParsableCommand, UsesCommonOptions {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if inputs.count < 2 { throw ValidationError("compare needs at least two inputs, got \(inputs.count)") }
         if k < 1 { throw ValidationError("--k must be at least 1, got \(k)") }
         if bootstrap < 0 { throw ValidationError("--bootstrap must be 0 or more, got \(bootstrap)") }
         if permutations < 0 { throw ValidationError("--permutations must be 0 or more, got \(permutations)") }
@@ -80,6 +79,7 @@ struct CompareCommand: ParsableCommand, UsesCommonOptions {
         if anchorCount < 1 { throw ValidationError("--anchor-count must be at least 1, got \(anchorCount)") }
         if !["input", "cluster"].contains(order) { throw ValidationError("--order is input or cluster, got '\(order)'") }
         if Set(metric).count != metric.count { throw ValidationError("a --metric is named twice") }
+        if inputs.count < 2 { throw ValidationError("compare needs at least two representation files, got \(inputs.count)") }
     }
 
     func run() throws {

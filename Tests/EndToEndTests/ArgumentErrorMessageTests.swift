@@ -26,6 +26,7 @@ import MindSpaceTestSupport
         case "trajectory": return ["missing-a.npy", "missing-b.npy"]
         case "batch": return ["missing-runs"]
         case "align": return ["missing-reference.safetensors", "missing-model.safetensors"]
+        case "compare": return ["missing-a.npy", "missing-b.npy"]
         case "demo": return ["--datasets", "missing-datasets"]
         case "groups": return option == "--groups" ? ["missing.npy"] : ["missing.npy", "--groups", "missing.tsv"]
         default: return ["missing.npy"]

@@ -298,7 +298,7 @@ public struct CompareJob: Sendable {
                                      groups: firstFactor?.1, groupTitle: firstFactor?.0,
                                      title: "Models by \(metric.displayName): classical MDS of √(1 − score)",
                                      xLabel: axis(0), yLabel: axis(1))
-        try transaction.stage(Figure(map, width: 1400, height: 1200).pngData(provenance: provenance), at: mdsPath)
+        try transaction.stage(Figure(map, width: 1600, height: 1400).pngData(provenance: provenance), at: mdsPath)
         return CompareReport.ScoreMatrix(metric: metric.rawValue, names: orderedNames, values: ordered, nullMeans: orderedNulls,
                                          mds: coordinates, images: [heatmapPath, mdsPath])
     }
