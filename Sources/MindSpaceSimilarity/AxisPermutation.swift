@@ -8,8 +8,8 @@
 /// array's are the products of the earlier ones), so the same call turns column-major storage
 /// into row-major.
 ///
-/// The element type is anything copyable: `Double` for the arithmetic, fixed-width unsigned
-/// integers of the dtype's width for bit-exact copies of stored elements. Cost: one read and one
+/// The element type is anything copyable: `Float` for the arithmetic (`WeightMatching`),
+/// fixed-width unsigned integers of the dtype's width for bit-exact copies of stored elements. Cost: one read and one
 /// write per element; memory: the output.
 public enum AxisPermutation {
     /// Row-major element strides of `shape`.
@@ -36,6 +36,7 @@ public enum AxisPermutation {
 
     /// The gathered row-major array (see the type's formula). `maps[a]`, when present, is a
     /// permutation of 0..<shape[a]; `maps.count == shape.count`.
+    @_specialize(where Element == Float)
     @_specialize(where Element == Double)
     @_specialize(where Element == UInt8)
     @_specialize(where Element == UInt16)

@@ -13,8 +13,8 @@ import MindSpaceSimilarity
 /// beside `align.json`. All files are staged and committed together: a failure leaves none.
 ///
 /// Distances are ‖W_ref − W‖₂ over every floating-point tensor, before (`raw`) and after
-/// (`aligned`) the permutation. Memory: the reference and one model at a time, as stored and as
-/// `Double`.
+/// (`aligned`) the permutation. Memory: the reference and one model at a time
+/// (`AlignableCheckpoint`), the matching's kept score terms, and the aligned copy being written.
 public struct AlignJob: Sendable {
     public var referencePath: String
     public var modelPaths: [String]
@@ -97,13 +97,13 @@ public struct AlignJob: Sendable {
             } catch let error as MindSpaceError {
                 throw error.located(in: model)
             }
-            let aligned = checkpoint.permutedWeights(result.permutations, groups: groups)
             let written = path(names[index])
             try transaction.stage(SafetensorsWriter.encode(checkpoint.permutedEntries(result.permutations, groups: groups)),
                                   at: written)
             pairs.append(AlignReport.Pair(
                 reference: referencePath, model: model, aligned: written,
-                distance: .init(raw: reference.distance(to: checkpoint.weights), aligned: reference.distance(to: aligned)),
+                distance: .init(raw: reference.distance(to: checkpoint),
+                                aligned: reference.distance(to: checkpoint, permutations: result.permutations, groups: groups)),
                 permutations: Dictionary(uniqueKeysWithValues: zip(groups.map(\.name), result.permutations)),
                 sweeps: result.sweeps, converged: result.converged))
             inputs.append(try Self.record(model, format: checkpoint.format.rawValue))

@@ -52,8 +52,8 @@ struct BatchWeightAlignment {
             aligned.append(path)
             entries.append(WeightSetAlignment.Run(
                 run: runs[index], sweeps: result.sweeps, converged: result.converged,
-                raw: reference.distance(to: model.weights),
-                aligned: reference.distance(to: model.permutedWeights(result.permutations, groups: groups))))
+                raw: reference.distance(to: model),
+                aligned: reference.distance(to: model, permutations: result.permutations, groups: groups)))
         }
         try transaction.commit()
         let report = WeightSetAlignment(
