@@ -88,24 +88,15 @@ public struct AlignJob: Sendable {
         var inputs = [try Self.record(referencePath, format: reference.format.rawValue)]
         for (index, model) in modelPaths.enumerated() {
             let checkpoint = try AlignableCheckpoint.load(model)
-            try checkpoint.checkSameTensors(as: reference)
-            var generator = SeededGenerator(seed: seed)
-            let result: WeightMatching.Result
-            do {
-                result = try WeightMatching(maximumSweeps: maximumSweeps).match(
-                    reference: reference.weights, model: checkpoint.weights, groups: groups, generator: &generator)
-            } catch let error as MindSpaceError {
-                throw error.located(in: model)
-            }
+            let alignment = try ModelAlignment.align(checkpoint, to: reference, groups: groups, seed: seed,
+                                                     maximumSweeps: maximumSweeps)
             let written = path(names[index])
-            try transaction.stage(SafetensorsWriter.encode(checkpoint.permutedEntries(result.permutations, groups: groups)),
-                                  at: written)
+            try transaction.stage(alignment.encoded, at: written)
             pairs.append(AlignReport.Pair(
                 reference: referencePath, model: model, aligned: written,
-                distance: .init(raw: reference.distance(to: checkpoint),
-                                aligned: reference.distance(to: checkpoint, permutations: result.permutations, groups: groups)),
-                permutations: Dictionary(uniqueKeysWithValues: zip(groups.map(\.name), result.permutations)),
-                sweeps: result.sweeps, converged: result.converged))
+                distance: .init(raw: alignment.raw, aligned: alignment.aligned),
+                permutations: Dictionary(uniqueKeysWithValues: zip(groups.map(\.name), alignment.result.permutations)),
+                sweeps: alignment.result.sweeps, converged: alignment.result.converged))
             inputs.append(try Self.record(model, format: checkpoint.format.rawValue))
         }
         if let specPath { inputs.append(try Self.record(specPath, format: "json")) }
