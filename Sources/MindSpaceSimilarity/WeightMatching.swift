@@ -100,6 +100,8 @@ public struct WeightMatching: Sendable {
         var changes = [Int](repeating: 0, count: groups.count)
         var seenAtSolve: [[Int]?] = Array(repeating: nil, count: groups.count)
         var kept: [[KeptTerm?]] = groups.map { Array(repeating: nil, count: $0.members.count) }
+        // S's storage, reused from solve to solve (a fresh n × n array each time costs page faults).
+        var storage: [Double] = []
         var sweeps = 0
         var converged = false
         while sweeps < maximumSweeps && !converged {
@@ -114,7 +116,10 @@ public struct WeightMatching: Sendable {
                 if seenAtSolve[g] == seen { continue }
                 seenAtSolve[g] = seen
                 let n = sizes[g]
-                var scores = Matrix<Double>(rows: n, columns: n)
+                storage.removeAll(keepingCapacity: true)
+                storage.append(contentsOf: repeatElement(0, count: n * n))
+                var scores = Matrix<Double>(rows: n, columns: n, storage: storage)
+                storage = []
                 for (index, member) in groups[g].members.enumerated() {
                     let termSeen = dependencies[g][index].map { changes[$0] }
                     let values: [Float]
@@ -132,6 +137,7 @@ public struct WeightMatching: Sendable {
                 let candidate = try LinearAssignment.maximising(scores)
                 let old = LinearAssignment.value(scores, assignment: permutations[g])
                 let new = LinearAssignment.value(scores, assignment: candidate)
+                storage = scores.storage
                 if new > old + 1e-12 * max(1, abs(old)) {
                     permutations[g] = candidate
                     changes[g] += 1
@@ -146,11 +152,14 @@ public struct WeightMatching: Sendable {
     /// forming them costs little more than reading a kept copy.
     static let smallestKeptDepth = 32
 
-    /// S += term, entry by entry in `Double`.
+    /// S += term, entry by entry in `Double` (in parallel ranges: each entry is its own sum).
     private static func add(_ term: [Float], to scores: inout [Double]) {
         term.withUnsafeBufferPointer { t in
             scores.withUnsafeMutableBufferPointer { s in
-                for index in s.indices { s[index] += Double(t[index]) }
+                guard let target = s.baseAddress, let source = t.baseAddress else { return }
+                ParallelLoop.forEachRange(min(s.count, t.count)) { _, range in
+                    for index in range { target[index] += Double(source[index]) }
+                }
             }
         }
     }
