@@ -31,8 +31,22 @@ package struct ModelAlignment: Sendable {
         } catch let error as MindSpaceError {
             throw error.located(in: model.path)
         }
-        let encoded = SafetensorsWriter.encode(model.permutedEntries(result.permutations, groups: groups))
-        return ModelAlignment(result: result, encoded: encoded, raw: reference.distance(to: model),
-                              aligned: reference.distance(to: model, permutations: result.permutations, groups: groups))
+        // Three independent passes over the weights, run side by side; each is computed as it
+        // would be alone, so the results do not depend on the thread count.
+        var encoded = Data(), raw = 0.0, aligned = 0.0
+        withUnsafeMutablePointer(to: &encoded) { encoded in
+            withUnsafeMutablePointer(to: &raw) { raw in
+                withUnsafeMutablePointer(to: &aligned) { aligned in
+                    ParallelLoop.forEach(3) { task in
+                        switch task {
+                        case 0: encoded.pointee = SafetensorsWriter.encode(model.permutedEntries(result.permutations, groups: groups))
+                        case 1: raw.pointee = reference.distance(to: model)
+                        default: aligned.pointee = reference.distance(to: model, permutations: result.permutations, groups: groups)
+                        }
+                    }
+                }
+            }
+        }
+        return ModelAlignment(result: result, encoded: encoded, raw: raw, aligned: aligned)
     }
 }
