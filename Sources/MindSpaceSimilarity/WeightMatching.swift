@@ -213,12 +213,16 @@ public struct WeightMatching: Sendable {
             permuted = Self.axisFirst(permuted, shape: shape, axis: member.axis)
             lastAxis = false
         }
-        var values = [Float](repeating: 0, count: n * n)
         let panelRows = Self.panelRows(n)
-        referenceValues.withUnsafeBufferPointer { r in
-            permuted.withUnsafeBufferPointer { m in
-                values.withUnsafeMutableBufferPointer { s in
-                    guard let rBase = r.baseAddress, let mBase = m.baseAddress, let sBase = s.baseAddress else { return }
+        // β = 0: BLAS writes every entry (OpenBLAS stores zeros before accumulating, in each
+        // panel's own call), so the array needs no serial zeroing first.
+        let values = [Float](unsafeUninitializedCapacity: n * n) { s, count in
+            referenceValues.withUnsafeBufferPointer { r in
+                permuted.withUnsafeBufferPointer { m in
+                    guard let rBase = r.baseAddress, let mBase = m.baseAddress, let sBase = s.baseAddress else {
+                        s.initialize(repeating: 0)
+                        return
+                    }
                     if lastAxis {
                         BLAS.panelledGemm(transposeA: true, transposeB: false, m: n, n: n, k: k, alpha: 1,
                                           a: rBase, lda: n, b: mBase, ldb: n, beta: 0, c: sBase, ldc: n,
@@ -230,6 +234,7 @@ public struct WeightMatching: Sendable {
                     }
                 }
             }
+            count = n * n
         }
         guard values.allSatisfy(\.isFinite) else {
             throw MindSpaceError.malformed(nil,
