@@ -23,37 +23,66 @@ package struct AlignableCheckpoint: Sendable {
     /// The float64 tensors' values in full precision (the distances use them).
     package let wideValues: [String: [Double]]
 
-    /// Reads every tensor of the checkpoint at `path` (any format `Checkpoint.open` reads).
-    /// Throws `.malformedData` for a repeated name, a NaN or infinite weight, or a float64
-    /// weight beyond single precision's range (about ±3.4·10³⁸).
+    /// Reads every tensor of the checkpoint at `path` (any format `Checkpoint.open` reads), the
+    /// tensors on `ParallelLoop`'s threads (each is read alone, so the result is the same for
+    /// any thread count). Throws `.malformedData` for a repeated name, a NaN or infinite weight,
+    /// or a float64 weight beyond single precision's range (about ±3.4·10³⁸); of several
+    /// faulty tensors, the first in file order is named.
     package static func load(_ path: String) throws -> AlignableCheckpoint {
         let checkpoint = try Checkpoint.open(path)
+        var names = Set<String>()
+        for tensor in checkpoint.tensors where !names.insert(tensor.name).inserted {
+            throw MindSpaceError.malformed(path, "tensor \(tensor.name) appears twice")
+        }
+        let tensors = checkpoint.tensors
+        var read = [Result<LoadedTensor, any Error>](repeating: .success(LoadedTensor()), count: tensors.count)
+        read.withUnsafeMutableBufferPointer { read in
+            guard let slots = read.baseAddress else { return }
+            ParallelLoop.forEach(tensors.count) { index in
+                slots[index] = Result { try loadTensor(tensors[index], path: path) }
+            }
+        }
         var elements: [String: Data] = [:]
         var weights: [String: WeightMatching.Tensor] = [:]
         var wideValues: [String: [Double]] = [:]
-        for tensor in checkpoint.tensors {
-            guard elements[tensor.name] == nil && weights[tensor.name] == nil else {
-                throw MindSpaceError.malformed(path, "tensor \(tensor.name) appears twice")
-            }
-            if tensor.dtype != .float32 { elements[tensor.name] = try storedElements(tensor) }
-            guard tensor.dtype.isFloatingPoint else { continue }
-            if tensor.dtype == .float64 {
-                let wide: [Double] = try rowMajorValues(tensor)
-                guard wide.allSatisfy(\.isFinite) else {
-                    throw MindSpaceError.malformed(path, "tensor \(tensor.name) has non-finite values (NaN or Inf)")
-                }
-                wideValues[tensor.name] = wide
-            }
-            let values: [Float] = try rowMajorValues(tensor)
-            guard values.allSatisfy(\.isFinite) else {
-                let reason = tensor.dtype == .float64 ? "values beyond single precision's range, which weight matching works in"
-                                                      : "non-finite values (NaN or Inf)"
-                throw MindSpaceError.malformed(path, "tensor \(tensor.name) has \(reason)")
-            }
-            weights[tensor.name] = WeightMatching.Tensor(shape: tensor.shape, values: values)
+        for (tensor, result) in zip(tensors, read) {
+            let loaded = try result.get()
+            elements[tensor.name] = loaded.elements
+            weights[tensor.name] = loaded.weights
+            wideValues[tensor.name] = loaded.wideValues
         }
-        return AlignableCheckpoint(path: path, format: checkpoint.format, tensors: checkpoint.tensors, elements: elements,
+        return AlignableCheckpoint(path: path, format: checkpoint.format, tensors: tensors, elements: elements,
                                    weights: weights, wideValues: wideValues)
+    }
+
+    /// One tensor as `load` keeps it.
+    struct LoadedTensor {
+        var elements: Data?
+        var weights: WeightMatching.Tensor?
+        var wideValues: [Double]?
+    }
+
+    /// Reads one tensor: its stored elements unless it is float32, and its weights if it is
+    /// floating point (float64 ones also in full precision).
+    static func loadTensor(_ tensor: StoredTensor, path: String) throws -> LoadedTensor {
+        var loaded = LoadedTensor()
+        if tensor.dtype != .float32 { loaded.elements = try storedElements(tensor) }
+        guard tensor.dtype.isFloatingPoint else { return loaded }
+        if tensor.dtype == .float64 {
+            let wide: [Double] = try rowMajorValues(tensor)
+            guard wide.allSatisfy(\.isFinite) else {
+                throw MindSpaceError.malformed(path, "tensor \(tensor.name) has non-finite values (NaN or Inf)")
+            }
+            loaded.wideValues = wide
+        }
+        let values: [Float] = try rowMajorValues(tensor)
+        guard values.allSatisfy(\.isFinite) else {
+            let reason = tensor.dtype == .float64 ? "values beyond single precision's range, which weight matching works in"
+                                                  : "non-finite values (NaN or Inf)"
+            throw MindSpaceError.malformed(path, "tensor \(tensor.name) has \(reason)")
+        }
+        loaded.weights = WeightMatching.Tensor(shape: tensor.shape, values: values)
+        return loaded
     }
 
     /// A floating-point tensor's values, converted to `T`, in row-major order.
