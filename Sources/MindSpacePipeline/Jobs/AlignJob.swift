@@ -88,10 +88,9 @@ public struct AlignJob: Sendable {
         var inputs = [try Self.record(referencePath, format: reference.format.rawValue)]
         for (index, model) in modelPaths.enumerated() {
             let checkpoint = try AlignableCheckpoint.load(model)
-            let alignment = try ModelAlignment.align(checkpoint, to: reference, groups: groups, seed: seed,
-                                                     maximumSweeps: maximumSweeps)
             let written = path(names[index])
-            try transaction.stage(alignment.encoded, at: written)
+            let alignment = try ModelAlignment.align(checkpoint, to: reference, groups: groups, seed: seed,
+                                                     maximumSweeps: maximumSweeps) { try transaction.stage($0, at: written) }
             pairs.append(AlignReport.Pair(
                 reference: referencePath, model: model, aligned: written,
                 distance: .init(raw: alignment.raw, aligned: alignment.aligned),

@@ -38,13 +38,14 @@ struct BatchWeightAlignment {
         var entries = [WeightSetAlignment.Run(run: runs[0], sweeps: 0, converged: true, raw: 0, aligned: 0)]
         for index in 1..<paths.count {
             let model = try AlignableCheckpoint.load(paths[index])
-            let alignment = try ModelAlignment.align(model, to: reference, groups: groups, seed: seed,
-                                                     maximumSweeps: maximumSweeps)
             let path = URL(fileURLWithPath: folder).appendingPathComponent(String(BatchCache.fileName(runs[index]).dropLast(".json".count)) + ".safetensors").relativePath
-            if (try? Data(contentsOf: URL(fileURLWithPath: path))) == alignment.encoded {
-                OutputTransaction.recordOwned(path)
-            } else {
-                try transaction.stage(alignment.encoded, at: path)
+            let alignment = try ModelAlignment.align(model, to: reference, groups: groups, seed: seed,
+                                                     maximumSweeps: maximumSweeps) { bytes in
+                if (try? Data(contentsOf: URL(fileURLWithPath: path))) == bytes {
+                    OutputTransaction.recordOwned(path)
+                } else {
+                    try transaction.stage(bytes, at: path)
+                }
             }
             aligned.append(path)
             entries.append(WeightSetAlignment.Run(
