@@ -1,3 +1,5 @@
+import MindSpaceCore
+
 /// Gathers an n-dimensional array into row-major order with some of its axes permuted:
 ///
 ///     out[i₀, …, i_{r−1}] = source[Σₐ map_a(i_a) · stride_a],   map_a(i) = maps[a]?[i] ?? i,
@@ -8,8 +10,8 @@
 /// array's are the products of the earlier ones), so the same call turns column-major storage
 /// into row-major.
 ///
-/// The element type is anything copyable: `Double` for the arithmetic, fixed-width unsigned
-/// integers of the dtype's width for bit-exact copies of stored elements. Cost: one read and one
+/// The element type is anything copyable: `Float` for the arithmetic (`WeightMatching`),
+/// fixed-width unsigned integers of the dtype's width for bit-exact copies of stored elements. Cost: one read and one
 /// write per element; memory: the output.
 public enum AxisPermutation {
     /// Row-major element strides of `shape`.
@@ -36,6 +38,7 @@ public enum AxisPermutation {
 
     /// The gathered row-major array (see the type's formula). `maps[a]`, when present, is a
     /// permutation of 0..<shape[a]; `maps.count == shape.count`.
+    @_specialize(where Element == Float)
     @_specialize(where Element == Double)
     @_specialize(where Element == UInt8)
     @_specialize(where Element == UInt16)
@@ -57,22 +60,35 @@ public enum AxisPermutation {
         }
         let inner = offsets[rank - 1]
         let innerCount = shape[rank - 1]
-        var counter = [Int](repeating: 0, count: rank - 1)
-        var result: [Element] = []
-        result.reserveCapacity(total)
-        while true {
-            var base = 0
-            for axis in 0..<(rank - 1) { base += offsets[axis][counter[axis]] }
-            for index in 0..<innerCount { result.append(source[base + inner[index]]) }
-            var axis = rank - 2
-            while axis >= 0 {
-                counter[axis] += 1
-                if counter[axis] < shape[axis] { break }
-                counter[axis] = 0
-                axis -= 1
+        let rows = total / innerCount
+        // Output row r (one index of every axis but the last) starts at the source offset
+        // Σ offsets[a][index_a]; rows are copied in parallel ranges, each writing only its own.
+        return [Element](unsafeUninitializedCapacity: total) { buffer, count in
+            guard let out = buffer.baseAddress, let from = source.baseAddress else { count = 0; return }
+            inner.withUnsafeBufferPointer { inner in
+                ParallelLoop.forEachRange(rows, ranges: rows >= 64 && total >= 1 << 16 ? 16 : 1) { _, range in
+                    var counter = [Int](repeating: 0, count: rank - 1)
+                    var rest = range.lowerBound
+                    for axis in stride(from: rank - 2, through: 0, by: -1) {
+                        counter[axis] = rest % shape[axis]
+                        rest /= shape[axis]
+                    }
+                    for row in range {
+                        var base = 0
+                        for axis in 0..<(rank - 1) { base += offsets[axis][counter[axis]] }
+                        let target = out + row * innerCount
+                        for index in 0..<innerCount { (target + index).initialize(to: from[base + inner[index]]) }
+                        var axis = rank - 2
+                        while axis >= 0 {
+                            counter[axis] += 1
+                            if counter[axis] < shape[axis] { break }
+                            counter[axis] = 0
+                            axis -= 1
+                        }
+                    }
+                }
             }
-            if axis < 0 { break }
+            count = total
         }
-        return result
     }
 }

@@ -26,8 +26,7 @@ public enum LinearAssignment {
         guard matrix.storage.allSatisfy(\.isFinite) else {
             throw MindSpaceError.malformed(nil, "linear assignment: the score matrix has non-finite entries")
         }
-        let cost = matrix.storage.map { -$0 }
-        return cost.withUnsafeBufferPointer { shortestAugmentingPaths($0, n: n) }
+        return matrix.storage.withUnsafeBufferPointer { shortestAugmentingPaths(scores: $0, n: n) }
     }
 
     /// The value Σᵢ C[i, π(i)] of an assignment.
@@ -37,10 +36,11 @@ public enum LinearAssignment {
         return total
     }
 
-    /// Minimises Σ cost[i, π(i)] over a finite, row-major n × n cost matrix. The per-row state
-    /// lives in one scratch allocation scanned through unsafe pointers: the Dijkstra scan is the
-    /// O(n²)-per-row hot loop.
-    static func shortestAugmentingPaths(_ cost: UnsafeBufferPointer<Double>, n: Int) -> [Int] {
+    /// Minimises Σ cost[i, π(i)] with cost = −scores, over a finite, row-major n × n score
+    /// matrix read in place (c(i, j) − u − v is formed as −s(i, j) − u − v: the same bits as
+    /// negating a copy, without the copy). The per-row state lives in one scratch allocation
+    /// scanned through unsafe pointers: the Dijkstra scan is the O(n²)-per-row hot loop.
+    static func shortestAugmentingPaths(scores: UnsafeBufferPointer<Double>, n: Int) -> [Int] {
         let doubles = UnsafeMutablePointer<Double>.allocate(capacity: 3 * n)
         let integers = UnsafeMutablePointer<Int>.allocate(capacity: 4 * n)
         let flags = UnsafeMutablePointer<Bool>.allocate(capacity: 2 * n)
@@ -50,7 +50,7 @@ public enum LinearAssignment {
         let scannedRow = flags, scannedColumn = flags + n
         u.initialize(repeating: 0, count: 2 * n)
         rowOfColumn.initialize(repeating: -1, count: 3 * n)
-        guard let costs = cost.baseAddress else { return [] }
+        guard let gains = scores.baseAddress else { return [] }
 
         for startRow in 0..<n {
             shortest.initialize(repeating: .infinity, count: n)
@@ -64,11 +64,11 @@ public enum LinearAssignment {
                 scannedRow[row] = true
                 var lowest = Double.infinity
                 var pick = -1
-                let rowCosts = costs + row * n
+                let rowGains = gains + row * n
                 let rowPotential = u[row]
                 for position in 0..<remainingCount {
                     let j = remaining[position]
-                    let reduced = minimum + rowCosts[j] - rowPotential - v[j]
+                    let reduced = minimum - rowGains[j] - rowPotential - v[j]
                     if reduced < shortest[j] {
                         previousRow[j] = row
                         shortest[j] = reduced

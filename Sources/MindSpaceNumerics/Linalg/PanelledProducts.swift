@@ -53,4 +53,24 @@ extension BLAS {
                  alpha: alpha, a: rows, lda: lda, b: b, ldb: ldb, beta: beta, c: c + first * ldc, ldc: ldc)
         }
     }
+
+    /// Single-precision `panelledGemm`, in row panels of `panelRows` rows of op(A) each (64, `panelWidth`, by default). The
+    /// caller fixes `panelRows` from the sizes (never from the thread count), so the bits do not
+    /// depend on `--threads`. Each panel call packs all of op(B) again, so panels several times
+    /// `panelWidth` tall waste less of the product on packing when n and k are large.
+    public static func panelledGemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                                    alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                                    b: UnsafePointer<Float>, ldb: Int,
+                                    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                    panelRows: Int = 64) {
+        precondition(panelRows >= 1)
+        let panels = (m + panelRows - 1) / panelRows
+        ParallelLoop.forEach(panels) { panel in
+            let first = panel * panelRows
+            let height = min(panelRows, m - first)
+            let rows = transposeA ? a + first : a + first * lda
+            gemm(transposeA: transposeA, transposeB: transposeB, m: height, n: n, k: k,
+                 alpha: alpha, a: rows, lda: lda, b: b, ldb: ldb, beta: beta, c: c + first * ldc, ldc: ldc)
+        }
+    }
 }

@@ -4,47 +4,96 @@ import MindSpaceCheckpoints
 import MindSpaceIO
 import MindSpaceSimilarity
 
-/// A checkpoint read whole for weight matching: every tensor's stored elements (little-endian,
-/// row-major; big-endian and Fortran-order `.npy` are converted), and its floating-point tensors
-/// as `Double` for the arithmetic. Memory: the file's tensors once as stored and their floating
-/// part again at 8 bytes an element.
+/// A checkpoint read whole for weight matching: its floating-point tensors as `Float` for the
+/// arithmetic (float32 ones bit for bit as stored, so they are held once), float64 ones also in
+/// full precision for the distances, and every other tensor's elements as stored (little-endian,
+/// row-major; big-endian and Fortran-order `.npy` are converted). Memory: a float32 checkpoint
+/// once (4 bytes an element); a float64 one 12 bytes an element.
 package struct AlignableCheckpoint: Sendable {
     /// The checkpoint's path as the user gave it.
     package let path: String
     package let format: DataFormat
     /// Every tensor, in file order.
     package let tensors: [StoredTensor]
-    /// Each tensor's elements as stored, row-major and little-endian.
+    /// The elements as stored, row-major and little-endian, of every tensor that is not float32
+    /// (a float32 tensor's elements are its `weights` values, bit for bit).
     package let elements: [String: Data]
     /// The floating-point tensors as the matching sees them.
     package let weights: [String: WeightMatching.Tensor]
+    /// The float64 tensors' values in full precision (the distances use them).
+    package let wideValues: [String: [Double]]
 
-    /// Reads every tensor of the checkpoint at `path` (any format `Checkpoint.open` reads).
+    /// Reads every tensor of the checkpoint at `path` (any format `Checkpoint.open` reads), the
+    /// tensors on `ParallelLoop`'s threads (each is read alone, so the result is the same for
+    /// any thread count). Throws `.malformedData` for a repeated name, a NaN or infinite weight,
+    /// or a float64 weight beyond single precision's range (about ±3.4·10³⁸); of several
+    /// faulty tensors, the first in file order is named.
     package static func load(_ path: String) throws -> AlignableCheckpoint {
         let checkpoint = try Checkpoint.open(path)
-        var elements: [String: Data] = [:]
-        var weights: [String: WeightMatching.Tensor] = [:]
-        for tensor in checkpoint.tensors {
-            guard elements[tensor.name] == nil else {
-                throw MindSpaceError.malformed(path, "tensor \(tensor.name) appears twice")
-            }
-            elements[tensor.name] = try storedElements(tensor)
-            if tensor.dtype.isFloatingPoint {
-                var values = [Double](repeating: 0, count: tensor.elementCount)
-                try values.withUnsafeMutableBufferPointer { try tensor.readElements(0..<tensor.elementCount, into: $0) }
-                if tensor.storageOrder == .columnMajor {
-                    values = values.withUnsafeBufferPointer {
-                        AxisPermutation.gather($0, shape: tensor.shape, strides: AxisPermutation.columnMajorStrides(tensor.shape),
-                                               maps: tensor.shape.map { _ in nil })
-                    }
-                }
-                guard values.allSatisfy(\.isFinite) else {
-                    throw MindSpaceError.malformed(path, "tensor \(tensor.name) has non-finite values (NaN or Inf)")
-                }
-                weights[tensor.name] = WeightMatching.Tensor(shape: tensor.shape, values: values)
+        var names = Set<String>()
+        for tensor in checkpoint.tensors where !names.insert(tensor.name).inserted {
+            throw MindSpaceError.malformed(path, "tensor \(tensor.name) appears twice")
+        }
+        let tensors = checkpoint.tensors
+        var read = [Result<LoadedTensor, any Error>](repeating: .success(LoadedTensor()), count: tensors.count)
+        read.withUnsafeMutableBufferPointer { read in
+            guard let slots = read.baseAddress else { return }
+            ParallelLoop.forEach(tensors.count) { index in
+                slots[index] = Result { try loadTensor(tensors[index], path: path) }
             }
         }
-        return AlignableCheckpoint(path: path, format: checkpoint.format, tensors: checkpoint.tensors, elements: elements, weights: weights)
+        var elements: [String: Data] = [:]
+        var weights: [String: WeightMatching.Tensor] = [:]
+        var wideValues: [String: [Double]] = [:]
+        for (tensor, result) in zip(tensors, read) {
+            let loaded = try result.get()
+            elements[tensor.name] = loaded.elements
+            weights[tensor.name] = loaded.weights
+            wideValues[tensor.name] = loaded.wideValues
+        }
+        return AlignableCheckpoint(path: path, format: checkpoint.format, tensors: tensors, elements: elements,
+                                   weights: weights, wideValues: wideValues)
+    }
+
+    /// One tensor as `load` keeps it.
+    struct LoadedTensor {
+        var elements: Data?
+        var weights: WeightMatching.Tensor?
+        var wideValues: [Double]?
+    }
+
+    /// Reads one tensor: its stored elements unless it is float32, and its weights if it is
+    /// floating point (float64 ones also in full precision).
+    static func loadTensor(_ tensor: StoredTensor, path: String) throws -> LoadedTensor {
+        var loaded = LoadedTensor()
+        if tensor.dtype != .float32 { loaded.elements = try storedElements(tensor) }
+        guard tensor.dtype.isFloatingPoint else { return loaded }
+        if tensor.dtype == .float64 {
+            let wide: [Double] = try rowMajorValues(tensor)
+            guard wide.allSatisfy(\.isFinite) else {
+                throw MindSpaceError.malformed(path, "tensor \(tensor.name) has non-finite values (NaN or Inf)")
+            }
+            loaded.wideValues = wide
+        }
+        let values: [Float] = try rowMajorValues(tensor)
+        guard values.allSatisfy(\.isFinite) else {
+            let reason = tensor.dtype == .float64 ? "values beyond single precision's range, which weight matching works in"
+                                                  : "non-finite values (NaN or Inf)"
+            throw MindSpaceError.malformed(path, "tensor \(tensor.name) has \(reason)")
+        }
+        loaded.weights = WeightMatching.Tensor(shape: tensor.shape, values: values)
+        return loaded
+    }
+
+    /// A floating-point tensor's values, converted to `T`, in row-major order.
+    static func rowMajorValues<T: BinaryFloatingPoint>(_ tensor: StoredTensor) throws -> [T] {
+        var values = [T](repeating: 0, count: tensor.elementCount)
+        try values.withUnsafeMutableBufferPointer { try tensor.readElements(0..<tensor.elementCount, into: $0) }
+        guard tensor.storageOrder == .columnMajor else { return values }
+        return values.withUnsafeBufferPointer {
+            AxisPermutation.gather($0, shape: tensor.shape, strides: AxisPermutation.columnMajorStrides(tensor.shape),
+                                   maps: tensor.shape.map { _ in nil })
+        }
     }
 
     /// Every tensor's shape by name.
@@ -70,25 +119,47 @@ package struct AlignableCheckpoint: Sendable {
         }
     }
 
-    /// ‖W_self − W_other‖₂ over every floating-point tensor (both have the same names and shapes).
-    package func distance(to other: [String: WeightMatching.Tensor]) -> Double {
+    /// ‖W_self − W_other‖₂ over every floating-point tensor (both have the same names and
+    /// shapes), with `other`'s units permuted by `permutations` (one per group) when given: one
+    /// permuted tensor at a time, summed in `Double` in name order. Float64 tensors enter in full
+    /// precision, every other dtype exactly through `Float`.
+    package func distance(to other: AlignableCheckpoint, permutations: [[Int]]? = nil,
+                          groups: [PermutationGroup] = []) -> Double {
+        let owner = WeightMatching.owners(groups)
         var sum = 0.0
         for name in weights.keys.sorted() {
-            guard let mine = weights[name]?.values, let theirs = other[name]?.values else { continue }
-            for index in mine.indices {
-                let difference = mine[index] - theirs[index]
-                sum += difference * difference
+            guard let mine = weights[name], let theirs = other.weights[name] else { continue }
+            let maps: [[Int]?] = theirs.shape.indices.map { axis in
+                permutations.flatMap { all in owner[PermutationGroup.Member(tensor: name, axis: axis)].map { all[$0] } }
+            }
+            if wideValues[name] != nil || other.wideValues[name] != nil {
+                let a = wideValues[name] ?? mine.values.map(Double.init)
+                let b = (other.wideValues[name] ?? theirs.values.map(Double.init)).withUnsafeBufferPointer {
+                    AxisPermutation.gather($0, shape: theirs.shape, strides: AxisPermutation.rowMajorStrides(theirs.shape), maps: maps)
+                }
+                Self.addSquaredDifference(a, b, to: &sum)
+            } else {
+                let b = theirs.values.withUnsafeBufferPointer {
+                    AxisPermutation.gather($0, shape: theirs.shape, strides: AxisPermutation.rowMajorStrides(theirs.shape), maps: maps)
+                }
+                Self.addSquaredDifference(mine.values, b, to: &sum)
             }
         }
         return sum.squareRoot()
     }
 
-    /// The floating-point tensors with the groups' permutations applied.
-    package func permutedWeights(_ permutations: [[Int]], groups: [PermutationGroup]) -> [String: WeightMatching.Tensor] {
-        let owner = WeightMatching.owners(groups)
-        return weights.mapValues { $0 } .reduce(into: [:]) { result, item in
-            result[item.key] = WeightMatching.applying(permutations, to: item.value, name: item.key, owner: owner)
+    /// sum += Σ (a_i − b_i)², in `Double`, term by term in index order.
+    static func addSquaredDifference<T: BinaryFloatingPoint>(_ a: [T], _ b: [T], to sum: inout Double) {
+        var total = sum
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for index in 0..<min(a.count, b.count) {
+                    let difference = Double(a[index]) - Double(b[index])
+                    total += difference * difference
+                }
+            }
         }
+        sum = total
     }
 
     /// Every tensor, permuted and in its own dtype, ready for `SafetensorsWriter`: the stored
@@ -99,9 +170,16 @@ package struct AlignableCheckpoint: Sendable {
             let maps: [[Int]?] = tensor.shape.indices.map { axis in
                 owner[PermutationGroup.Member(tensor: tensor.name, axis: axis)].map { permutations[$0] }
             }
-            let stored = elements[tensor.name] ?? Data()
-            let bytes = Self.gatherElements(stored, byteSize: tensor.dtype.byteSize, shape: tensor.shape,
-                                            strides: AxisPermutation.rowMajorStrides(tensor.shape), maps: maps)
+            let strides = AxisPermutation.rowMajorStrides(tensor.shape)
+            let bytes: Data
+            if tensor.dtype == .float32, let values = weights[tensor.name]?.values {
+                bytes = values.withUnsafeBufferPointer {
+                    AxisPermutation.gather($0, shape: tensor.shape, strides: strides, maps: maps)
+                }.withUnsafeBytes { Data($0) }
+            } else {
+                bytes = Self.gatherElements(elements[tensor.name] ?? Data(), byteSize: tensor.dtype.byteSize, shape: tensor.shape,
+                                            strides: strides, maps: maps)
+            }
             return SafetensorsWriter.Entry(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, bytes: bytes)
         }
     }

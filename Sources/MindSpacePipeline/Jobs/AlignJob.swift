@@ -13,8 +13,8 @@ import MindSpaceSimilarity
 /// beside `align.json`. All files are staged and committed together: a failure leaves none.
 ///
 /// Distances are ‖W_ref − W‖₂ over every floating-point tensor, before (`raw`) and after
-/// (`aligned`) the permutation. Memory: the reference and one model at a time, as stored and as
-/// `Double`.
+/// (`aligned`) the permutation. Memory: the reference and one model at a time
+/// (`AlignableCheckpoint`), the matching's kept score terms, and the aligned copy being written.
 public struct AlignJob: Sendable {
     public var referencePath: String
     public var modelPaths: [String]
@@ -88,24 +88,14 @@ public struct AlignJob: Sendable {
         var inputs = [try Self.record(referencePath, format: reference.format.rawValue)]
         for (index, model) in modelPaths.enumerated() {
             let checkpoint = try AlignableCheckpoint.load(model)
-            try checkpoint.checkSameTensors(as: reference)
-            var generator = SeededGenerator(seed: seed)
-            let result: WeightMatching.Result
-            do {
-                result = try WeightMatching(maximumSweeps: maximumSweeps).match(
-                    reference: reference.weights, model: checkpoint.weights, groups: groups, generator: &generator)
-            } catch let error as MindSpaceError {
-                throw error.located(in: model)
-            }
-            let aligned = checkpoint.permutedWeights(result.permutations, groups: groups)
             let written = path(names[index])
-            try transaction.stage(SafetensorsWriter.encode(checkpoint.permutedEntries(result.permutations, groups: groups)),
-                                  at: written)
+            let alignment = try ModelAlignment.align(checkpoint, to: reference, groups: groups, seed: seed,
+                                                     maximumSweeps: maximumSweeps) { try transaction.stage($0, at: written) }
             pairs.append(AlignReport.Pair(
                 reference: referencePath, model: model, aligned: written,
-                distance: .init(raw: reference.distance(to: checkpoint.weights), aligned: reference.distance(to: aligned)),
-                permutations: Dictionary(uniqueKeysWithValues: zip(groups.map(\.name), result.permutations)),
-                sweeps: result.sweeps, converged: result.converged))
+                distance: .init(raw: alignment.raw, aligned: alignment.aligned),
+                permutations: Dictionary(uniqueKeysWithValues: zip(groups.map(\.name), alignment.result.permutations)),
+                sweeps: alignment.result.sweeps, converged: alignment.result.converged))
             inputs.append(try Self.record(model, format: checkpoint.format.rawValue))
         }
         if let specPath { inputs.append(try Self.record(specPath, format: "json")) }

@@ -38,22 +38,19 @@ struct BatchWeightAlignment {
         var entries = [WeightSetAlignment.Run(run: runs[0], sweeps: 0, converged: true, raw: 0, aligned: 0)]
         for index in 1..<paths.count {
             let model = try AlignableCheckpoint.load(paths[index])
-            try model.checkSameTensors(as: reference)
-            var generator = SeededGenerator(seed: seed)
-            let result = try WeightMatching(maximumSweeps: maximumSweeps).match(
-                reference: reference.weights, model: model.weights, groups: groups, generator: &generator)
-            let bytes = SafetensorsWriter.encode(model.permutedEntries(result.permutations, groups: groups))
             let path = URL(fileURLWithPath: folder).appendingPathComponent(String(BatchCache.fileName(runs[index]).dropLast(".json".count)) + ".safetensors").relativePath
-            if (try? Data(contentsOf: URL(fileURLWithPath: path))) == bytes {
-                OutputTransaction.recordOwned(path)
-            } else {
-                try transaction.stage(bytes, at: path)
+            let alignment = try ModelAlignment.align(model, to: reference, groups: groups, seed: seed,
+                                                     maximumSweeps: maximumSweeps) { bytes in
+                if (try? Data(contentsOf: URL(fileURLWithPath: path))) == bytes {
+                    OutputTransaction.recordOwned(path)
+                } else {
+                    try transaction.stage(bytes, at: path)
+                }
             }
             aligned.append(path)
             entries.append(WeightSetAlignment.Run(
-                run: runs[index], sweeps: result.sweeps, converged: result.converged,
-                raw: reference.distance(to: model.weights),
-                aligned: reference.distance(to: model.permutedWeights(result.permutations, groups: groups))))
+                run: runs[index], sweeps: alignment.result.sweeps, converged: alignment.result.converged,
+                raw: alignment.raw, aligned: alignment.aligned))
         }
         try transaction.commit()
         let report = WeightSetAlignment(
