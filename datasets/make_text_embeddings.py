@@ -299,15 +299,19 @@ class MiniLMEncoder:
         """PyTorch Linear: x @ W^T + b."""
         return x @ self.w[prefix + ".weight"].T + self.w[prefix + ".bias"]
 
-    def hidden_states(self, ids, mask, exact_gelu=True):
+    def hidden_states(self, ids, mask, exact_gelu=True, all_layers=False):
         """Last-layer hidden states, batch × length × hidden, for padded ids and a 0/1 mask.
-        exact_gelu=False swaps in the tanh approximation of GELU (only for check 4)."""
+        exact_gelu=False swaps in the tanh approximation of GELU (only for check 4).
+        all_layers=True returns instead a list of layers + 1 such arrays: the embedding output
+        (after its LayerNorm), then each transformer layer's output (used by
+        make_text_layers.py); the computation is the same."""
         batch, length = ids.shape
         w = self.w
         x = (w["embeddings.word_embeddings.weight"][ids]
              + w["embeddings.position_embeddings.weight"][np.arange(length)][None]
              + w["embeddings.token_type_embeddings.weight"][0][None, None])
         x = self.layer_norm(x, "embeddings.LayerNorm")
+        states = [x]
         head_size = self.hidden // self.heads
         # Padding keys get weight exactly 0 (HF adds the dtype's most negative number instead:
         # the same after exp in float32 and below float64's resolution here).
@@ -336,30 +340,43 @@ class MiniLMEncoder:
                 inner = 0.5 * inner * (1.0 + np.tanh(np.sqrt(2.0 / np.pi)
                                                      * (inner + 0.044715 * inner ** 3)))
             x = self.layer_norm(self.dense(inner, p + "output.dense") + x, p + "output.LayerNorm")
-        return x
+            states.append(x)
+        return states if all_layers else x
 
-    def encode_ids(self, id_lists):
-        """Sentence embeddings (float64) for token-id lists, padded to the batch's longest."""
+    def encode_ids(self, id_lists, all_layers=False):
+        """Sentence embeddings (float64) for token-id lists, padded to the batch's longest.
+        all_layers=True returns instead one array per hidden-state layer (see hidden_states),
+        each mean-pooled like the last and never normalised."""
         length = max(len(ids) for ids in id_lists)
         ids = np.zeros((len(id_lists), length), dtype=np.int64)
         mask = np.zeros((len(id_lists), length), dtype=np.float64)
         for row, token_ids in enumerate(id_lists):
             ids[row, :len(token_ids)] = token_ids
             mask[row, :len(token_ids)] = 1.0
+        if all_layers:
+            return [(states * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
+                    for states in self.hidden_states(ids, mask, all_layers=True)]
         states = self.hidden_states(ids, mask)
         pooled = (states * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
         if self.normalize:
             pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
         return pooled
 
-    def encode(self, texts, batch_size=64):
-        """Embeddings in input order; batches group texts of similar token length."""
+    def encode(self, texts, batch_size=64, all_layers=False):
+        """Embeddings in input order; batches group texts of similar token length.
+        all_layers=True: an array layers + 1 × texts × hidden of unnormalised mean-pooled
+        hidden states (see encode_ids)."""
         id_lists = self.token_ids(texts)
         order = sorted(range(len(texts)), key=lambda i: (len(id_lists[i]), i))
-        out = np.empty((len(texts), self.hidden), dtype=np.float64)
+        shape = ((self.layers + 1,) if all_layers else ()) + (len(texts), self.hidden)
+        out = np.empty(shape, dtype=np.float64)
         for start in range(0, len(order), batch_size):
             chunk = order[start:start + batch_size]
-            out[chunk] = self.encode_ids([id_lists[i] for i in chunk])
+            pooled = self.encode_ids([id_lists[i] for i in chunk], all_layers)
+            if all_layers:
+                out[:, chunk] = np.stack(pooled)
+            else:
+                out[chunk] = pooled
         return out
 
 
