@@ -142,6 +142,37 @@ enum PairedProducts {
         }
     }
 
+    /// Σᵣ aᵣ bᵣᵀ over the consecutive rows `range` of two centred matrices (no re-centring),
+    /// row-major D₁ × D₂: one group's share of the cross-product. Cost 2·|range|·D₁·D₂ flops.
+    static func cross(_ a: CentredRows, _ b: CentredRows, range: Range<Int>) -> [Double] {
+        var result = [Double](repeating: 0, count: a.columns * b.columns)
+        a.storage.withUnsafeBufferPointer { x in
+            b.storage.withUnsafeBufferPointer { y in
+                result.withUnsafeMutableBufferPointer { c in
+                    accumulate(x.baseAddress! + range.lowerBound * a.columns, y.baseAddress! + range.lowerBound * b.columns,
+                               rows: range.count, d1: a.columns, d2: b.columns, into: c.baseAddress!)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Σᵣ xᵣ xᵣᵀ over the consecutive rows `range` (no re-centring), the full symmetric D × D
+    /// matrix, row-major. Cost |range|·D² flops (`syrk`).
+    static func scatter(_ x: CentredRows, range: Range<Int>) -> [Double] {
+        let d = x.columns
+        var result = [Double](repeating: 0, count: d * d)
+        guard !range.isEmpty else { return result }
+        x.storage.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { c in
+                BLAS.panelledSyrkUpper(transpose: true, n: d, k: range.count, alpha: 1,
+                                       a: source.baseAddress! + range.lowerBound * d, lda: d, beta: 1, c: c.baseAddress!, ldc: d)
+            }
+        }
+        mirrorUpper(&result, n: d)
+        return result
+    }
+
     /// C += Aᵀ·B for row-major A (rows × D₁) and B (rows × D₂), both whole arrays.
     private static func multiply(_ a: [Double], _ b: [Double], rows: Int, d1: Int, d2: Int, into result: inout [Double]) {
         a.withUnsafeBufferPointer { x in
