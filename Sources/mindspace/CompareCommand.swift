@@ -31,7 +31,7 @@ struct CompareCommand: ParsableCommand, UsesCommonOptions {
         + RepresentationMetricName.allCases.map(\.rawValue).joined(separator: ", ") + ".", valueName: "name"))
     var metric: [RepresentationMetricName] = []
 
-    @Option(name: .long, help: "Neighbours per row for mutual-knn and cknna.")
+    @Option(name: .long, help: "Neighbours per row for mutual-knn, cknna and overlap.")
     var k: Int = 10
 
     @Option(name: .long, help: "rbf-cka's bandwidth as a fraction of the median distance between rows.")

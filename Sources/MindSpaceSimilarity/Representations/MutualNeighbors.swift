@@ -50,26 +50,8 @@ public struct MutualNeighbors: RepresentationMetric {
     /// - Throws: `MindSpaceError.malformed(nil, …)` when the representations have different
     ///   numbers of rows or the multiplicities sum to 0.
     public func score(_ a: Prepared, _ b: Prepared, pairing: RowPairing) throws -> Double {
-        let n = a.lists.pointCount, k = a.lists.k
-        guard b.lists.pointCount == n, b.lists.k == k else {
-            throw MindSpaceError.malformed(nil, "mutual-knn: the representations have \(n) and \(b.lists.pointCount) rows")
-        }
-        precondition(pairing.partner.map { $0.count == n } ?? true, "partner must have one entry per row")
-        precondition(pairing.multiplicity.map { $0.count == n } ?? true, "multiplicity must have one entry per row")
-        // stamp[r] == i marks row r of B as a neighbour of B's row partner(i).
-        var stamp = [Int](repeating: -1, count: n)
-        var overlap = 0, weightSum = 0
-        for i in 0..<n {
-            let weight = pairing.weightOf(i)
-            guard weight > 0 else { continue }
-            let partner = pairing.partnerOf(i)
-            for rank in 0..<k { stamp[b.lists.neighbor(partner, rank: rank)] = i }
-            var shared = 0
-            for rank in 0..<k where stamp[pairing.partnerOf(a.lists.neighbor(i, rank: rank))] == i { shared += 1 }
-            overlap += weight * shared
-            weightSum += weight
-        }
-        guard weightSum > 0 else { throw MindSpaceError.malformed(nil, "mutual-knn: every multiplicity is 0") }
-        return Double(overlap) / (Double(k) * Double(weightSum))
+        try NeighborListOverlap.score(a.lists.neighbors, b.lists.neighbors, pointCount: a.lists.pointCount, k: a.lists.k,
+                                      otherPointCount: b.lists.pointCount, otherK: b.lists.k, pairing: pairing,
+                                      metric: "mutual-knn")
     }
 }

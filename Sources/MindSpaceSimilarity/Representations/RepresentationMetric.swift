@@ -80,6 +80,8 @@ public enum RepresentationMetricName: String, CaseIterable, Codable, Sendable, C
     case mutualKNN = "mutual-knn"
     /// CKA restricted to mutual nearest neighbours (Huh et al. 2024).
     case cknna
+    /// Mean overlap of the Euclidean k-nearest-neighbour sets (Doimo et al. 2020).
+    case neighborhoodOverlap = "overlap"
     /// Agreement of relative representations: cosines to shared anchors (Moschella et al. 2023).
     case relative
 
@@ -93,7 +95,7 @@ public enum RepresentationMetricName: String, CaseIterable, Codable, Sendable, C
 
 /// The settings of the metrics that take any (`compare`'s options).
 public struct RepresentationMetricSettings: Sendable, Equatable {
-    /// k of the neighbour metrics (`mutual-knn`, `cknna`); `--k`, default 10.
+    /// k of the neighbour metrics (`mutual-knn`, `cknna`, `overlap`); `--k`, default 10.
     public var k: Int = 10
     /// The RBF bandwidth as a fraction of the median pairwise distance; `--sigma`, default 1
     /// (the reference implementation's `threshold`).

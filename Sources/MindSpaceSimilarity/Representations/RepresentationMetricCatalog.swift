@@ -10,6 +10,7 @@ extension RepresentationMetricName {
         case .procrustes: return ProcrustesSimilarity()
         case .mutualKNN: return MutualNeighbors(k: settings.k)
         case .cknna: return CKNNA(k: settings.k)
+        case .neighborhoodOverlap: return NeighborhoodOverlap(k: settings.k)
         case .relative:
             return RelativeRepresentationAgreement(anchorCount: settings.anchorCount, anchorRows: settings.anchorRows,
                                                    seed: settings.seed)
@@ -32,6 +33,7 @@ extension RepresentationMetricName {
         case .procrustes: return "Procrustes similarity"
         case .mutualKNN: return "mutual k-NN"
         case .cknna: return "CKNNA"
+        case .neighborhoodOverlap: return "neighbourhood overlap"
         case .relative: return "relative representations"
         }
     }

@@ -1,6 +1,6 @@
-/// "Natural" ordering of file names, so that checkpoints listed from a folder come in training
-/// order: `step_2` before `step_10`, `epoch_9` before `epoch_10`, which plain string order gets
-/// wrong whenever numbers are not zero-padded.
+/// "Natural" ordering of names, so that checkpoints listed from a folder come in training order
+/// and a model's layers in depth order: `step_2` before `step_10`, `layer9` before `layer10`,
+/// which plain string order gets wrong whenever numbers are not zero-padded.
 ///
 /// Rule: both names are cut into runs of ASCII digits and runs of everything else. Digit runs
 /// compare by numeric value (leading zeros ignored; compared as digit strings, so numbers of any
