@@ -21,9 +21,9 @@ import MindSpaceCore
 ///
 /// Errors: a missing path is `.missingInput`; no 2-D array, layers whose row counts N differ
 /// (both layers named with their N) and fewer than two layers are `.malformedData` naming the
-/// file; a pattern that matches no layer (named with up to 10 of the available layers), or a
-/// selection of a single layer, is `.usage`. A reader never computes: values are not read, so
-/// NaN, Inf and dtypes are the caller's to check.
+/// file; so are a pattern that matches no layer (named with up to 10 of the available layers)
+/// and a selection of a single layer (issue 16 asks exit 65 for both). A reader never computes:
+/// values are not read, so NaN, Inf and dtypes are the caller's to check.
 public struct LayerActivations: Sendable {
     /// One layer: its name, its array and the file the array lives in.
     public struct Layer: Sendable {
@@ -72,11 +72,10 @@ public struct LayerActivations: Sendable {
         guard layers.count >= 2 else {
             let only = layers.first?.name ?? ""
             if selecting && ordered.count >= 2 {
-                throw MindSpaceError(.usage, file: path,
-                                     "layers needs at least two layers; --layers selects one: \(only)")
+                throw MindSpaceError.malformed(path, "layers needs at least two layers; --layers selects one: \(TerminalText.escaped(only))")
             }
             let holder = exists && isFolder.boolValue ? "the folder" : "the file"
-            throw MindSpaceError.malformed(path, "layers needs at least two layers; \(holder) has one: \(only)")
+            throw MindSpaceError.malformed(path, "layers needs at least two layers; \(holder) has one: \(TerminalText.escaped(only))")
         }
         return LayerActivations(path: path, layers: layers, skipped: skipped)
     }
@@ -131,10 +130,9 @@ public struct LayerActivations: Sendable {
             let pattern = NamePattern(text)
             let matches = layers.filter { pattern.matches($0.name) }
             guard !matches.isEmpty else {
-                let shown = layers.prefix(10).map(\.name).joined(separator: ", ")
+                let shown = layers.prefix(10).map { TerminalText.escaped($0.name) }.joined(separator: ", ")
                 let more = layers.count > 10 ? ", and \(layers.count - 10) more" : ""
-                throw MindSpaceError(.usage, file: path,
-                                     "--layers '\(text)' matches no layer; the layers are: \(shown)\(more)")
+                throw MindSpaceError.malformed(path, "--layers '\(TerminalText.escaped(text))' matches no layer; the layers are: \(shown)\(more)")
             }
             for layer in matches where taken.insert(layer.name).inserted { chosen.append(layer) }
         }

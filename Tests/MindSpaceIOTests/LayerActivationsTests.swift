@@ -140,11 +140,11 @@ struct LayerActivationsTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = try Self.npz(in: folder, (0..<14).map { ("layer\($0)", Self.activations(rows: 4, columns: 2, tag: 0)) })
         let error = try #require(throws: MindSpaceError.self) { try LayerActivations.open(path, select: ["layer1", "block*"]) }
-        #expect(error.kind == .usage)
+        #expect(error.kind == .malformedData)
         #expect(error.reason.contains("'block*'") && error.reason.contains("layer0, layer1, layer2"))
         #expect(error.reason.contains("layer9, and 4 more") && !error.reason.contains("layer10"))
         let single = try #require(throws: MindSpaceError.self) { try LayerActivations.open(path, select: ["layer3"]) }
-        #expect(single.kind == .usage && single.reason.contains("selects one: layer3"))
+        #expect(single.kind == .malformedData && single.reason.contains("selects one: layer3"))
     }
 
     @Test func differentRowCountsAreRefusedNamingBothLayers() throws {
