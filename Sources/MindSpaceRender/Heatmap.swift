@@ -46,7 +46,7 @@ public struct Heatmap: PanelContent {
     }
 
     /// Whether the column names fit side by side under `columns` cells of an axis `width` pixels long.
-    static func namesFit(_ names: [String], width: Double, style: PlotStyle) -> Bool {
+    public static func namesFit(_ names: [String], width: Double, style: PlotStyle) -> Bool {
         guard !names.isEmpty else { return true }
         let cell = width / Double(names.count)
         let gap = style.pixels(style.tickLabelPoints) * 0.8

@@ -82,6 +82,8 @@ public struct LineChart: PanelContent {
     public var yScale: AxisScale
     public var integerXTicks: Bool
     public var legendTitle: String?
+    /// Names for the x positions 0, 1, … (layers): a categorical x axis labelled with them.
+    public var xCategories: [String]?
 
     public init(series: [Series], bands: [Band] = [], referenceLines: [ReferenceLine] = [], title: String? = nil,
                 xLabel: String = "", yLabel: String = "", xScale: AxisScale = .linear, yScale: AxisScale = .linear) {
@@ -111,7 +113,8 @@ public struct LineChart: PanelContent {
             if let label = b.label { entries.append(LegendEntry(label: label, color: b.color, swatch: .band)) }
         }
         return PanelDescription(title: title,
-                                x: AxisSpec(label: xLabel, range: xr, scale: xScale, integerTicks: integerXTicks),
+                                x: xCategories.map { AxisSpec(label: xLabel, categories: $0) }
+                                    ?? AxisSpec(label: xLabel, range: xr, scale: xScale, integerTicks: integerXTicks),
                                 y: AxisSpec(label: yLabel, range: yr, scale: yScale),
                                 legend: entries.isEmpty ? nil : Legend(title: legendTitle, entries: entries))
     }
