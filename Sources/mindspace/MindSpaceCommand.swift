@@ -20,6 +20,7 @@ struct MindSpaceCommand: ParsableCommand {
             ContrastCommand.self,
             GroupsCommand.self,
             CompareCommand.self,
+            LayersCommand.self,
             TrajectoryCommand.self,
             AlignCommand.self,
             DemoCommand.self,

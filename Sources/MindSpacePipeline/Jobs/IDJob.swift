@@ -109,7 +109,7 @@ public struct IDJob: Sendable {
     }
 
     /// What the estimators produced, before anything is written.
-    private struct Outcome {
+    struct Outcome {
         var n: Int
         var d: Int
         var distinctPoints: Int?
@@ -130,10 +130,11 @@ public struct IDJob: Sendable {
         }
     }
 
-    /// Runs every estimator on `points`; neighbour-based ones share one search with the largest k.
+    /// Runs every estimator on `points` (centred); neighbour-based ones share one search with the
+    /// largest k. `layers` reuses it per layer.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
+    func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
                                                   with estimators: [any DimensionEstimator]) throws -> Outcome {
         var outcome = Outcome(n: points.rows, d: points.columns)
         let neighborCounts = estimators.compactMap { estimator -> Int? in

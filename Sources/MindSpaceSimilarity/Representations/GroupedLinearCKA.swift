@@ -41,6 +41,12 @@ public struct GroupedLinearCKA: Sendable {
         let scatter: [Double]
         /// ‖XᵀX‖_F.
         let scatterNorm: Double
+
+        /// The state without its per-group scatters (about G·D² numbers): enough for `value`,
+        /// which a matrix of many pairs needs, not for `estimate`.
+        public func withoutGroups() -> Prepared {
+            Prepared(rows: rows, groupScatters: [], groupSums: [], scatter: [], scatterNorm: scatterNorm)
+        }
     }
 
     /// The per-representation state; throws (`malformed(nil, …)`) for constant columns.
