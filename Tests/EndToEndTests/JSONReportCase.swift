@@ -67,6 +67,10 @@ struct JSONReportCase: Sendable, CustomTestStringConvertible {
                 + ["--factors", folder.appendingPathComponent("factors.tsv").path, "--permutations", "99", "--bootstrap", "20",
                    "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]
         },
+        JSONReportCase(name: "layers", command: "layers") { folder in
+            ["layers", input("datasets/text-layers.npz"), "--layers", "layer00,layer01,layer02", "--estimator", "twonn",
+             "--bootstrap", "20", "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]
+        },
         JSONReportCase(name: "trajectory", command: "trajectory") { folder in
             ["trajectory", runs + "/subset0-seed0", "--json", "--quiet", "--out", folder.appendingPathComponent("out").path]
         },
