@@ -131,6 +131,17 @@ public struct DemoJob: Sendable {
             notes.append("datasets/trajectories/runs not found: the trajectory step was skipped")
         }
 
+        var layers: DemoReport.Layers?
+        let textLayers = data.appendingPathComponent("text-layers.npz")
+        if exists(textLayers) {
+            progress?("layers: the geometry profile of MiniLM's seven layers on 600 of the sentences")
+            layers = DemoReport.Layers(try LayersJob(activationsPath: textLayers.path, options: options,
+                                                     outputFolder: out.appendingPathComponent("layers").path,
+                                                     commandLine: commandLine).run())
+        } else {
+            notes.append("datasets/text-layers.npz not found: the layers step was skipped")
+        }
+
         var representations: DemoReport.Representations?
         if exists(runs) && exists(digits) {
             progress?("representations: the runs' hidden layers on the digits, compared (CKA, mutual k-NN, PERMANOVA)")
@@ -149,9 +160,9 @@ public struct DemoJob: Sendable {
         progress?("writing index.md and demo.json")
         let report = DemoReport(
             hypotheses: hypotheses, groups: realGroups,
-            sections: sections, trajectories: trajectories, weightSet: weightSet, representations: representations, notes: notes,
+            sections: sections, trajectories: trajectories, weightSet: weightSet, representations: representations, layers: layers, notes: notes,
             images: [hypotheses.image] + sections.map(\.image) + trajectories.flatMap(\.images) + (weightSet.map { [$0.image] } ?? [])
-                + (representations?.images ?? []),
+                + (representations?.images ?? []) + (layers?.images ?? []),
             index: out.appendingPathComponent("index.md").relativePath,
             report: out.appendingPathComponent("demo.json").relativePath,
             provenance: ReportEncoding.Provenance(command: commandLine, seed: seed, inputs: []))
@@ -263,6 +274,8 @@ public struct DemoReport: Codable, Equatable, Sendable {
     public var weightSet: WeightSet?
     /// `compare` on the runs' hidden layers.
     public var representations: Representations?
+    /// `layers` on the shipped MiniLM hidden states.
+    public var layers: Layers?
     public var notes: [String]
     public var images: [String]
     public var index: String
@@ -270,7 +283,7 @@ public struct DemoReport: Codable, Equatable, Sendable {
     public var provenance: ReportEncoding.Provenance
 
     enum CodingKeys: String, CodingKey {
-        case hypotheses, groups, sections, trajectories, representations, notes, images, index, report, provenance
+        case hypotheses, groups, sections, trajectories, representations, layers, notes, images, index, report, provenance
         case weightSet = "weight_set"
     }
 
@@ -332,6 +345,7 @@ public struct DemoReport: Codable, Equatable, Sendable {
                 + "![weight set](\(relative(weightSet.image)))\n\nDetails: [\(relative(weightSet.index))](\(relative(weightSet.index)))\n"
         }
         if let representations { text += representations.markdown(relative: relative) }
+        if let layers { text += layers.markdown(relative: relative) }
         if !notes.isEmpty { text += "\n## Notes\n\n" + notes.map { "- \($0)\n" }.joined() }
         return text
     }
