@@ -14,7 +14,9 @@
 
 #pragma STDC FP_CONTRACT OFF
 
-enum { LANES = 32 };
+// Σx, its TwoSum errors and the squared deviations use 64 lanes (element i in lane i mod 64);
+// minimum and maximum 32 (i mod 32).
+enum { LANES = 64, EXTREME_LANES = 32 };
 
 // ---------------------------------------------------------------------------------------------
 // Shared scalar parts: the totals of one sub-block, lane combination and the merge.
@@ -28,36 +30,46 @@ typedef struct {
 static void neumaier_add(double *total, double *compensation, double value) {
     const double next = *total + value;
     if (!isfinite(next)) { *total = next; return; }
-    if (fabs(*total) >= fabs(value)) *compensation += (*total - next) + value;
-    else *compensation += (value - next) + *total;
+    // Branch-free: either operand is as often the larger.
+    const int total_larger = fabs(*total) >= fabs(value);
+    const double larger = total_larger ? *total : value, smaller = total_larger ? value : *total;
+    *compensation += (larger - next) + smaller;
     *total = next;
 }
 
-// The sub-block's Σx (lane sums by Neumaier in lane order, plus the lanes' TwoSum errors),
-// minimum and maximum (lane order; ties keep the earlier lane) and its mean.
-static void combine_first_pass(const double *sums, const double *errors, const double *minima, const double *maxima,
+// The sub-block's Σx, minimum and maximum and its mean. The 64 lane sums are added pairwise
+// (lane j gains lane j + w for w = 32, 16, …, 1) by TwoSum (Knuth), whose rounding errors join
+// the lanes' own TwoSum errors, added along the same tree: Σx = sums[0] + errors[0] to within a
+// few ε² Σ|x|. The extremes are reduced over their 32 lanes in order. (A fixed tree, so that
+// the compiler may vectorise it and every version still gets the same bits.)
+static void combine_first_pass(double *sums, double *errors, const double *minima, const double *maxima,
                                sub_block *b) {
-    double total = 0, compensation = 0, minimum = INFINITY, maximum = -INFINITY;
-    for (int lane = 0; lane < LANES; lane++) {
-        neumaier_add(&total, &compensation, sums[lane]);
-        compensation += errors[lane];
+    for (int w = LANES / 2; w >= 1; w /= 2) {
+        for (int j = 0; j < w; j++) {
+            const double x = sums[j], y = sums[j + w], t = x + y, z = t - x, e = (x - (t - z)) + (y - z);
+            sums[j] = t;
+            errors[j] = (errors[j] + errors[j + w]) + e;
+        }
+    }
+    double minimum = INFINITY, maximum = -INFINITY;
+    for (int lane = 0; lane < EXTREME_LANES; lane++) {
         if (minima[lane] < minimum) minimum = minima[lane];
         if (maxima[lane] > maximum) maximum = maxima[lane];
     }
-    b->sum = total;
-    b->sum_compensation = compensation;
+    b->sum = sums[0];
+    b->sum_compensation = isfinite(sums[0]) ? errors[0] : 0.0;
     b->minimum = minimum;
     b->maximum = maximum;
-    b->mean = b->finite > 0 ? (total + compensation) / (double)b->finite : 0.0;
+    b->mean = b->finite > 0 ? (b->sum + b->sum_compensation) / (double)b->finite : 0.0;
 }
 
-// M2 of the sub-block (its 32 lanes of squared deviations, in lane order) and Σx² = M2 + n·mean²
-// (two non-negative terms: no cancellation).
-static void finish_second_pass(const double *deviations, sub_block *b) {
-    double m2 = 0;
-    for (int lane = 0; lane < LANES; lane++) m2 += deviations[lane];
-    b->m2 = m2;
-    b->squares = m2 + (double)b->finite * (b->mean * b->mean);
+// M2 of the sub-block (its 64 lanes of squared deviations added pairwise, as the sums) and
+// Σx² = M2 + n·mean² (two non-negative terms: no cancellation).
+static void finish_second_pass(double *deviations, sub_block *b) {
+    for (int w = LANES / 2; w >= 1; w /= 2)
+        for (int j = 0; j < w; j++) deviations[j] += deviations[j + w];
+    b->m2 = deviations[0];
+    b->squares = b->m2 + (double)b->finite * (b->mean * b->mean);
 }
 
 // r ← r merged with the next sub-block: sums by Neumaier, moments by Chan, Golub & LeVeque
@@ -118,8 +130,8 @@ static inline double value_at(const int format, const void *values, ptrdiff_t i)
 }
 
 static void sub_block_portable(const int format, const void *values, ptrdiff_t start, ptrdiff_t count, sub_block *b) {
-    double sums[LANES] = {0}, errors[LANES] = {0}, minima[LANES], maxima[LANES];
-    for (int lane = 0; lane < LANES; lane++) { minima[lane] = INFINITY; maxima[lane] = -INFINITY; }
+    double sums[LANES] = {0}, errors[LANES] = {0}, minima[EXTREME_LANES], maxima[EXTREME_LANES];
+    for (int lane = 0; lane < EXTREME_LANES; lane++) { minima[lane] = INFINITY; maxima[lane] = -INFINITY; }
     ptrdiff_t finite = 0;
     for (ptrdiff_t i = 0; i < count; i++) {
         const double x = value_at(format, values, start + i);
@@ -134,8 +146,8 @@ static void sub_block_portable(const int format, const void *values, ptrdiff_t s
         } else {
             sums[lane] += x;
         }
-        if (x < minima[lane]) minima[lane] = x;
-        if (x > maxima[lane]) maxima[lane] = x;
+        if (x < minima[lane & (EXTREME_LANES - 1)]) minima[lane & (EXTREME_LANES - 1)] = x;
+        if (x > maxima[lane & (EXTREME_LANES - 1)]) maxima[lane & (EXTREME_LANES - 1)] = x;
     }
     b->finite = finite;
     b->non_finite = count - finite;
@@ -151,9 +163,10 @@ static void sub_block_portable(const int format, const void *values, ptrdiff_t s
 }
 
 // ---------------------------------------------------------------------------------------------
-// AVX-512 version. Lanes 0…31 are two vectors of 16 floats (minimum, maximum: float32, float16
-// and bfloat16 compare exactly as float32) and four vectors of 8 doubles (vector k element j is
-// lane 8k + j).
+// AVX-512 version. Elements go by groups of 32, two groups (halves h = 0, 1) to a row of 64 lanes:
+// the sums are eight vectors of 8 doubles (vector 4h + k element j is lane 32h + 8k + j), the
+// extremes two vectors of 16 floats (float32, float16 and bfloat16 compare exactly as float32) or
+// four of 8 doubles, shared by both halves.
 
 #if defined(__x86_64__)
 #define MS_AVX512 __attribute__((target("avx512f,avx512dq")))
@@ -181,15 +194,9 @@ static inline void load32_narrow(const int format, const void *p, __m512 *a, __m
     }
 }
 
-// The four double vectors of 32 elements at `p` (exact), given the narrow ones as two float
-// vectors `a`, `b` (float32 is widened from memory instead).
+// The four double vectors of the 32 narrow elements in `a`, `b` (exact).
 MS_AVX512 __attribute__((always_inline))
-static inline void widen32(const int format, const void *p, __m512 a, __m512 b, __m512d v[4]) {
-    if (format == MS_VALUES_FLOAT32) {
-        const __m256 *f = (const __m256 *)p;
-        for (int k = 0; k < 4; k++) v[k] = _mm512_cvtps_pd(_mm256_loadu_ps((const float *)(f + k)));
-        return;
-    }
+static inline void widen32(__m512 a, __m512 b, __m512d v[4]) {
     v[0] = _mm512_cvtps_pd(_mm512_castps512_ps256(a));
     v[1] = _mm512_cvtps_pd(_mm512_extractf32x8_ps(a, 1));
     v[2] = _mm512_cvtps_pd(_mm512_castps512_ps256(b));
@@ -204,19 +211,19 @@ static inline void load32(const int format, const void *p, __m512 *a, __m512 *b,
         return;
     }
     load32_narrow(format, p, a, b);
-    widen32(format, p, *a, *b, v);
+    widen32(*a, *b, v);
 }
 
 typedef struct {
-    __m512d s[4], e[4], m[4];
+    __m512d s[8], e[8], m[8];
     __m512 lo[2], hi[2];
     __m512d lo64[4], hi64[4];
 } lanes_avx512;
 
 MS_AVX512 __attribute__((always_inline))
 static inline void reset_first_pass(lanes_avx512 *l) {
+    for (int k = 0; k < 8; k++) l->s[k] = l->e[k] = _mm512_setzero_pd();
     for (int k = 0; k < 4; k++) {
-        l->s[k] = l->e[k] = _mm512_setzero_pd();
         l->lo64[k] = _mm512_set1_pd(INFINITY);
         l->hi64[k] = _mm512_set1_pd(-INFINITY);
     }
@@ -228,14 +235,15 @@ static inline void reset_first_pass(lanes_avx512 *l) {
 
 // Adds the 32 doubles `x` (TwoSum for float64) to the lane sums.
 MS_AVX512 __attribute__((always_inline))
-static inline void add32(const int format, const __m512d x[4], lanes_avx512 *l) {
+static inline void add32(const int format, const __m512d x[4], const int half, lanes_avx512 *l) {
     for (int k = 0; k < 4; k++) {
+        __m512d *s = &l->s[4 * half + k], *e = &l->e[4 * half + k];
         if (format == MS_VALUES_FLOAT64) {
-            const __m512d t = _mm512_add_pd(l->s[k], x[k]), z = _mm512_sub_pd(t, l->s[k]);
-            l->e[k] = _mm512_add_pd(l->e[k], _mm512_add_pd(_mm512_sub_pd(l->s[k], _mm512_sub_pd(t, z)), _mm512_sub_pd(x[k], z)));
-            l->s[k] = t;
+            const __m512d t = _mm512_add_pd(*s, x[k]), z = _mm512_sub_pd(t, *s);
+            *e = _mm512_add_pd(*e, _mm512_add_pd(_mm512_sub_pd(*s, _mm512_sub_pd(t, z)), _mm512_sub_pd(x[k], z)));
+            *s = t;
         } else {
-            l->s[k] = _mm512_add_pd(l->s[k], x[k]);
+            *s = _mm512_add_pd(*s, x[k]);
         }
     }
 }
@@ -244,7 +252,7 @@ static inline void add32(const int format, const __m512d x[4], lanes_avx512 *l) 
 // float64, an overflow) leaves a lane sum non-finite, and the caller then repeats the sub-block
 // with `first_pass32_masked`, which gives the same bits on finite data.
 MS_AVX512 __attribute__((always_inline))
-static inline void first_pass32(const int format, const void *p, lanes_avx512 *l) {
+static inline void first_pass32(const int format, const void *p, const int half, lanes_avx512 *l) {
     __m512 a, b;
     __m512d v[4];
     load32(format, p, &a, &b, v);
@@ -259,13 +267,14 @@ static inline void first_pass32(const int format, const void *p, lanes_avx512 *l
         l->lo[1] = _mm512_min_ps(b, l->lo[1]);
         l->hi[1] = _mm512_max_ps(b, l->hi[1]);
     }
-    add32(format, v, l);
+    add32(format, v, half, l);
 }
 
 // First pass over the group of 32 at `p` of which `valid` are present, leaving out the
 // non-finite: returns the finite mask (bit l: lane l).
 MS_AVX512 __attribute__((always_inline))
-static inline uint32_t first_pass32_masked(const int format, const void *p, uint32_t valid, lanes_avx512 *l) {
+static inline uint32_t first_pass32_masked(const int format, const void *p, uint32_t valid, const int half,
+                                           lanes_avx512 *l) {
     __m512 a, b;
     __m512d v[4];
     load32(format, p, &a, &b, v);
@@ -287,27 +296,28 @@ static inline uint32_t first_pass32_masked(const int format, const void *p, uint
         l->lo[1] = _mm512_mask_min_ps(l->lo[1], (__mmask16)(mask >> 16), b, l->lo[1]);
         l->hi[1] = _mm512_mask_max_ps(l->hi[1], (__mmask16)(mask >> 16), b, l->hi[1]);
     }
-    add32(format, v, l);
+    add32(format, v, half, l);
     return mask;
 }
 
 // Second pass over the group: m += (x − mean)² for the elements of `mask`.
 MS_AVX512 __attribute__((always_inline))
-static inline void second_pass32(const int format, const void *p, uint32_t mask, __m512d mean, lanes_avx512 *l) {
+static inline void second_pass32(const int format, const void *p, uint32_t mask, __m512d mean, const int half,
+                                 lanes_avx512 *l) {
     __m512 a, b;
     __m512d v[4];
     load32(format, p, &a, &b, v);
     for (int k = 0; k < 4; k++) {
         const __m512d d = mask == 0xffffffffu ? _mm512_sub_pd(v[k], mean)
                                               : _mm512_maskz_sub_pd((__mmask8)(mask >> (8 * k)), v[k], mean);
-        l->m[k] = _mm512_fmadd_pd(d, d, l->m[k]);
+        l->m[4 * half + k] = _mm512_fmadd_pd(d, d, l->m[4 * half + k]);
     }
 }
 
 MS_AVX512 __attribute__((always_inline))
 static inline int all_finite(const lanes_avx512 *l) {
     __mmask8 bad = 0;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 8; k++)
         bad |= _mm512_fpclass_pd_mask(l->s[k], NON_FINITE_CLASSES) | _mm512_fpclass_pd_mask(l->e[k], NON_FINITE_CLASSES);
     return bad == 0;
 }
@@ -318,35 +328,44 @@ static inline void sub_block_avx512(const int format, const void *values, ptrdif
     const size_t width = format == MS_VALUES_FLOAT64 ? 8 : format == MS_VALUES_FLOAT32 ? 4 : 2;
     const char *base = (const char *)values + (size_t)start * width;
     const ptrdiff_t whole = count / LANES * LANES;
-    // The last partial group of 32, copied into zeros (the absent elements are masked off).
+    // The last partial row of 64, copied into zeros (the absent elements are masked off).
     uint8_t tail[LANES * 8] __attribute__((aligned(64)));
-    const uint32_t tail_valid = (uint32_t)(((uint64_t)1 << (count - whole)) - 1);
-    if (whole < count) {
+    const ptrdiff_t left = count - whole;
+    const uint32_t tail_valid[2] = {
+        left >= 32 ? 0xffffffffu : (uint32_t)(((uint64_t)1 << left) - 1),
+        left <= 32 ? 0u : (uint32_t)(((uint64_t)1 << (left - 32)) - 1)};
+    if (left > 0) {
         memset(tail, 0, sizeof tail);
-        memcpy(tail, base + (size_t)whole * width, (size_t)(count - whole) * width);
+        memcpy(tail, base + (size_t)whole * width, (size_t)left * width);
     }
-    // With a non-finite element: the finite mask of every whole group of 32, for the second pass.
-    uint32_t masks[MS_VALUES_SUBBLOCK / LANES];
+    // With a non-finite element: the finite mask of every group of 32, for the second pass.
+    uint32_t masks[MS_VALUES_SUBBLOCK / 32];
     lanes_avx512 l;
     reset_first_pass(&l);
-    for (ptrdiff_t i = 0; i < whole; i += LANES) first_pass32(format, base + (size_t)i * width, &l);
+    for (ptrdiff_t i = 0; i < whole; i += LANES) {
+        first_pass32(format, base + (size_t)i * width, 0, &l);
+        first_pass32(format, base + (size_t)(i + 32) * width, 1, &l);
+    }
     ptrdiff_t finite = whole;
     const int clean = all_finite(&l);
     if (!clean) {
         reset_first_pass(&l);
         finite = 0;
-        for (ptrdiff_t i = 0, group = 0; i < whole; i += LANES, group++) {
-            masks[group] = first_pass32_masked(format, base + (size_t)i * width, 0xffffffffu, &l);
-            finite += __builtin_popcount(masks[group]);
+        for (ptrdiff_t i = 0; i < whole; i += 32) {
+            const uint32_t mask = first_pass32_masked(format, base + (size_t)i * width, 0xffffffffu, (int)(i / 32) & 1, &l);
+            masks[i / 32] = mask;
+            finite += __builtin_popcount(mask);
         }
     }
-    uint32_t tail_mask = 0;
-    if (whole < count) {
-        tail_mask = first_pass32_masked(format, tail, tail_valid, &l);
-        finite += __builtin_popcount(tail_mask);
+    uint32_t tail_masks[2] = {0, 0};
+    if (left > 0) {
+        for (int half = 0; half < 2; half++) {
+            tail_masks[half] = first_pass32_masked(format, tail + (size_t)(32 * half) * width, tail_valid[half], half, &l);
+            finite += __builtin_popcount(tail_masks[half]);
+        }
     }
-    double sums[LANES], errors[LANES], minima[LANES], maxima[LANES];
-    for (int k = 0; k < 4; k++) {
+    double sums[LANES], errors[LANES], minima[EXTREME_LANES], maxima[EXTREME_LANES];
+    for (int k = 0; k < 8; k++) {
         _mm512_storeu_pd(sums + 8 * k, l.s[k]);
         _mm512_storeu_pd(errors + 8 * k, l.e[k]);
     }
@@ -356,12 +375,12 @@ static inline void sub_block_avx512(const int format, const void *values, ptrdif
             _mm512_storeu_pd(maxima + 8 * k, l.hi64[k]);
         }
     } else {
-        float low[LANES], high[LANES];
+        float low[EXTREME_LANES], high[EXTREME_LANES];
         for (int k = 0; k < 2; k++) {
             _mm512_storeu_ps(low + 16 * k, l.lo[k]);
             _mm512_storeu_ps(high + 16 * k, l.hi[k]);
         }
-        for (int lane = 0; lane < LANES; lane++) {
+        for (int lane = 0; lane < EXTREME_LANES; lane++) {
             minima[lane] = (double)low[lane];
             maxima[lane] = (double)high[lane];
         }
@@ -371,16 +390,22 @@ static inline void sub_block_avx512(const int format, const void *values, ptrdif
     combine_first_pass(sums, errors, minima, maxima, b);
 
     const __m512d mean = _mm512_set1_pd(b->mean);
-    for (int k = 0; k < 4; k++) l.m[k] = _mm512_setzero_pd();
+    for (int k = 0; k < 8; k++) l.m[k] = _mm512_setzero_pd();
     if (clean) {
-        for (ptrdiff_t i = 0; i < whole; i += LANES) second_pass32(format, base + (size_t)i * width, 0xffffffffu, mean, &l);
+        for (ptrdiff_t i = 0; i < whole; i += LANES) {
+            second_pass32(format, base + (size_t)i * width, 0xffffffffu, mean, 0, &l);
+            second_pass32(format, base + (size_t)(i + 32) * width, 0xffffffffu, mean, 1, &l);
+        }
     } else {
-        for (ptrdiff_t i = 0, group = 0; i < whole; i += LANES, group++)
-            second_pass32(format, base + (size_t)i * width, masks[group], mean, &l);
+        for (ptrdiff_t i = 0; i < whole; i += 32)
+            second_pass32(format, base + (size_t)i * width, masks[i / 32], mean, (int)(i / 32) & 1, &l);
     }
-    if (whole < count) second_pass32(format, tail, tail_mask, mean, &l);
+    if (left > 0) {
+        for (int half = 0; half < 2; half++)
+            second_pass32(format, tail + (size_t)(32 * half) * width, tail_masks[half], mean, half, &l);
+    }
     double deviations[LANES];
-    for (int k = 0; k < 4; k++) _mm512_storeu_pd(deviations + 8 * k, l.m[k]);
+    for (int k = 0; k < 8; k++) _mm512_storeu_pd(deviations + 8 * k, l.m[k]);
     finish_second_pass(deviations, b);
 }
 

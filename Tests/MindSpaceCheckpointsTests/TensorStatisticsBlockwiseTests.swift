@@ -9,8 +9,8 @@ import MindSpaceTestSupport
 /// reference pass in `Double`, and its determinism across kernel versions and thread counts.
 @Suite struct TensorStatisticsBlockwiseTests {
     static let fastTypes: [DType] = [.float32, .float16, .bfloat16, .float64]
-    /// Lengths around the kernel's 32 lanes and 4096-element sub-blocks.
-    static let lengths = [0, 1, 5, 31, 32, 33, 4095, 4096, 4097, 10_000, 70_001]
+    /// Lengths around the kernel's groups of 32, rows of 64 lanes and 8192-element sub-blocks.
+    static let lengths = [0, 1, 5, 31, 32, 33, 63, 64, 65, 97, 8191, 8192, 8193, 20_000, 70_001]
 
     /// `count` elements of `dtype` as stored bytes: mostly normal-ish values at mixed scales,
     /// with NaN, ±Inf, ±0 and (for the narrow types) arbitrary bit patterns (subnormals, the
@@ -58,14 +58,14 @@ import MindSpaceTestSupport
         for (index, length) in Self.lengths.enumerated() {
             let stored = Self.tensor(dtype, Self.storedBytes(dtype, count: length, seed: UInt64(100 + index)))
             let reference = try TensorStatistics.reference(stored)
-            for block in [1000, 4096 * 3 + 5, TensorStatistics.defaultChunkElements] {
+            for block in [1000, 8192 * 3 + 5, TensorStatistics.defaultChunkElements] {
                 let fast = try #require(try TensorStatistics.blockwise(stored, blockElements: block), "\(dtype) \(length)")
                 let label = "\(dtype), \(length) elements, blocks of \(block)"
                 #expect(fast.count == reference.count && fast.nonFinite == reference.nonFinite, "\(label)")
                 #expect(fast.min == reference.min && fast.max == reference.max, "\(label)")
                 // Σ|x| bounds the error of both sums: the reference's Neumaier sum is within
-                // 2ε·|Σx| + O(nε²)·Σ|x|; the kernel's lanes add at most 127 values each without
-                // compensation (narrow types) before their Neumaier combination: ≤ 127ε·Σ|x|.
+                // 2ε·|Σx| + O(nε²)·Σ|x|; the kernel's lanes add at most 128 values each without
+                // compensation (narrow types) before their compensated combination: ≤ 128ε·Σ|x|.
                 var absoluteSum = 0.0
                 try stored.forEachChunk(as: Double.self) { chunk, _ in
                     for value in chunk where value.isFinite { absoluteSum += abs(value) }

@@ -10,8 +10,8 @@
 /// bfloat16 (the top 16 bits of a binary32) and binary64. Each is widened to double exactly.
 enum { MS_VALUES_FLOAT32 = 0, MS_VALUES_FLOAT16 = 1, MS_VALUES_BFLOAT16 = 2, MS_VALUES_FLOAT64 = 3 };
 
-/// Elements per sub-block: the unit of the two-pass moments (16 KiB of float32, in L1).
-enum { MS_VALUES_SUBBLOCK = 4096 };
+/// Elements per sub-block: the unit of the two-pass moments (32 KiB of float32, in L1).
+enum { MS_VALUES_SUBBLOCK = 8192 };
 
 /// Statistics of the finite values of a run (NaN and ±Inf are counted in non_finite and left
 /// out of everything else). sum + sum_compensation is Σx (Neumaier 1974), squares +
@@ -27,13 +27,14 @@ typedef struct {
 
 /// Statistics of the `count` elements at `values` in `format` (an MS_VALUES_* constant).
 /// The run is cut into sub-blocks of MS_VALUES_SUBBLOCK elements from its first element. In each
-/// sub-block: 32 lanes (lane l takes the elements with index ≡ l mod 32) accumulate Σx with
-/// Knuth's TwoSum (error-free, the errors kept per lane), Σx² with fused multiply–adds, minimum and
-/// maximum; a second pass over the sub-block (still in cache) sums (x − m)² about the sub-block's
-/// mean m in 32 lanes. Lanes are combined in order 0…31 (Neumaier), and the sub-blocks merged in
-/// order: sums by Neumaier, moments by Chan, Golub & LeVeque's (1979) update
-/// M2 = M2a + M2b + δ²·na·nb/(na + nb). `isa`: 0 portable C, 2 AVX-512 (the best available if
-/// the processor lacks it); every version gives the same bits.
+/// sub-block: 64 lanes (lane l takes the elements with index ≡ l mod 64) accumulate Σx (with
+/// Knuth's TwoSum for float64, keeping each lane's rounding errors; plain double sums for the
+/// narrow formats, whose values are exact in double), 32 lanes the minimum and maximum; a second
+/// pass over the sub-block (still in cache) sums (x − m)² about the sub-block's mean m in 64
+/// lanes. The lanes are combined by a fixed pairwise tree (TwoSum for Σx), Σx² = M2 + n·m², and
+/// the sub-blocks merged in order: sums by Neumaier (1974), moments by Chan, Golub & LeVeque's
+/// (1979) update M2 = M2a + M2b + δ²·na·nb/(na + nb). `isa`: 0 portable C, 2 AVX-512 (the best
+/// available if the processor lacks it); every version gives the same bits.
 void ms_value_statistics_isa(int isa, int format, const void *values, ptrdiff_t count, ms_value_statistics *result);
 
 #endif
