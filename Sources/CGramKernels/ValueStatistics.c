@@ -14,9 +14,8 @@
 
 #pragma STDC FP_CONTRACT OFF
 
-// Σx, its TwoSum errors and the squared deviations use 64 lanes (element i in lane i mod 64);
-// minimum and maximum 32 (i mod 32).
-enum { LANES = 64, EXTREME_LANES = 32 };
+// Element i of a sub-block goes to lane i mod 32 of every running total.
+enum { LANES = 32 };
 
 // ---------------------------------------------------------------------------------------------
 // Shared scalar parts: the totals of one sub-block, lane combination and the merge.
@@ -37,11 +36,11 @@ static void neumaier_add(double *total, double *compensation, double value) {
     *total = next;
 }
 
-// The sub-block's Σx, minimum and maximum and its mean. The 64 lane sums are added pairwise
-// (lane j gains lane j + w for w = 32, 16, …, 1) by TwoSum (Knuth), whose rounding errors join
-// the lanes' own TwoSum errors, added along the same tree: Σx = sums[0] + errors[0] to within a
-// few ε² Σ|x|. The extremes are reduced over their 32 lanes in order. (A fixed tree, so that
-// the compiler may vectorise it and every version still gets the same bits.)
+// The sub-block's Σx, minimum and maximum and its mean. The lane sums are added pairwise (lane j
+// gains lane j + w for w = 16, 8, …, 1) by TwoSum (Knuth), whose rounding errors join the lanes'
+// own TwoSum errors, added along the same tree: Σx = sums[0] + errors[0] to within a few ε² Σ|x|.
+// The extremes are reduced over the lanes in order. (A fixed tree, so that the compiler may
+// vectorise it and every version still gets the same bits.)
 static void combine_first_pass(double *sums, double *errors, const double *minima, const double *maxima,
                                sub_block *b) {
     for (int w = LANES / 2; w >= 1; w /= 2) {
@@ -52,7 +51,7 @@ static void combine_first_pass(double *sums, double *errors, const double *minim
         }
     }
     double minimum = INFINITY, maximum = -INFINITY;
-    for (int lane = 0; lane < EXTREME_LANES; lane++) {
+    for (int lane = 0; lane < LANES; lane++) {
         if (minima[lane] < minimum) minimum = minima[lane];
         if (maxima[lane] > maximum) maximum = maxima[lane];
     }
@@ -63,12 +62,31 @@ static void combine_first_pass(double *sums, double *errors, const double *minim
     b->mean = b->finite > 0 ? (b->sum + b->sum_compensation) / (double)b->finite : 0.0;
 }
 
-// M2 of the sub-block (its 64 lanes of squared deviations added pairwise, as the sums) and
-// Σx² = M2 + n·mean² (two non-negative terms: no cancellation).
-static void finish_second_pass(double *deviations, sub_block *b) {
+// Σ over the lanes by the same pairwise tree (plain additions).
+static double combine_lanes(double *lanes) {
     for (int w = LANES / 2; w >= 1; w /= 2)
-        for (int j = 0; j < w; j++) deviations[j] += deviations[j + w];
-    b->m2 = deviations[0];
+        for (int j = 0; j < w; j++) lanes[j] += lanes[j + w];
+    return lanes[0];
+}
+
+// M2 from the first pass's shifted sums S1 = Σ(x − K), S2 = Σ(x − K)² ("shifted data"):
+// M2 = S2 − S1²/n, taken only when S1²/n ≤ S2/2, so that the subtraction cancels at most one
+// bit and M2 is as accurate as S2; returns 0 otherwise (K too far from the mean: the caller
+// sums (x − mean)² in a second pass). An empty or constant run gives M2 = 0 exactly.
+static int shifted_moments(double *shifted, double *shifted_squares, sub_block *b) {
+    const double s1 = combine_lanes(shifted), s2 = combine_lanes(shifted_squares);
+    if (b->finite == 0) {
+        b->m2 = 0;
+        return 1;
+    }
+    const double correction = s1 * s1 / (double)b->finite;
+    if (!(correction <= 0.5 * s2)) return 0;
+    b->m2 = s2 - correction;
+    return 1;
+}
+
+// Σx² = M2 + n·mean² (two non-negative terms: no cancellation).
+static void finish_moments(sub_block *b) {
     b->squares = b->m2 + (double)b->finite * (b->mean * b->mean);
 }
 
@@ -129,9 +147,11 @@ static inline double value_at(const int format, const void *values, ptrdiff_t i)
     }
 }
 
-static void sub_block_portable(const int format, const void *values, ptrdiff_t start, ptrdiff_t count, sub_block *b) {
-    double sums[LANES] = {0}, errors[LANES] = {0}, minima[EXTREME_LANES], maxima[EXTREME_LANES];
-    for (int lane = 0; lane < EXTREME_LANES; lane++) { minima[lane] = INFINITY; maxima[lane] = -INFINITY; }
+static void sub_block_portable(const int format, const void *values, ptrdiff_t start, ptrdiff_t count,
+                               double shift, sub_block *b) {
+    double sums[LANES] = {0}, errors[LANES] = {0}, shifted[LANES] = {0}, shifted_squares[LANES] = {0};
+    double minima[LANES], maxima[LANES];
+    for (int lane = 0; lane < LANES; lane++) { minima[lane] = INFINITY; maxima[lane] = -INFINITY; }
     ptrdiff_t finite = 0;
     for (ptrdiff_t i = 0; i < count; i++) {
         const double x = value_at(format, values, start + i);
@@ -146,27 +166,32 @@ static void sub_block_portable(const int format, const void *values, ptrdiff_t s
         } else {
             sums[lane] += x;
         }
-        if (x < minima[lane & (EXTREME_LANES - 1)]) minima[lane & (EXTREME_LANES - 1)] = x;
-        if (x > maxima[lane & (EXTREME_LANES - 1)]) maxima[lane & (EXTREME_LANES - 1)] = x;
+        const double d = x - shift;
+        shifted[lane] += d;
+        shifted_squares[lane] = fma(d, d, shifted_squares[lane]);
+        if (x < minima[lane]) minima[lane] = x;
+        if (x > maxima[lane]) maxima[lane] = x;
     }
     b->finite = finite;
     b->non_finite = count - finite;
     combine_first_pass(sums, errors, minima, maxima, b);
-    double deviations[LANES] = {0};
-    for (ptrdiff_t i = 0; i < count; i++) {
-        const double x = value_at(format, values, start + i);
-        if (!isfinite(x)) continue;
-        const double d = x - b->mean;
-        deviations[i & (LANES - 1)] = fma(d, d, deviations[i & (LANES - 1)]);
+    if (!shifted_moments(shifted, shifted_squares, b)) {
+        double deviations[LANES] = {0};
+        for (ptrdiff_t i = 0; i < count; i++) {
+            const double x = value_at(format, values, start + i);
+            if (!isfinite(x)) continue;
+            const double d = x - b->mean;
+            deviations[i & (LANES - 1)] = fma(d, d, deviations[i & (LANES - 1)]);
+        }
+        b->m2 = combine_lanes(deviations);
     }
-    finish_second_pass(deviations, b);
+    finish_moments(b);
 }
 
 // ---------------------------------------------------------------------------------------------
-// AVX-512 version. Elements go by groups of 32, two groups (halves h = 0, 1) to a row of 64 lanes:
-// the sums are eight vectors of 8 doubles (vector 4h + k element j is lane 32h + 8k + j), the
-// extremes two vectors of 16 floats (float32, float16 and bfloat16 compare exactly as float32) or
-// four of 8 doubles, shared by both halves.
+// AVX-512 version. Elements go by groups of 32: the running totals are four vectors of 8 doubles
+// (vector k element j is lane 8k + j), the extremes two vectors of 16 floats (float32, float16
+// and bfloat16 compare exactly as float32) or four of 8 doubles.
 
 #if defined(__x86_64__)
 #define MS_AVX512 __attribute__((target("avx512f,avx512dq")))
@@ -215,15 +240,15 @@ static inline void load32(const int format, const void *p, __m512 *a, __m512 *b,
 }
 
 typedef struct {
-    __m512d s[8], e[8], m[8];
+    __m512d s[4], e[4], d1[4], d2[4], m[4];
     __m512 lo[2], hi[2];
     __m512d lo64[4], hi64[4];
 } lanes_avx512;
 
 MS_AVX512 __attribute__((always_inline))
 static inline void reset_first_pass(lanes_avx512 *l) {
-    for (int k = 0; k < 8; k++) l->s[k] = l->e[k] = _mm512_setzero_pd();
     for (int k = 0; k < 4; k++) {
+        l->s[k] = l->e[k] = l->d1[k] = l->d2[k] = _mm512_setzero_pd();
         l->lo64[k] = _mm512_set1_pd(INFINITY);
         l->hi64[k] = _mm512_set1_pd(-INFINITY);
     }
@@ -233,18 +258,22 @@ static inline void reset_first_pass(lanes_avx512 *l) {
     }
 }
 
-// Adds the 32 doubles `x` (TwoSum for float64) to the lane sums.
+// Adds the 32 doubles `x` (TwoSum for float64) to the lane sums, and x − shift (zero where
+// `mask` is clear) with its square to the shifted sums.
 MS_AVX512 __attribute__((always_inline))
-static inline void add32(const int format, const __m512d x[4], const int half, lanes_avx512 *l) {
+static inline void add32(const int format, const __m512d x[4], uint32_t mask, __m512d shift, lanes_avx512 *l) {
     for (int k = 0; k < 4; k++) {
-        __m512d *s = &l->s[4 * half + k], *e = &l->e[4 * half + k];
         if (format == MS_VALUES_FLOAT64) {
-            const __m512d t = _mm512_add_pd(*s, x[k]), z = _mm512_sub_pd(t, *s);
-            *e = _mm512_add_pd(*e, _mm512_add_pd(_mm512_sub_pd(*s, _mm512_sub_pd(t, z)), _mm512_sub_pd(x[k], z)));
-            *s = t;
+            const __m512d t = _mm512_add_pd(l->s[k], x[k]), z = _mm512_sub_pd(t, l->s[k]);
+            l->e[k] = _mm512_add_pd(l->e[k], _mm512_add_pd(_mm512_sub_pd(l->s[k], _mm512_sub_pd(t, z)), _mm512_sub_pd(x[k], z)));
+            l->s[k] = t;
         } else {
-            *s = _mm512_add_pd(*s, x[k]);
+            l->s[k] = _mm512_add_pd(l->s[k], x[k]);
         }
+        const __m512d d = mask == 0xffffffffu ? _mm512_sub_pd(x[k], shift)
+                                              : _mm512_maskz_sub_pd((__mmask8)(mask >> (8 * k)), x[k], shift);
+        l->d1[k] = _mm512_add_pd(l->d1[k], d);
+        l->d2[k] = _mm512_fmadd_pd(d, d, l->d2[k]);
     }
 }
 
@@ -252,7 +281,7 @@ static inline void add32(const int format, const __m512d x[4], const int half, l
 // float64, an overflow) leaves a lane sum non-finite, and the caller then repeats the sub-block
 // with `first_pass32_masked`, which gives the same bits on finite data.
 MS_AVX512 __attribute__((always_inline))
-static inline void first_pass32(const int format, const void *p, const int half, lanes_avx512 *l) {
+static inline void first_pass32(const int format, const void *p, __m512d shift, lanes_avx512 *l) {
     __m512 a, b;
     __m512d v[4];
     load32(format, p, &a, &b, v);
@@ -267,13 +296,13 @@ static inline void first_pass32(const int format, const void *p, const int half,
         l->lo[1] = _mm512_min_ps(b, l->lo[1]);
         l->hi[1] = _mm512_max_ps(b, l->hi[1]);
     }
-    add32(format, v, half, l);
+    add32(format, v, 0xffffffffu, shift, l);
 }
 
 // First pass over the group of 32 at `p` of which `valid` are present, leaving out the
 // non-finite: returns the finite mask (bit l: lane l).
 MS_AVX512 __attribute__((always_inline))
-static inline uint32_t first_pass32_masked(const int format, const void *p, uint32_t valid, const int half,
+static inline uint32_t first_pass32_masked(const int format, const void *p, uint32_t valid, __m512d shift,
                                            lanes_avx512 *l) {
     __m512 a, b;
     __m512d v[4];
@@ -286,7 +315,6 @@ static inline uint32_t first_pass32_masked(const int format, const void *p, uint
     }
     if (format == MS_VALUES_FLOAT64) {
         for (int k = 0; k < 4; k++) {
-            // v[k] is zero where masked off, but the mask keeps those lanes' extremes as they were.
             l->lo64[k] = _mm512_mask_min_pd(l->lo64[k], (__mmask8)(mask >> (8 * k)), v[k], l->lo64[k]);
             l->hi64[k] = _mm512_mask_max_pd(l->hi64[k], (__mmask8)(mask >> (8 * k)), v[k], l->hi64[k]);
         }
@@ -296,78 +324,71 @@ static inline uint32_t first_pass32_masked(const int format, const void *p, uint
         l->lo[1] = _mm512_mask_min_ps(l->lo[1], (__mmask16)(mask >> 16), b, l->lo[1]);
         l->hi[1] = _mm512_mask_max_ps(l->hi[1], (__mmask16)(mask >> 16), b, l->hi[1]);
     }
-    add32(format, v, half, l);
+    add32(format, v, mask, shift, l);
     return mask;
 }
 
 // Second pass over the group: m += (x − mean)² for the elements of `mask`.
 MS_AVX512 __attribute__((always_inline))
-static inline void second_pass32(const int format, const void *p, uint32_t mask, __m512d mean, const int half,
-                                 lanes_avx512 *l) {
+static inline void second_pass32(const int format, const void *p, uint32_t mask, __m512d mean, lanes_avx512 *l) {
     __m512 a, b;
     __m512d v[4];
     load32(format, p, &a, &b, v);
     for (int k = 0; k < 4; k++) {
         const __m512d d = mask == 0xffffffffu ? _mm512_sub_pd(v[k], mean)
                                               : _mm512_maskz_sub_pd((__mmask8)(mask >> (8 * k)), v[k], mean);
-        l->m[4 * half + k] = _mm512_fmadd_pd(d, d, l->m[4 * half + k]);
+        l->m[k] = _mm512_fmadd_pd(d, d, l->m[k]);
     }
 }
 
 MS_AVX512 __attribute__((always_inline))
 static inline int all_finite(const lanes_avx512 *l) {
     __mmask8 bad = 0;
-    for (int k = 0; k < 8; k++)
+    for (int k = 0; k < 4; k++)
         bad |= _mm512_fpclass_pd_mask(l->s[k], NON_FINITE_CLASSES) | _mm512_fpclass_pd_mask(l->e[k], NON_FINITE_CLASSES);
     return bad == 0;
 }
 
 MS_AVX512 __attribute__((always_inline))
 static inline void sub_block_avx512(const int format, const void *values, ptrdiff_t start, ptrdiff_t count,
-                                    sub_block *b) {
+                                    double shift_value, sub_block *b) {
     const size_t width = format == MS_VALUES_FLOAT64 ? 8 : format == MS_VALUES_FLOAT32 ? 4 : 2;
     const char *base = (const char *)values + (size_t)start * width;
     const ptrdiff_t whole = count / LANES * LANES;
-    // The last partial row of 64, copied into zeros (the absent elements are masked off).
+    const __m512d shift = _mm512_set1_pd(shift_value);
+    // The last partial group of 32, copied into zeros (the absent elements are masked off).
     uint8_t tail[LANES * 8] __attribute__((aligned(64)));
-    const ptrdiff_t left = count - whole;
-    const uint32_t tail_valid[2] = {
-        left >= 32 ? 0xffffffffu : (uint32_t)(((uint64_t)1 << left) - 1),
-        left <= 32 ? 0u : (uint32_t)(((uint64_t)1 << (left - 32)) - 1)};
-    if (left > 0) {
+    const uint32_t tail_valid = (uint32_t)(((uint64_t)1 << (count - whole)) - 1);
+    if (whole < count) {
         memset(tail, 0, sizeof tail);
-        memcpy(tail, base + (size_t)whole * width, (size_t)left * width);
+        memcpy(tail, base + (size_t)whole * width, (size_t)(count - whole) * width);
     }
-    // With a non-finite element: the finite mask of every group of 32, for the second pass.
-    uint32_t masks[MS_VALUES_SUBBLOCK / 32];
+    // With a non-finite element: the finite mask of every whole group of 32, for the second pass.
+    uint32_t masks[MS_VALUES_SUBBLOCK / LANES];
     lanes_avx512 l;
     reset_first_pass(&l);
-    for (ptrdiff_t i = 0; i < whole; i += LANES) {
-        first_pass32(format, base + (size_t)i * width, 0, &l);
-        first_pass32(format, base + (size_t)(i + 32) * width, 1, &l);
-    }
+    for (ptrdiff_t i = 0; i < whole; i += LANES) first_pass32(format, base + (size_t)i * width, shift, &l);
     ptrdiff_t finite = whole;
     const int clean = all_finite(&l);
     if (!clean) {
         reset_first_pass(&l);
         finite = 0;
-        for (ptrdiff_t i = 0; i < whole; i += 32) {
-            const uint32_t mask = first_pass32_masked(format, base + (size_t)i * width, 0xffffffffu, (int)(i / 32) & 1, &l);
-            masks[i / 32] = mask;
-            finite += __builtin_popcount(mask);
+        for (ptrdiff_t i = 0, group = 0; i < whole; i += LANES, group++) {
+            masks[group] = first_pass32_masked(format, base + (size_t)i * width, 0xffffffffu, shift, &l);
+            finite += __builtin_popcount(masks[group]);
         }
     }
-    uint32_t tail_masks[2] = {0, 0};
-    if (left > 0) {
-        for (int half = 0; half < 2; half++) {
-            tail_masks[half] = first_pass32_masked(format, tail + (size_t)(32 * half) * width, tail_valid[half], half, &l);
-            finite += __builtin_popcount(tail_masks[half]);
-        }
+    uint32_t tail_mask = 0;
+    if (whole < count) {
+        tail_mask = first_pass32_masked(format, tail, tail_valid, shift, &l);
+        finite += __builtin_popcount(tail_mask);
     }
-    double sums[LANES], errors[LANES], minima[EXTREME_LANES], maxima[EXTREME_LANES];
-    for (int k = 0; k < 8; k++) {
+    double sums[LANES], errors[LANES], shifted[LANES], shifted_squares[LANES], minima[LANES], maxima[LANES];
+    for (int k = 0; k < 4; k++) {
         _mm512_storeu_pd(sums + 8 * k, l.s[k]);
         _mm512_storeu_pd(errors + 8 * k, l.e[k]);
+        _mm512_storeu_pd(shifted + 8 * k, l.d1[k]);
+        _mm512_storeu_pd(shifted_squares + 8 * k, l.d2[k]);
     }
     if (format == MS_VALUES_FLOAT64) {
         for (int k = 0; k < 4; k++) {
@@ -375,12 +396,12 @@ static inline void sub_block_avx512(const int format, const void *values, ptrdif
             _mm512_storeu_pd(maxima + 8 * k, l.hi64[k]);
         }
     } else {
-        float low[EXTREME_LANES], high[EXTREME_LANES];
+        float low[LANES], high[LANES];
         for (int k = 0; k < 2; k++) {
             _mm512_storeu_ps(low + 16 * k, l.lo[k]);
             _mm512_storeu_ps(high + 16 * k, l.hi[k]);
         }
-        for (int lane = 0; lane < EXTREME_LANES; lane++) {
+        for (int lane = 0; lane < LANES; lane++) {
             minima[lane] = (double)low[lane];
             maxima[lane] = (double)high[lane];
         }
@@ -388,39 +409,35 @@ static inline void sub_block_avx512(const int format, const void *values, ptrdif
     b->finite = finite;
     b->non_finite = count - finite;
     combine_first_pass(sums, errors, minima, maxima, b);
-
-    const __m512d mean = _mm512_set1_pd(b->mean);
-    for (int k = 0; k < 8; k++) l.m[k] = _mm512_setzero_pd();
-    if (clean) {
-        for (ptrdiff_t i = 0; i < whole; i += LANES) {
-            second_pass32(format, base + (size_t)i * width, 0xffffffffu, mean, 0, &l);
-            second_pass32(format, base + (size_t)(i + 32) * width, 0xffffffffu, mean, 1, &l);
-        }
-    } else {
-        for (ptrdiff_t i = 0; i < whole; i += 32)
-            second_pass32(format, base + (size_t)i * width, masks[i / 32], mean, (int)(i / 32) & 1, &l);
+    if (!shifted_moments(shifted, shifted_squares, b)) {
+        const __m512d mean = _mm512_set1_pd(b->mean);
+        for (int k = 0; k < 4; k++) l.m[k] = _mm512_setzero_pd();
+        for (ptrdiff_t i = 0, group = 0; i < whole; i += LANES, group++)
+            second_pass32(format, base + (size_t)i * width, clean ? 0xffffffffu : masks[group], mean, &l);
+        if (whole < count) second_pass32(format, tail, tail_mask, mean, &l);
+        double deviations[LANES];
+        for (int k = 0; k < 4; k++) _mm512_storeu_pd(deviations + 8 * k, l.m[k]);
+        b->m2 = combine_lanes(deviations);
     }
-    if (left > 0) {
-        for (int half = 0; half < 2; half++)
-            second_pass32(format, tail + (size_t)(32 * half) * width, tail_masks[half], mean, half, &l);
-    }
-    double deviations[LANES];
-    for (int k = 0; k < 8; k++) _mm512_storeu_pd(deviations + 8 * k, l.m[k]);
-    finish_second_pass(deviations, b);
+    finish_moments(b);
 }
 
+// The shift K of each sub-block's first pass: 0 for the first, then the mean of the last
+// sub-block that had a finite element (neighbouring values of a tensor tend to share a mean).
 MS_AVX512
 static void statistics_avx512(const int format, const void *values, ptrdiff_t count, ms_value_statistics *r) {
+    double shift = 0;
     for (ptrdiff_t start = 0; start < count; start += MS_VALUES_SUBBLOCK) {
         const ptrdiff_t n = count - start < MS_VALUES_SUBBLOCK ? count - start : MS_VALUES_SUBBLOCK;
         sub_block b;
         switch (format) {
-        case MS_VALUES_FLOAT16: sub_block_avx512(MS_VALUES_FLOAT16, values, start, n, &b); break;
-        case MS_VALUES_BFLOAT16: sub_block_avx512(MS_VALUES_BFLOAT16, values, start, n, &b); break;
-        case MS_VALUES_FLOAT64: sub_block_avx512(MS_VALUES_FLOAT64, values, start, n, &b); break;
-        default: sub_block_avx512(MS_VALUES_FLOAT32, values, start, n, &b); break;
+        case MS_VALUES_FLOAT16: sub_block_avx512(MS_VALUES_FLOAT16, values, start, n, shift, &b); break;
+        case MS_VALUES_BFLOAT16: sub_block_avx512(MS_VALUES_BFLOAT16, values, start, n, shift, &b); break;
+        case MS_VALUES_FLOAT64: sub_block_avx512(MS_VALUES_FLOAT64, values, start, n, shift, &b); break;
+        default: sub_block_avx512(MS_VALUES_FLOAT32, values, start, n, shift, &b); break;
         }
         merge(r, &b);
+        if (b.finite > 0 && isfinite(b.mean)) shift = b.mean;
     }
 }
 
@@ -431,11 +448,13 @@ static int has_avx512(void) {
 #endif
 
 static void statistics_portable(const int format, const void *values, ptrdiff_t count, ms_value_statistics *r) {
+    double shift = 0;
     for (ptrdiff_t start = 0; start < count; start += MS_VALUES_SUBBLOCK) {
         const ptrdiff_t n = count - start < MS_VALUES_SUBBLOCK ? count - start : MS_VALUES_SUBBLOCK;
         sub_block b;
-        sub_block_portable(format, values, start, n, &b);
+        sub_block_portable(format, values, start, n, shift, &b);
         merge(r, &b);
+        if (b.finite > 0 && isfinite(b.mean)) shift = b.mean;
     }
 }
 

@@ -90,13 +90,15 @@ enum GramKernels {
     }
 
     /// Statistics of the `count` elements at `values` (`format`, native byte order), in sub-blocks
-    /// of 8192 elements from the first: per sub-block, Σx in 64 lanes (TwoSum per lane for
+    /// of 8192 elements from the first: per sub-block, in 32 lanes, Σx (TwoSum per lane for
     /// float64; plain double sums for the narrower formats, whose values are exact in double),
-    /// minimum, maximum, and a second pass summing (x − mean)² about the sub-block's mean; lanes
-    /// combined by a fixed pairwise tree, the sub-blocks merged in order (sums by Neumaier 1974,
-    /// moments by Chan, Golub & LeVeque 1979), Σx² as M2 + n·mean² per sub-block. NaN and ±Inf
-    /// are counted and left out. Every version gives the same bits. Cost: two passes over data
-    /// in the first-level cache.
+    /// minimum, maximum and the shifted sums S1 = Σ(x − K), S2 = Σ(x − K)² about the previous
+    /// sub-block's mean K ("shifted data"): M2 = S2 − S1²/n when that cancels at most one bit,
+    /// else a second pass summing (x − mean)²; lanes combined by a fixed pairwise tree, the
+    /// sub-blocks merged in order (sums by Neumaier 1974, moments by Chan, Golub & LeVeque
+    /// 1979), Σx² as M2 + n·mean² per sub-block. NaN and ±Inf are counted and left out. Every
+    /// version gives the same bits. Cost: one pass over the bytes, two where K is far from a
+    /// sub-block's mean.
     static func valueStatistics(_ values: UnsafeRawPointer, format: ValueFormat, count: Int,
                                 version: InstructionSet? = nil) -> TensorStatistics.Block {
         var result = ms_value_statistics()

@@ -19,8 +19,9 @@ import MindSpaceIO
 /// Two ways, one result up to rounding:
 /// - float32, float16, bfloat16 and float64 in native byte order (every weight format that
 ///   matters) go through `blockwise`: fixed blocks of `chunkElements` read with `pread` into
-///   per-thread buffers and reduced by a SIMD kernel on the raw bytes (`GramKernels.valueStatistics`:
-///   sub-blocks of 8192 with 64 lanes, two passes in cache, Σx² = M2 + n·mean² per sub-block),
+///   per-thread buffers and reduced by a SIMD kernel on the raw bytes
+///   (`GramKernels.valueStatistics`: sub-blocks of 8192 in 32 lanes, M2 from sums shifted by the
+///   previous sub-block's mean or from a second pass in cache, Σx² = M2 + n·mean² per sub-block),
 ///   the blocks on every core, merged in block order: the same bits for any thread count.
 /// - Other dtypes (integers, bool, big-endian) and float64 data whose sums overflow use
 ///   `reference`: chunks widened to `Double` on one core, Σx and Σx² by Neumaier per element.

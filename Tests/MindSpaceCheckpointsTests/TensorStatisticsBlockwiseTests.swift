@@ -9,7 +9,7 @@ import MindSpaceTestSupport
 /// reference pass in `Double`, and its determinism across kernel versions and thread counts.
 @Suite struct TensorStatisticsBlockwiseTests {
     static let fastTypes: [DType] = [.float32, .float16, .bfloat16, .float64]
-    /// Lengths around the kernel's groups of 32, rows of 64 lanes and 8192-element sub-blocks.
+    /// Lengths around the kernel's groups of 32 lanes and 8192-element sub-blocks.
     static let lengths = [0, 1, 5, 31, 32, 33, 63, 64, 65, 97, 8191, 8192, 8193, 20_000, 70_001]
 
     /// `count` elements of `dtype` as stored bytes: mostly normal-ish values at mixed scales,
@@ -116,6 +116,35 @@ import MindSpaceTestSupport
         let two = try ThreadLimitScope.with(2) { try TensorStatistics.compute(stored, chunkElements: 10_000) }
         let three = try ThreadLimitScope.with(3) { try TensorStatistics.compute(stored, chunkElements: 10_000) }
         #expect(Self.bits(one) == Self.bits(two) && Self.bits(one) == Self.bits(three))
+    }
+
+    /// Means that jump between sub-blocks (so that the shift, the previous sub-block's mean, is
+    /// far off and the kernel takes its second pass) and a constant run (spread exactly 0).
+    @Test(arguments: [DType.float32, .float64])
+    func shiftedAndTwoPassMomentsMatchTheReference(dtype: DType) throws {
+        var generator = SeededGenerator(seed: 11)
+        let levels = [0.0, 1e3, -1e6, 0.5]
+        var bytes: [UInt8] = []
+        for index in 0..<60_000 {
+            let value = levels[(index / 5000) % levels.count] + (generator.nextUnitDouble() - 0.5) * 1e-2
+            if dtype == .float32 {
+                withUnsafeBytes(of: Float(value)) { bytes.append(contentsOf: $0) }
+            } else {
+                withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+            }
+        }
+        let stored = Self.tensor(dtype, bytes)
+        let reference = try TensorStatistics.reference(stored)
+        for block in [1000, 8192 * 3 + 5, TensorStatistics.defaultChunkElements] {
+            let fast = try #require(try TensorStatistics.blockwise(stored, blockElements: block))
+            // As in `matchesTheReferencePass`: sums of non-negative terms on either side.
+            #expect(abs(fast.std! - reference.std!) <= Tolerance.roundOffOfThousandsOfOperations * reference.std!)
+            #expect(abs(fast.l2 - reference.l2) <= Tolerance.roundOffOfHundredsOfOperations * reference.l2)
+            #expect(fast.min == reference.min && fast.max == reference.max)
+        }
+        let constant = [Float](repeating: 0.1, count: 30_000).withUnsafeBytes { Array($0) }
+        let flat = try #require(try TensorStatistics.blockwise(Self.tensor(.float32, constant), blockElements: 10_000))
+        #expect(flat.std == 0 && flat.mean == Double(Float(0.1)) && flat.min == flat.max)
     }
 
     /// float64 sums that overflow are left to the reference pass, which rescales: the same

@@ -27,14 +27,16 @@ typedef struct {
 
 /// Statistics of the `count` elements at `values` in `format` (an MS_VALUES_* constant).
 /// The run is cut into sub-blocks of MS_VALUES_SUBBLOCK elements from its first element. In each
-/// sub-block: 64 lanes (lane l takes the elements with index ≡ l mod 64) accumulate Σx (with
+/// sub-block, 32 lanes (lane l takes the elements with index ≡ l mod 32) accumulate Σx (with
 /// Knuth's TwoSum for float64, keeping each lane's rounding errors; plain double sums for the
-/// narrow formats, whose values are exact in double), 32 lanes the minimum and maximum; a second
-/// pass over the sub-block (still in cache) sums (x − m)² about the sub-block's mean m in 64
-/// lanes. The lanes are combined by a fixed pairwise tree (TwoSum for Σx), Σx² = M2 + n·m², and
-/// the sub-blocks merged in order: sums by Neumaier (1974), moments by Chan, Golub & LeVeque's
-/// (1979) update M2 = M2a + M2b + δ²·na·nb/(na + nb). `isa`: 0 portable C, 2 AVX-512 (the best
-/// available if the processor lacks it); every version gives the same bits.
+/// narrow formats, whose values are exact in double), the minimum and maximum, and the shifted
+/// sums S1 = Σ(x − K), S2 = Σ(x − K)² about K = the previous sub-block's mean (0 for the first).
+/// M2 = S2 − S1²/n when S1²/n ≤ S2/2 (at most one bit cancels); otherwise a second pass over the
+/// sub-block (still in cache) sums (x − m)² about its mean m. The lanes are combined by a fixed
+/// pairwise tree (TwoSum for Σx), Σx² = M2 + n·m², and the sub-blocks merged in order: sums by
+/// Neumaier (1974), moments by Chan, Golub & LeVeque's (1979) update
+/// M2 = M2a + M2b + δ²·na·nb/(na + nb). `isa`: 0 portable C, 2 AVX-512 (the best available if
+/// the processor lacks it); every version gives the same bits.
 void ms_value_statistics_isa(int isa, int format, const void *values, ptrdiff_t count, ms_value_statistics *result);
 
 #endif
