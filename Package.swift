@@ -28,7 +28,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Our own C kernels, each with a run-time choice between AVX-512, (AVX2) and portable C:
-        // Gram products, widening and centring for the checkpoint stream;
+        // Gram products, widening and centring for the checkpoint stream, and tensor statistics;
         .target(name: "CGramKernels"),
         // streaming XXH3-64 content hash;
         .target(name: "CXXH3"),

@@ -1,9 +1,10 @@
 import CGramKernels
+import MindSpaceCore
 
 /// The SIMD kernels of the checkpoint stream (`Sources/CGramKernels`; this is the one Swift file
 /// that imports them): the upper triangle of a Gram product (directly, or kept unreduced in a
 /// workspace across calls), widening float32, one tile row's difference from a reference with
-/// its sums, and centring columns. Each runs the widest version the processor has (AVX-512F,
+/// its sums, centring columns, and the summary statistics of stored values. Each runs the widest version the processor has (AVX-512F,
 /// AVX2+FMA or portable C), chosen per call; `version` asks for a narrower one (for tests). For
 /// n ≤ a few hundred rows and tiles of ~1000 columns the Gram kernel is about twice as fast as
 /// OpenBLAS `dsyrk`, whose packing dominates at such small n.
@@ -70,5 +71,42 @@ enum GramKernels {
         var sum = 0.0, squares = 0.0
         ms_difference_row_isa((version ?? .avx512).rawValue, source, values, reference, count, &sum, &squares)
         return (sum, squares)
+    }
+
+    /// The stored element formats `valueStatistics` reads, in native byte order.
+    enum ValueFormat: Int32 {
+        case float32 = 0, float16 = 1, bfloat16 = 2, float64 = 3
+
+        /// The format of `dtype`, or `nil` for one the kernel does not read (integers, bool).
+        init?(_ dtype: DType) {
+            switch dtype {
+            case .float32: self = .float32
+            case .float16: self = .float16
+            case .bfloat16: self = .bfloat16
+            case .float64: self = .float64
+            default: return nil
+            }
+        }
+    }
+
+    /// Statistics of the `count` elements at `values` (`format`, native byte order), in sub-blocks
+    /// of 8192 elements from the first: per sub-block, in 32 lanes, Σx (TwoSum per lane for
+    /// float64; plain double sums for the narrower formats, whose values are exact in double),
+    /// minimum, maximum and the shifted sums S1 = Σ(x − K), S2 = Σ(x − K)² about the previous
+    /// sub-block's mean K ("shifted data"): M2 = S2 − S1²/n when that cancels at most one bit,
+    /// else a second pass summing (x − mean)²; lanes combined by a fixed pairwise tree, the
+    /// sub-blocks merged in order (sums by Neumaier 1974, moments by Chan, Golub & LeVeque
+    /// 1979), Σx² as M2 + n·mean² per sub-block. NaN and ±Inf are counted and left out. Every
+    /// version gives the same bits. Cost: one pass over the bytes, two where K is far from a
+    /// sub-block's mean.
+    static func valueStatistics(_ values: UnsafeRawPointer, format: ValueFormat, count: Int,
+                                version: InstructionSet? = nil) -> TensorStatistics.Block {
+        var result = ms_value_statistics()
+        ms_value_statistics_isa((version ?? .avx512).rawValue, format.rawValue, values, count, &result)
+        return TensorStatistics.Block(
+            finite: result.finite, nonFinite: result.non_finite,
+            sum: result.sum, sumCompensation: result.sum_compensation,
+            squares: result.squares, squaresCompensation: result.squares_compensation,
+            mean: result.mean, m2: result.m2, minimum: result.minimum, maximum: result.maximum)
     }
 }

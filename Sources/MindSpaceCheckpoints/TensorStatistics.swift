@@ -1,19 +1,30 @@
 import MindSpaceIO
 
-/// Summary statistics of a tensor's values, computed in `Double` in one streaming pass (two only
-/// when the sum of squares overflows), so a tensor larger than memory costs one chunk.
+/// Summary statistics of a tensor's values, computed in `Double` in one streaming pass over the
+/// stored bytes, so a tensor larger than memory costs one block per thread.
 ///
 /// Conventions (match NumPy on finite data):
 /// - `count` is every element; `nonFinite` counts NaN and ±Inf. `min`, `max`, `sum`, `mean`,
 ///   `std` and `l2` are over the finite elements only (NumPy would return NaN as soon as one
-///   element is NaN; we report the NaN count instead and keep the rest useful).
-/// - `sum` uses Neumaier's compensated summation (error O(ε·Σ|x|) independent of length);
-///   `mean` = sum / finite count.
-/// - `std` is the population standard deviation (NumPy's default `ddof = 0`), from per-chunk
-///   two-pass moments merged with Chan, Golub & LeVeque's (1979) pairwise update.
+///   element is NaN; we report the NaN count instead and keep the rest useful). ±0 compare equal.
+/// - `sum` uses Neumaier's compensated summation (Neumaier 1974; error O(ε·Σ|x|) independent of
+///   length); `mean` = sum / finite count.
+/// - `std` is the population standard deviation (NumPy's default `ddof = 0`), from per-block
+///   two-pass moments merged with Chan, Golub & LeVeque's (1979) pairwise update
+///   M2 = M2a + M2b + δ²·na·nb/(na + nb), δ = mean_b − mean_a.
 /// - `l2` = √(Σ x²); if Σ x² (or, for `std`, the squared deviations) overflow `Double`, a second
 ///   pass rescales by max |x|.
 /// - With no finite element, `min`, `max`, `mean`, `std` are `nil`, `sum` and `l2` are 0.
+///
+/// Two ways, one result up to rounding:
+/// - float32, float16, bfloat16 and float64 in native byte order (every weight format that
+///   matters) go through `blockwise`: fixed blocks of `chunkElements` read with `pread` into
+///   per-thread buffers and reduced by a SIMD kernel on the raw bytes
+///   (`GramKernels.valueStatistics`: sub-blocks of 8192 in 32 lanes, M2 from sums shifted by the
+///   previous sub-block's mean or from a second pass in cache, Σx² = M2 + n·mean² per sub-block),
+///   the blocks on every core, merged in block order: the same bits for any thread count.
+/// - Other dtypes (integers, bool, big-endian) and float64 data whose sums overflow use
+///   `reference`: chunks widened to `Double` on one core, Σx and Σx² by Neumaier per element.
 public struct TensorStatistics: Codable, Equatable, Sendable {
     public var count: Int
     public var nonFinite: Int
@@ -24,8 +35,21 @@ public struct TensorStatistics: Codable, Equatable, Sendable {
     public var std: Double?
     public var l2: Double
 
+    /// Elements per block of the blockwise pass (256 KiB of float32) and per chunk of the
+    /// reference pass.
+    public static let defaultChunkElements = 1 << 16
+
     /// Statistics of every element of `tensor` (any dtype; integers and bools converted).
-    public static func compute(_ tensor: StoredTensor, chunkElements: Int = 1 << 18) throws -> TensorStatistics {
+    /// `chunkElements` is the unit read and reduced at once; the result depends on it only
+    /// through rounding, and never on the number of threads.
+    public static func compute(_ tensor: StoredTensor, chunkElements: Int = defaultChunkElements) throws -> TensorStatistics {
+        if let result = try blockwise(tensor, blockElements: chunkElements) { return result }
+        return try reference(tensor, chunkElements: chunkElements)
+    }
+
+    /// The one-core pass over `Double` chunks, for any dtype (and the yardstick of `blockwise`
+    /// in tests).
+    static func reference(_ tensor: StoredTensor, chunkElements: Int = defaultChunkElements) throws -> TensorStatistics {
         var accumulator = Accumulator()
         try tensor.forEachChunk(as: Double.self, chunkElements: chunkElements) { chunk, _ in
             accumulator.add(chunk)
@@ -97,14 +121,33 @@ public struct TensorStatistics: Codable, Equatable, Sendable {
                 let deviation = value - chunkMean
                 chunkM2 += deviation * deviation
             }
-            let total = finite + chunkFinite
+            mergeMoments(count: chunkFinite, mean: chunkMean, m2: chunkM2)
+        }
+
+        /// Adds a block's totals (from `GramKernels.valueStatistics`): its sums with their
+        /// compensations, extremes and moments. `count` is left to the caller.
+        mutating func merge(_ block: Block) {
+            nonFinite += block.nonFinite
+            sum.add(block.sum, compensation: block.sumCompensation)
+            squares.add(block.squares, compensation: block.squaresCompensation)
+            guard block.finite > 0 else { return }
+            if block.minimum < minimum { minimum = block.minimum }
+            if block.maximum > maximum { maximum = block.maximum }
+            mergeMoments(count: block.finite, mean: block.mean, m2: block.m2)
+        }
+
+        /// Chan, Golub & LeVeque (1979): the running (finite, mean, m2) merged with a part of
+        /// `count` > 0 finite values: δ = mean_b − mean_a, mean += δ·n_b/n,
+        /// M2 += M2_b + δ²·(n_a·n_b/n).
+        private mutating func mergeMoments(count partCount: Int, mean partMean: Double, m2 partM2: Double) {
+            let total = finite + partCount
             if finite == 0 {
-                mean = chunkMean
-                m2 = chunkM2
+                mean = partMean
+                m2 = partM2
             } else {
-                let delta = chunkMean - mean
-                mean += delta * Double(chunkFinite) / Double(total)
-                m2 += chunkM2 + delta * delta * (Double(finite) * Double(chunkFinite) / Double(total))
+                let delta = partMean - mean
+                mean += delta * Double(partCount) / Double(total)
+                m2 += partM2 + delta * delta * (Double(finite) * Double(partCount) / Double(total))
             }
             finite = total
         }
@@ -136,6 +179,12 @@ struct NeumaierSum {
             compensation += (value - next) + total
         }
         total = next
+    }
+
+    /// Adds `value` and a compensation already known for it (a partial Neumaier sum).
+    mutating func add(_ value: Double, compensation extra: Double) {
+        add(value)
+        compensation += extra
     }
 
     var value: Double { total + compensation }

@@ -182,7 +182,7 @@ WORKLOAD = Workload(
     tools=[
         Tool(CAT_BIN, cat("big"), timing="process", note="reads every byte once from the page cache"),
         Tool(INSPECT, inspect_command, timing="process", is_mindspace=True,
-             note="whole process: zip directory, pickle (nothing executed), then count, non-finite count, min, max, mean, std, sum and L2 per tensor in one compensated Double pass"),
+             note="whole process: zip directory, pickle (nothing executed), then count, non-finite count, min, max, mean, std, sum and L2 per tensor: fixed blocks read with pread on every core, a SIMD kernel per block (one pass over the bytes, a second in cache where a sub-block's mean jumps), blocks merged in order"),
         Tool(TRAJECTORY_ST, trajectory("safetensors"), timing="process", is_mindspace=True,
              note="--null none: only the streaming pass and the PCA"),
         Tool(TRAJECTORY_PT, trajectory("pt"), timing="process", is_mindspace=True,
