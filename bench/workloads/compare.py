@@ -37,7 +37,7 @@ def pair(work: pathlib.Path, n: int, d: int, seed: int) -> dict:
             x = z @ linear + 0.3 * np.sin(z @ w + phase) + 0.05 * rng.standard_normal((n, d))
             np.save(path, x.astype(np.float32))
         meta.write_text(json.dumps(wanted))
-    return {"a": a, "b": b, "size_mb": (a.stat().st_size + b.stat().st_size) / 1e6}
+    return {"a": a, "b": b, "folder": folder, "size_mb": (a.stat().st_size + b.stat().st_size) / 1e6}
 
 
 def mindspace_command(metric, extra=()):
@@ -107,7 +107,10 @@ KNN_WORKLOAD = Workload(
     reference=KNN_PEER,
     mindspace_command="compare",
     maximum_runs=3,
-    check=checker(KNN_MINDSPACE, KNN_PEER, 1e-9),
+    # The peer ranks neighbours by float32 inner products, mindspace by exact distances: near-ties
+    # can fall either way, so a handful of the N·k = 200,000 neighbour slots may differ (one slot
+    # moves the score by 1/200,000 = 5e-6).
+    check=checker(KNN_MINDSPACE, KNN_PEER, 5e-5),
 )
 
 WORKLOADS = [CKA_WORKLOAD, KNN_WORKLOAD]
