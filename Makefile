@@ -70,4 +70,6 @@ gallery: release
 	cp $(OUT)/gallery/demo/digits/contrast.png $(GALLERY)/digits-contrast.png
 	cp $(OUT)/gallery/demo/representations/compare-linear-cka-debiased.png $(GALLERY)/representations-cka.png
 	cp $(OUT)/gallery/demo/representations/compare-linear-cka-debiased-mds.png $(GALLERY)/representations-mds.png
+	cp $(OUT)/gallery/demo/layers/layers-profile.png $(GALLERY)/layers-profile.png
+	cp $(OUT)/gallery/demo/layers/layers-transitions.png $(GALLERY)/layers-transitions.png
 	if [ -f $(OUT)/gallery/demo/text-embeddings/contrast.png ]; then cp $(OUT)/gallery/demo/text-embeddings/contrast.png $(GALLERY)/text-embeddings-contrast.png; fi
