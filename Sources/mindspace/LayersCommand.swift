@@ -11,7 +11,7 @@ struct LayersCommand: ParsableCommand, UsesCommonOptions {
         discussion: """
             ACTS holds one N × D array per layer, the same N inputs in each: an .npz or .safetensors (every 2-D \
             array, in natural order of names), a PyTorch file, or a folder of per-layer .npy files. Per layer: the \
-            intrinsic dimension by each --estimator (default auto) with its interval, the principal components for \
+            intrinsic dimension by each --estimator (default: auto) with its interval, the principal components for \
             50/90/99% of the variance, and with the next layer the neighbourhood overlap (the share of each input's \
             --k nearest neighbours kept; bootstrap interval) and linear CKA (jackknife interval). Also the layer × \
             layer CKA matrix. Writes layers.json and three images into --out.
