@@ -97,9 +97,7 @@ public struct LayersJob: Sendable {
         let folder = URL(fileURLWithPath: outputFolder)
         func path(_ file: String) -> String { folder.appendingPathComponent(file).relativePath }
         let images = [path("layers-profile.png"), path("layers-transitions.png"), path("layers-cka.png")]
-        let inputs = [InputRecord(path: activationsPath, format: "layers", array: nil, dtype: source.layers.first?.tensor.dtype.rawValue,
-                                  shape: [source.layers.count, n], bytes: Self.byteCount(source),
-                                  xxh64: (try? ContentHash.of(FileByteSource(path: source.layers[0].path))) ?? "")]
+        let inputs = try Self.records(source)
         let report = LayersReport(
             source: activationsPath, layers: layers, skippedArrays: source.skipped, ckaMatrix: matrix,
             settings: .init(estimators: estimators.map(\.name), k: overlapK, bootstrap: bootstrap,
@@ -163,8 +161,17 @@ public struct LayersJob: Sendable {
         return matrix
     }
 
-    /// The bytes of the distinct files the layers come from.
-    static func byteCount(_ source: LayerActivations) -> Int {
-        Set(source.layers.map(\.path)).reduce(0) { total, path in total + ((try? FileByteSource(path: path).byteCount) ?? 0) }
+    /// One provenance record per distinct file the layers come from (the dump, its shards, or
+    /// each `.npy` of a folder), in the order first used, with the layers it holds.
+    static func records(_ source: LayerActivations) throws -> [InputRecord] {
+        var paths: [String] = []
+        for layer in source.layers where !paths.contains(layer.path) { paths.append(layer.path) }
+        return try paths.map { path in
+            let file = try FileByteSource(path: path)
+            let held = source.layers.filter { $0.path == path }
+            return InputRecord(path: path, format: "layers", array: held.map(\.name).joined(separator: ","),
+                               dtype: held.first?.tensor.dtype.rawValue, shape: [held.count, source.rowCount],
+                               bytes: file.byteCount, xxh64: try ContentHash.of(file))
+        }
     }
 }

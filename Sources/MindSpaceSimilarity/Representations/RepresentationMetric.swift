@@ -86,7 +86,7 @@ public enum RepresentationMetricName: String, CaseIterable, Codable, Sendable, C
     case relative
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
     }
 
     /// The metrics `compare` runs when `--metric` is not given.
