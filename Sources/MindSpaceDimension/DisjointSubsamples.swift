@@ -34,9 +34,7 @@ public struct DisjointSubsamples: Sendable, Equatable {
             return
         }
         var order = Array(0..<pointCount)
-        for index in stride(from: pointCount - 1, to: 0, by: -1) {
-            order.swapAt(index, generator.nextIndex(below: index + 1))
-        }
+        generator.shuffle(&order)
         rows = (0..<count).map { part in order[(part * size)..<((part + 1) * size)].sorted() }
     }
 

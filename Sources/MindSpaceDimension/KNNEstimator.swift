@@ -168,11 +168,7 @@ public struct KNNEstimator: DimensionEstimator {
 
     /// `count` distinct indices below `n`, uniformly (partial Fisher–Yates), ascending.
     static func sampleWithoutReplacement(_ count: Int, from n: Int, generator: inout SeededGenerator) -> [Int] {
-        var order = Array(0..<n)
-        for position in 0..<count {
-            order.swapAt(position, position + generator.nextIndex(below: n - position))
-        }
-        return order.prefix(count).sorted()
+        generator.sample(count, from: n).sorted()
     }
 
     /// For each size and replicate, each sampled point's Σ over its k nearest other sampled

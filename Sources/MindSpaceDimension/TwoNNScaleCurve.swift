@@ -152,13 +152,9 @@ public struct TwoNNScaleCurve: Sendable {
     /// Fisher–Yates), kept in their original order.
     static func randomSubset<Scalar>(of rows: Matrix<Scalar>, size: Int, generator: inout SeededGenerator) -> Matrix<Scalar> {
         precondition(size >= 1 && size <= rows.rows)
-        var order = Array(0..<rows.rows)
-        for position in 0..<size {
-            order.swapAt(position, position + generator.nextIndex(below: rows.rows - position))
-        }
         var storage: [Scalar] = []
         storage.reserveCapacity(size * rows.columns)
-        for row in order.prefix(size).sorted() { storage.append(contentsOf: rows.row(row)) }
+        for row in generator.sample(size, from: rows.rows).sorted() { storage.append(contentsOf: rows.row(row)) }
         return Matrix(rows: size, columns: rows.columns, storage: storage)
     }
 }

@@ -183,9 +183,7 @@ public struct ClassicalMDS: Sendable {
     static func drawLandmarks(count: Int, from n: Int, seed: UInt64) -> [Int] {
         precondition(count <= n)
         var generator = SeededGenerator(seed: seed)
-        var pool = Array(0..<n)
-        for i in 0..<count { pool.swapAt(i, i + generator.nextIndex(below: n - i)) }
-        return pool[0..<count].sorted()
+        return generator.sample(count, from: n).sorted()
     }
 
     /// Row-major `sources.count`×N squared Euclidean distances from the points `sources` to

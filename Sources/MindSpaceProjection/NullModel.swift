@@ -42,9 +42,7 @@ public enum NullModel: String, CaseIterable, Codable, Sendable {
             var column = [Double](repeating: 0, count: n)
             for j in 0..<d {
                 for i in 0..<n { column[i] = Double(points[i, j]) }
-                for i in stride(from: n - 1, to: 0, by: -1) {
-                    column.swapAt(i, generator.nextIndex(below: i + 1))
-                }
+                generator.shuffle(&column)
                 for i in 0..<n { result[i, j] = column[i] }
             }
         case .gaussian, .ball:

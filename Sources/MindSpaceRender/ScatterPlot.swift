@@ -169,9 +169,7 @@ public struct ScatterPlot: PanelContent {
         let stamps = DiscStampSet(radius: radius)
         var generator = SeededGenerator(seed: seed)
         var order = Array(0..<n)
-        for i in stride(from: n - 1, to: 0, by: -1) {
-            order.swapAt(i, generator.nextIndex(below: i + 1))
-        }
+        generator.shuffle(&order)
         PointRasterizer.drawDiscs(xs: px, ys: py, colorIndex: colorIndex, palette: palette.map { $0 * alpha },
                                   order: order, stamps: stamps, canvas: &canvas)
     }

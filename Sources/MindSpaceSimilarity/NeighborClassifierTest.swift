@@ -77,7 +77,7 @@ public struct NeighborClassifierTest: Sendable, Equatable, Codable {
         var null: [Double] = []
         null.reserveCapacity(permutations)
         for _ in 0..<permutations {
-            PermutationTest.shuffle(&shuffled, generator: &generator)
+            generator.shuffle(&shuffled)
             null.append(Self.accuracy(neighbors, inSecond: shuffled))
         }
         test = PermutationTest(observed: observed, null: null, tail: .upper)

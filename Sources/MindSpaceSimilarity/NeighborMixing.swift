@@ -80,7 +80,7 @@ public struct NeighborMixing: Sendable, Equatable, Codable {
         var null: [Double] = []
         null.reserveCapacity(permutations)
         for _ in 0..<permutations {
-            PermutationTest.shuffle(&shuffled, generator: &generator)
+            generator.shuffle(&shuffled)
             null.append(Self.mean(table, inSecond: shuffled))
         }
         test = PermutationTest(observed: observed, null: null, tail: .lower)

@@ -21,7 +21,7 @@ struct OutOfFoldNeighbors: Sendable, Equatable {
     /// in turn, so fold sizes differ by at most one.
     static func assignFolds(count: Int, folds: Int, generator: inout SeededGenerator) -> [Int] {
         var order = Array(0..<count)
-        PermutationTest.shuffle(&order, generator: &generator)
+        generator.shuffle(&order)
         var fold = [Int](repeating: 0, count: count)
         for (position, point) in order.enumerated() { fold[point] = position % folds }
         return fold

@@ -23,7 +23,7 @@ import MindSpaceCore
 /// of the rows; for each, every term's F_b is computed on G permuted as G[π, π] with the same
 /// design, and p_t = (1 + #{b : F_b ≥ F_t − √ε}) / (B + 1) (vegan's tolerance √ε ≈ 1.5e−8 counts
 /// permutations that give the same F up to round-off). Permutations are drawn in sequence from
-/// `SeededGenerator(seed:)` (Fisher–Yates, `PermutationTest.shuffle`) and evaluated in parallel
+/// `SeededGenerator(seed:)` (Fisher–Yates, `SeededGenerator.shuffle`) and evaluated in parallel
 /// in chunks, so the result does not depend on the thread count. Cost O(p·m²) per permutation
 /// for p design columns.
 ///
@@ -90,7 +90,7 @@ public struct Permanova: Sendable, Equatable, Codable {
             let count = min(Self.chunkSize, permutations - done)
             var orders: [[Int]] = []
             for _ in 0..<count {
-                PermutationTest.shuffle(&order, generator: &generator)
+                generator.shuffle(&order)
                 orders.append(order)
             }
             var chunkFs = [[Double?]](repeating: [], count: count)

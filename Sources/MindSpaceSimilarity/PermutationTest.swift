@@ -44,13 +44,4 @@ public struct PermutationTest: Sendable, Equatable, Codable {
         let extreme = null.filter { tail == .lower ? $0 <= observed : $0 >= observed }.count
         pValue = Double(1 + extreme) / Double(null.count + 1)
     }
-
-    /// Shuffles `labels` in place (Fisher–Yates, n − 1 draws of `nextIndex(below:)`): every
-    /// permutation equally likely, the group sizes kept.
-    public static func shuffle<Label>(_ labels: inout [Label], generator: inout SeededGenerator) {
-        guard labels.count > 1 else { return }
-        for i in stride(from: labels.count - 1, to: 0, by: -1) {
-            labels.swapAt(i, generator.nextIndex(below: i + 1))
-        }
-    }
 }

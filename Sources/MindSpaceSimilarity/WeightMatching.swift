@@ -108,9 +108,7 @@ public struct WeightMatching: Sendable {
             sweeps += 1
             converged = true
             var order = Array(groups.indices)
-            for index in stride(from: order.count - 1, to: 0, by: -1) {
-                order.swapAt(index, generator.nextIndex(below: index + 1))
-            }
+            generator.shuffle(&order)
             for g in order where sizes[g] > 1 {
                 let seen = neighbours[g].map { changes[$0] }
                 if seenAtSolve[g] == seen { continue }

@@ -45,7 +45,7 @@ struct NeighborAnchorMetricsTests {
     static func randomPermutation(_ n: Int, seed: UInt64) -> [Int] {
         var generator = SeededGenerator(seed: seed)
         var order = Array(0..<n)
-        PermutationTest.shuffle(&order, generator: &generator)
+        generator.shuffle(&order)
         return order
     }
 

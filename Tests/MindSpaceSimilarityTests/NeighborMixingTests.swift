@@ -17,7 +17,7 @@ import Testing
         var generator = SeededGenerator(seed: 11)
         let points = Matrix(GroupSamples.gaussian(400, dimension: 3, generator: &generator))
         var inSecond = (0..<400).map { $0 < 150 }
-        PermutationTest.shuffle(&inSecond, generator: &generator)
+        generator.shuffle(&inSecond)
         let table = try ExactNeighbors.search(points, k: 10)
         let mixing = NeighborMixing(table: table, inSecond: inSecond, permutations: 500, generator: &generator)
         let expected = 2.0 * 150 * 250 / (400 * 399)

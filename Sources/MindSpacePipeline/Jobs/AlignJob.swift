@@ -85,7 +85,7 @@ public struct AlignJob: Sendable {
         }
         let transaction = OutputTransaction()
         var pairs: [AlignReport.Pair] = []
-        var inputs = [try Self.record(referencePath, format: reference.format.rawValue)]
+        var inputs = [try InputRecord.hashing(referencePath, format: reference.format.rawValue)]
         for (index, model) in modelPaths.enumerated() {
             let checkpoint = try AlignableCheckpoint.load(model)
             let written = path(names[index])
@@ -96,9 +96,9 @@ public struct AlignJob: Sendable {
                 distance: .init(raw: alignment.raw, aligned: alignment.aligned),
                 permutations: Dictionary(uniqueKeysWithValues: zip(groups.map(\.name), alignment.result.permutations)),
                 sweeps: alignment.result.sweeps, converged: alignment.result.converged))
-            inputs.append(try Self.record(model, format: checkpoint.format.rawValue))
+            inputs.append(try .hashing(model, format: checkpoint.format.rawValue))
         }
-        if let specPath { inputs.append(try Self.record(specPath, format: "json")) }
+        if let specPath { inputs.append(try .hashing(specPath, format: "json")) }
         let report = AlignReport(
             reference: referencePath, groups: groups.map { AlignReport.Group(name: $0.name, members: $0.members,
                 size: reference.shapes[$0.members[0].tensor]?[$0.members[0].axis] ?? 0) },
@@ -107,11 +107,5 @@ public struct AlignJob: Sendable {
         try transaction.stage(ReportEncoding.json(report), at: report.report)
         try transaction.commit()
         return report
-    }
-
-    static func record(_ path: String, format: String) throws -> InputRecord {
-        let source = try FileByteSource(path: path)
-        return InputRecord(path: path, format: format,
-                           array: nil, dtype: nil, shape: nil, bytes: source.byteCount, xxh64: try ContentHash.of(source))
     }
 }

@@ -66,9 +66,6 @@ public struct AnalysisInput: Sendable {
     public static func labels(path: String, column: String?, points: Int) throws -> (labels: [String], record: InputRecord) {
         let labels = try GroupLabelsReader.read(path: path, column: column)
         try GroupLabelsReader.checkCount(labels, points: points, path: path)
-        let source = try FileByteSource(path: path)
-        let record = InputRecord(path: path, format: "labels", array: column, dtype: nil,
-                                 shape: [labels.count], bytes: source.byteCount, xxh64: try ContentHash.of(source))
-        return (labels, record)
+        return (labels, try .hashing(path, format: "labels", array: column, shape: [labels.count]))
     }
 }

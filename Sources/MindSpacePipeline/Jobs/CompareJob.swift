@@ -94,6 +94,7 @@ public struct CompareJob: Sendable {
                 throw error.located(in: factorsPath ?? "")
             }
         }
+        let sideRecords = try [factorsPath, anchorsPath].compactMap { $0 }.map { try InputRecord.hashing($0, format: "table") }
         let report = CompareReport(
             n: n,
             inputs: representations.map { .init(name: $0.name, path: $0.input.path, n: $0.values.rows, d: $0.values.columns) },
@@ -104,7 +105,7 @@ public struct CompareJob: Sendable {
                             order: clusterOrder ? "cluster" : "input"),
             scores: scores, matrices: reportMatrices, decomposition: decomposition, report: path("compare.json"),
             provenance: ReportEncoding.Provenance(command: commandLine, seed: comparison.seed,
-                                                  inputs: inputs + [factorsPath, anchorsPath].compactMap { $0 }.map(Self.record)))
+                                                  inputs: inputs + sideRecords))
         try transaction.stage(ReportEncoding.json(report), at: report.report)
         try transaction.commit()
         return report
@@ -311,13 +312,13 @@ public struct CompareJob: Sendable {
         return count > 0 ? sum / Double(count) : .nan
     }
 
-    /// Anchor rows from a file of 0-based row indices, one per line (blank lines ignored).
+    /// Anchor rows from a file of 0-based row indices, one per line (blank lines ignored), checked
+    /// here so that an error names this file rather than a representation.
     static func readAnchors(_ path: String, rows: Int) throws -> [Int] {
-        let source = try FileByteSource(path: path)
-        let text = String(decoding: try source.bytes(at: 0, count: source.byteCount), as: UTF8.self)
+        // The metadata reader's line rules (byte-order mark, CRLF, trailing blank lines).
         var anchors: [Int] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        for (number, line) in try GroupLabelsReader.read(path: path).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             guard let row = Int(trimmed), row >= 0, row < rows else {
                 throw MindSpaceError.malformed(path, "line \(number + 1): '\(TerminalText.escaped(trimmed))' is not a row index in 0..<\(rows)")
@@ -350,12 +351,5 @@ public struct CompareJob: Sendable {
             }
         }
         return table
-    }
-
-    /// The provenance record of a small side file (factors, anchors).
-    static func record(_ path: String) -> InputRecord {
-        let source = try? FileByteSource(path: path)
-        return InputRecord(path: path, format: "table", array: nil, dtype: nil, shape: [], bytes: source?.byteCount ?? 0,
-                           xxh64: source.flatMap { try? ContentHash.of($0) } ?? "")
     }
 }

@@ -151,7 +151,7 @@ public struct DemoJob: Sendable {
                 let compare = try CompareJob(inputPaths: written.paths, comparison: .init(seed: seed),
                                              factorsPath: written.factors, outputFolder: folder.path,
                                              commandLine: commandLine).run()
-                representations = DemoReport.Representations(compare)
+                representations = DemoReport.Representations(compare, factors: try written.factors.map(FactorTable.read))
             } else {
                 notes.append("fewer than three runs with an fc1 layer: the representations step was skipped")
             }

@@ -167,11 +167,9 @@ public struct LayersJob: Sendable {
         var paths: [String] = []
         for layer in source.layers where !paths.contains(layer.path) { paths.append(layer.path) }
         return try paths.map { path in
-            let file = try FileByteSource(path: path)
             let held = source.layers.filter { $0.path == path }
-            return InputRecord(path: path, format: "layers", array: held.map(\.name).joined(separator: ","),
-                               dtype: held.first?.tensor.dtype.rawValue, shape: [held.count, source.rowCount],
-                               bytes: file.byteCount, xxh64: try ContentHash.of(file))
+            return try .hashing(path, format: "layers", array: held.map(\.name).joined(separator: ","),
+                                dtype: held.first?.tensor.dtype.rawValue, shape: [held.count, source.rowCount])
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MindSpaceIO
 
 extension DemoReport {
     /// The demo's `compare` of the training runs' hidden layers on the digits: how alike the
@@ -25,7 +26,8 @@ extension DemoReport {
             case nullMean = "null_mean"
         }
 
-        init(_ compare: CompareReport) {
+        /// `factors`: the demo's table of each run's data subset and seed (columns in that order).
+        init(_ compare: CompareReport, factors: FactorTable?) {
             let matrix = compare.matrices?.first
             runs = matrix?.names ?? compare.inputs.map(\.name)
             metric = compare.metrics.first ?? ""
@@ -33,12 +35,12 @@ extension DemoReport {
             images = matrix?.images ?? []
             report = compare.report
             decomposition = compare.decomposition
-            // subset{S}-seed{K}: the factors the demo's runs are named by.
-            let parts = runs.map { $0.split(separator: "-").map(String.init) }
+            let levels = runs.map { factors?.levels[$0] ?? [] }
             var sums = [0.0, 0.0, 0.0], counts = [0, 0, 0]
             for i in runs.indices {
-                for j in runs.indices where j > i && parts[i].count == 2 && parts[j].count == 2 {
-                    let kind = parts[i][0] == parts[j][0] ? 0 : parts[i][1] == parts[j][1] ? 1 : 2
+                for j in runs.indices where j > i && levels[i].count == 2 && levels[j].count == 2 {
+                    let parts = (levels[i], levels[j])
+                    let kind = parts.0[0] == parts.1[0] ? 0 : parts.0[1] == parts.1[1] ? 1 : 2
                     sums[kind] += self.matrix[i][j]
                     counts[kind] += 1
                 }

@@ -26,7 +26,7 @@ public struct GroupedLinearCKA: Sendable {
     public init(rows: Int, groups: Int = 20, seed: UInt64) {
         var generator = SeededGenerator(seed: seed ^ 0x4A41_434B_4B4E_4946)
         var order = Array(0..<rows)
-        PermutationTest.shuffle(&order, generator: &generator)
+        generator.shuffle(&order)
         self.order = order
         let count = max(1, min(groups, rows / 2))
         ranges = (0..<count).map { ($0 * rows / count)..<(($0 + 1) * rows / count) }

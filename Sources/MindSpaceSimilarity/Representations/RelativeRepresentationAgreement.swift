@@ -78,9 +78,7 @@ public struct RelativeRepresentationAgreement: RepresentationMetric {
             throw MindSpaceError.malformed(nil, "relative: \(anchorCount) anchors for \(n) rows; need 1 to \(n - 1)")
         }
         var generator = SeededGenerator(seed: seed)
-        var rows = Array(0..<n)
-        for slot in 0..<anchorCount { rows.swapAt(slot, slot + generator.nextIndex(below: n - slot)) }
-        return rows[0..<anchorCount].sorted()
+        return generator.sample(anchorCount, from: n).sorted()
     }
 
     /// The relative vectors of every row against the anchors, scaled to unit length.

@@ -96,7 +96,7 @@ public struct RepresentationComparison: Sendable, Equatable {
             let shuffled = try draws(settings.permutations) { draw in
                 var generator = generator(settings.seed, stream: stream, kind: 2, draw: draw)
                 var partner = Array(0..<rows)
-                PermutationTest.shuffle(&partner, generator: &generator)
+                generator.shuffle(&partner)
                 return try metric.score(a, b, pairing: RowPairing(partner: partner))
             }
             let finite = shuffled.filter(\.isFinite)
