@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "CXXH3"),
         // projection-bound scans and direct distances for the exact neighbour engine.
         .target(name: "CNeighborKernels"),
+        // float32 matrix products (AVX-512 register tiles) for CKA, PCA and the neighbour engine.
+        .target(name: "CProductKernels"),
 
         // Layers, bottom up.
         // Matrix, errors, RNG, hashes, byte sources, parameter values, the parallel loop.
@@ -42,7 +44,7 @@ let package = Package(
         .target(name: "MindSpaceIO", dependencies: ["MindSpaceCore", "CZlib"],
                 swiftSettings: swiftSettings),
         // BLAS/LAPACK (the only caller), PCA, exact neighbours, special functions, bootstrap.
-        .target(name: "MindSpaceNumerics", dependencies: ["MindSpaceCore", "CLinalg", "CNeighborKernels"],
+        .target(name: "MindSpaceNumerics", dependencies: ["MindSpaceCore", "CLinalg", "CNeighborKernels", "CProductKernels"],
                 swiftSettings: swiftSettings),
         // Synthetic data with known intrinsic dimension (shapes, benchmark manifolds, the model).
         .target(name: "MindSpaceSynthetic", dependencies: ["MindSpaceCore", "MindSpaceNumerics"],
