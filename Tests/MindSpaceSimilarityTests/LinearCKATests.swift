@@ -2,6 +2,7 @@ import MindSpaceCore
 import MindSpaceTestSupport
 import Testing
 @testable import MindSpaceSimilarity
+import MindSpaceNumerics
 
 /// Linear CKA (biased and debiased) against google-research's `feature_space_linear_cka` and
 /// `cka(gram_linear(·))`, its invariances, and its pairings against physically rearranged rows.
@@ -94,6 +95,35 @@ struct LinearCKATests {
         let constant = Matrix(rows: 10, columns: 3, repeating: 2.5)
         for metric in Self.metrics {
             #expect(throws: MindSpaceError.self) { try metric.prepare(constant) }
+        }
+    }
+
+    /// Float32 input (kept in float32 where the AVX-512 kernels run, products summed in Double per
+    /// 256 rows) scores as the float64 path on the same values to 1e−6, for every pairing, with
+    /// column means far from 0, and its bits do not depend on the thread count.
+    @Test func float32InputMatchesFloat64() throws {
+        let n = 1_300
+        let a = RepresentationSamples.gaussian(rows: n, columns: 40, seed: 19, shift: 30)
+        var b = RepresentationSamples.gaussian(rows: n, columns: 24, seed: 20)
+        for i in 0..<n { b[i, 0] += 2 * a[i, 0] - a[i, 1] }
+        let narrowA = a.converted(to: Float.self), narrowB = b.converted(to: Float.self)
+        let wideA = narrowA.converted(to: Double.self), wideB = narrowB.converted(to: Double.self)
+        let pairings = [RowPairing.identity, RowPairing(partner: RepresentationSamples.permutation(n, seed: 21)),
+                        RowPairing(partner: RepresentationSamples.permutation(n, seed: 22),
+                                   multiplicity: RepresentationSamples.bootstrap(n, seed: 23))]
+        for debiased in [false, true] {
+            let metric = LinearCKA(debiased: debiased)
+            let single = (try metric.prepare(single: narrowA), try metric.prepare(single: narrowB))
+            if SinglePrecisionProducts.isAccelerated, case .double = single.0.values {
+                Issue.record("float32 input should stay float32 where the kernels run")
+            }
+            let double = (try metric.prepare(wideA), try metric.prepare(wideB))
+            for pairing in pairings {
+                let value = try metric.score(single.0, single.1, pairing: pairing)
+                #expect(abs(value - (try metric.score(double.0, double.1, pairing: pairing))) <= 1e-6, "debiased \(debiased)")
+                let other = try ThreadLimitScope.with(1) { try metric.score(single.0, single.1, pairing: pairing) }
+                #expect(value == other)
+            }
         }
     }
 }

@@ -35,7 +35,7 @@ public struct GroupedLinearCKA: Sendable {
     /// What one representation keeps: its centred rows in group order, per-group scatters and
     /// column sums, and the full scatter.
     public struct Prepared: Sendable {
-        let rows: CentredRows
+        let rows: Rows
         let groupScatters: [[Double]]
         let groupSums: [[Double]]
         let scatter: [Double]
@@ -49,26 +49,83 @@ public struct GroupedLinearCKA: Sendable {
         }
     }
 
+    /// Centred rows in the precision their products run in: float32 rows stay float32 where
+    /// `SinglePrecisionProducts` runs its AVX-512 kernels (`SingleCentredRows`), others are
+    /// float64 (`CentredRows`, BLAS).
+    enum Rows: Sendable {
+        case double(CentredRows)
+        case single(SingleCentredRows)
+
+        var columns: Int {
+            switch self {
+            case .double(let rows): rows.columns
+            case .single(let rows): rows.columns
+            }
+        }
+
+        var widened: CentredRows {
+            switch self {
+            case .double(let rows): rows
+            case .single(let rows): rows.widened()
+            }
+        }
+
+        func scatter(range: Range<Int>) -> [Double] {
+            switch self {
+            case .double(let rows): PairedProducts.scatter(rows, range: range)
+            case .single(let rows): PairedProducts.scatter(rows, range: range)
+            }
+        }
+
+        /// Σᵣ xᵣ yᵣᵀ over `range`; float32 kernels when both are float32, else float64.
+        func cross(_ other: Rows, range: Range<Int>) -> [Double] {
+            if case .single(let x) = self, case .single(let y) = other { return PairedProducts.cross(x, y, range: range) }
+            return PairedProducts.cross(widened, other.widened, range: range)
+        }
+
+        func columnSums(range: Range<Int>) -> [Double] {
+            switch self {
+            case .double(let rows): GroupedLinearCKA.columnSums(rows, range)
+            case .single(let rows): rows.columnSums(range: range)
+            }
+        }
+    }
+
     /// The per-representation state; throws (`malformed(nil, …)`) for constant columns.
     public func prepare(_ representation: Matrix<Double>) throws -> Prepared {
         precondition(representation.rows == order.count, "the groups were made for \(order.count) rows")
-        let rows = try CentredRows(representation.selectingRows(order), metric: .linearCKA)
-        let groupScatters = ranges.map { PairedProducts.scatter(rows, range: $0) }
+        return prepared(.double(try CentredRows(representation.selectingRows(order), metric: .linearCKA)))
+    }
+
+    /// The state of a float32 representation: its products run in float32 (summed in Double per
+    /// 256 rows) where `SinglePrecisionProducts.isAccelerated`, else on the widened values.
+    public func prepare(_ representation: Matrix<Float>) throws -> Prepared {
+        guard SinglePrecisionProducts.isAccelerated else { return try prepare(representation.converted(to: Double.self)) }
+        precondition(representation.rows == order.count, "the groups were made for \(order.count) rows")
+        return prepared(.single(try SingleCentredRows(representation.selectingRows(order), metric: .linearCKA)))
+    }
+
+    private func prepared(_ rows: Rows) -> Prepared {
+        let groupScatters = ranges.map { rows.scatter(range: $0) }
         var scatter = [Double](repeating: 0, count: rows.columns * rows.columns)
         for group in groupScatters { for i in scatter.indices { scatter[i] += group[i] } }
-        return Prepared(rows: rows, groupScatters: groupScatters, groupSums: ranges.map { Self.columnSums(rows, $0) },
+        return Prepared(rows: rows, groupScatters: groupScatters, groupSums: ranges.map { rows.columnSums(range: $0) },
                         scatter: scatter, scatterNorm: PairedProducts.squaredFrobenius(scatter).squareRoot())
     }
 
+    /// Σᵣ xᵣxᵣᵀ of the centred rows (D × D, row-major): the scatter matrix whose eigenvalues are
+    /// N − 1 times the PCA variances. Empty after `withoutGroups()`.
+    public func scatter(_ state: Prepared) -> [Double] { state.scatter }
+
     /// CKA of `a` and `b` alone (one product, no interval): for a matrix of many pairs.
     public func value(_ a: Prepared, _ b: Prepared) -> Double {
-        let cross = PairedProducts.cross(a.rows, b.rows, range: 0..<order.count)
+        let cross = a.rows.cross(b.rows, range: 0..<order.count)
         return PairedProducts.squaredFrobenius(cross) / (a.scatterNorm * b.scatterNorm)
     }
 
     /// CKA of `a` and `b` with its jackknife standard error and interval at `level`.
     public func estimate(_ a: Prepared, _ b: Prepared, level: Double) -> (value: Double, standardError: Double, ci: [Double]) {
-        let groupCrosses = ranges.map { PairedProducts.cross(a.rows, b.rows, range: $0) }
+        let groupCrosses = ranges.map { a.rows.cross(b.rows, range: $0) }
         var cross = [Double](repeating: 0, count: a.rows.columns * b.rows.columns)
         for group in groupCrosses { for i in cross.indices { cross[i] += group[i] } }
         let value = PairedProducts.squaredFrobenius(cross) / (a.scatterNorm * b.scatterNorm)

@@ -1,4 +1,5 @@
 import MindSpaceCore
+import MindSpaceNumerics
 
 /// Linear centred kernel alignment (Kornblith et al. 2019, "Similarity of Neural Network
 /// Representations Revisited", ICML, eq. 5), in its feature-space form: for column-centred
@@ -52,7 +53,8 @@ public struct LinearCKA: RepresentationMetric {
 
     /// What linear CKA keeps of one representation.
     public struct Prepared: Sendable {
-        let rows: CentredRows
+        /// The centred rows, float64 or (float32 input where the AVX-512 kernels run) float32.
+        let values: Values
         /// K = X·Xᵀ (full N × N) when the Gram route is used, else nil.
         let gram: [Double]?
         /// ‖XᵀX‖²_F = ‖K‖²_F.
@@ -61,35 +63,108 @@ public struct LinearCKA: RepresentationMetric {
         let rowSquares: [Double]
         /// The debiased self-term HSIC₁(X, X) (up to the common factor), or ‖XᵀX‖²_F when biased.
         let selfHSIC: Double
+
+        /// N.
+        var count: Int { values.rows }
+        /// D.
+        var columns: Int { values.columns }
+    }
+
+    /// Centred rows in the precision their products run in.
+    enum Values: Sendable {
+        case double(CentredRows)
+        case single(SingleCentredRows)
+
+        var rows: Int {
+            switch self {
+            case .double(let x): x.rows
+            case .single(let x): x.rows
+            }
+        }
+
+        var columns: Int {
+            switch self {
+            case .double(let x): x.columns
+            case .single(let x): x.columns
+            }
+        }
+
+        var totalSquares: Double {
+            switch self {
+            case .double(let x): x.totalSquares
+            case .single(let x): x.totalSquares
+            }
+        }
+
+        /// The rows as float64 (a copy for float32 rows): for the Gram route and mixed pairs.
+        var widened: CentredRows {
+            switch self {
+            case .double(let x): x
+            case .single(let x): x.widened()
+            }
+        }
+
+        /// The weighted cross-product of `self`'s rows `pairs.aRows` and `other`'s `pairs.bRows`:
+        /// float32 kernels when both are float32.
+        func cross(_ other: Values, pairs: PairedRows) -> [Double] {
+            if case .single(let x) = self, case .single(let y) = other { return PairedProducts.cross(x, y, pairs: pairs) }
+            return PairedProducts.cross(widened, other.widened, pairs: pairs)
+        }
+
+        func scatter(rows: [Int], pairs: PairedRows) -> [Double] {
+            switch self {
+            case .double(let x): PairedProducts.scatter(x, rows: rows, pairs: pairs)
+            case .single(let x): PairedProducts.scatter(x, rows: rows, pairs: pairs)
+            }
+        }
+
+        func rowSquares(rows: [Int], pairs: PairedRows) -> [Double] {
+            switch self {
+            case .double(let x): pairs.rowSquares(of: x, rows: rows)
+            case .single(let x): pairs.rowSquares(of: x, rows: rows)
+            }
+        }
     }
 
     public func prepare(_ representation: Matrix<Double>) throws -> Prepared {
-        let rows = try CentredRows(representation, metric: name)
-        let n = rows.rows, d = rows.columns
+        try prepared(.double(CentredRows(representation, metric: name)))
+    }
+
+    /// Float32 input keeps float32 centred rows, multiplied by `SinglePrecisionProducts` (float32
+    /// partial sums of 256 rows added in Double: scores agree with the float64 ones to ~1e−6),
+    /// where its AVX-512 kernels run and the feature-space route applies (N ≥ D); otherwise the
+    /// values are widened.
+    public func prepare(single representation: Matrix<Float>) throws -> Prepared {
+        let gramRoute = route == .gram || (route == .automatic && representation.rows < representation.columns)
+        guard SinglePrecisionProducts.isAccelerated, !gramRoute else { return try prepare(representation.converted(to: Double.self)) }
+        return try prepared(.single(SingleCentredRows(representation, metric: name)))
+    }
+
+    private func prepared(_ values: Values) throws -> Prepared {
+        let n = values.rows, d = values.columns
         guard !debiased || n >= 4 else {
             throw MindSpaceError.malformed(nil, "\(name.rawValue) needs at least 4 rows, got \(n)")
         }
         let identity = PairedRows(.identity, rows: n)
         let useGram = route == .gram || (route == .automatic && n < d)
-        let gram = useGram ? PairedProducts.gram(rows.storage, rows: n, columns: d) : nil
-        let selfProduct = PairedProducts.squaredFrobenius(
-            gram ?? PairedProducts.scatter(rows, rows: identity.aRows, pairs: identity))
-        let rowSquares = Self.rowSquares(rows)
+        let gram = useGram ? PairedProducts.gram(values.widened.storage, rows: n, columns: d) : nil
+        let selfProduct = PairedProducts.squaredFrobenius(gram ?? values.scatter(rows: identity.aRows, pairs: identity))
+        let rowSquares = values.rowSquares(rows: identity.aRows, pairs: identity)
         let selfHSIC = debiased
             ? Self.unbiasedHSIC(product: selfProduct, rowProduct: zip(rowSquares, rowSquares).reduce(0) { $0 + $1.0 * $1.1 },
-                                sumX: rows.totalSquares, sumY: rows.totalSquares, n: Double(n))
+                                sumX: values.totalSquares, sumY: values.totalSquares, n: Double(n))
             : selfProduct
         guard selfHSIC > 0, selfHSIC.isFinite else {
             throw MindSpaceError.malformed(nil, "the unbiased HSIC of the representation with itself is not positive: \(name.rawValue) is undefined")
         }
-        return Prepared(rows: rows, gram: gram, selfProduct: selfProduct, rowSquares: rowSquares, selfHSIC: selfHSIC)
+        return Prepared(values: values, gram: gram, selfProduct: selfProduct, rowSquares: rowSquares, selfHSIC: selfHSIC)
     }
 
     public func score(_ a: Prepared, _ b: Prepared, pairing: RowPairing) throws -> Double {
-        precondition(a.rows.rows == b.rows.rows, "representations of different row counts")
+        precondition(a.count == b.count, "representations of different row counts")
         let value = pairing.multiplicity == nil
             ? pairedScore(a, b, partner: pairing.partner)
-            : try weightedScore(a, b, pairs: PairedRows(pairing, rows: a.rows.rows).requiring(atLeast: debiased ? 4 : 2))
+            : try weightedScore(a, b, pairs: PairedRows(pairing, rows: a.count).requiring(atLeast: debiased ? 4 : 2))
         guard value.isFinite else {
             throw MindSpaceError.malformed(nil, "\(name.rawValue) is undefined for this resample (a zero self-similarity)")
         }
@@ -98,43 +173,43 @@ public struct LinearCKA: RepresentationMetric {
 
     /// Every row once (identity or permutation): only ⟨K, P·L·Pᵀ⟩ = ‖XᵀPY‖²_F is new.
     private func pairedScore(_ a: Prepared, _ b: Prepared, partner: [Int]?) -> Double {
-        let n = a.rows.rows
+        let n = a.count
         let cross: Double
         if a.gram != nil || b.gram != nil {
-            let k = a.gram ?? PairedProducts.gram(a.rows.storage, rows: n, columns: a.rows.columns)
-            let l = b.gram ?? PairedProducts.gram(b.rows.storage, rows: n, columns: b.rows.columns)
+            let k = a.gram ?? PairedProducts.gram(a.values.widened.storage, rows: n, columns: a.columns)
+            let l = b.gram ?? PairedProducts.gram(b.values.widened.storage, rows: n, columns: b.columns)
             cross = PairedProducts.pairedInnerProduct(k, l, n: n, partner: partner)
         } else {
             let pairs = PairedRows(RowPairing(partner: partner), rows: n)
-            cross = PairedProducts.squaredFrobenius(PairedProducts.cross(a.rows, b.rows, pairs: pairs))
+            cross = PairedProducts.squaredFrobenius(a.values.cross(b.values, pairs: pairs))
         }
         guard debiased else { return cross / (a.selfProduct * b.selfProduct).squareRoot() }
         var rowProduct = 0.0
         for i in 0..<n { rowProduct += a.rowSquares[i] * b.rowSquares[partner?[i] ?? i] }
-        let hsic = Self.unbiasedHSIC(product: cross, rowProduct: rowProduct, sumX: a.rows.totalSquares,
-                                     sumY: b.rows.totalSquares, n: Double(n))
+        let hsic = Self.unbiasedHSIC(product: cross, rowProduct: rowProduct, sumX: a.values.totalSquares,
+                                     sumY: b.values.totalSquares, n: Double(n))
         return hsic / (a.selfHSIC * b.selfHSIC).squareRoot()
     }
 
     /// A resample: all three products re-centred with the weighted mean and weighted by W.
     private func weightedScore(_ a: Prepared, _ b: Prepared, pairs: PairedRows) -> Double {
-        let d1 = a.rows.columns, d2 = b.rows.columns
+        let d1 = a.columns, d2 = b.columns
         let useGram = route == .gram || (route == .automatic && (pairs.count < d1 || pairs.count < d2))
         let cross: Double, selfA: Double, selfB: Double
         if useGram {
-            let k = PairedProducts.gram(pairs.scaledRows(of: a.rows, rows: pairs.aRows), rows: pairs.count, columns: d1)
-            let l = PairedProducts.gram(pairs.scaledRows(of: b.rows, rows: pairs.bRows), rows: pairs.count, columns: d2)
+            let k = PairedProducts.gram(pairs.scaledRows(of: a.values.widened, rows: pairs.aRows), rows: pairs.count, columns: d1)
+            let l = PairedProducts.gram(pairs.scaledRows(of: b.values.widened, rows: pairs.bRows), rows: pairs.count, columns: d2)
             cross = PairedProducts.pairedInnerProduct(k, l, n: pairs.count, partner: nil)
             selfA = PairedProducts.squaredFrobenius(k)
             selfB = PairedProducts.squaredFrobenius(l)
         } else {
-            cross = PairedProducts.squaredFrobenius(PairedProducts.cross(a.rows, b.rows, pairs: pairs))
-            selfA = PairedProducts.squaredFrobenius(PairedProducts.scatter(a.rows, rows: pairs.aRows, pairs: pairs))
-            selfB = PairedProducts.squaredFrobenius(PairedProducts.scatter(b.rows, rows: pairs.bRows, pairs: pairs))
+            cross = PairedProducts.squaredFrobenius(a.values.cross(b.values, pairs: pairs))
+            selfA = PairedProducts.squaredFrobenius(a.values.scatter(rows: pairs.aRows, pairs: pairs))
+            selfB = PairedProducts.squaredFrobenius(b.values.scatter(rows: pairs.bRows, pairs: pairs))
         }
         guard debiased else { return cross / (selfA * selfB).squareRoot() }
-        let r = pairs.rowSquares(of: a.rows, rows: pairs.aRows)
-        let s = pairs.rowSquares(of: b.rows, rows: pairs.bRows)
+        let r = a.values.rowSquares(rows: pairs.aRows, pairs: pairs)
+        let s = b.values.rowSquares(rows: pairs.bRows, pairs: pairs)
         var rs = 0.0, rr = 0.0, ss = 0.0, sumR = 0.0, sumS = 0.0
         for p in 0..<pairs.count {
             let w = pairs.weight(p)
@@ -153,17 +228,5 @@ public struct LinearCKA: RepresentationMetric {
     /// ‖XᵀY‖²_F, Σ rᵢsᵢ, Σ rᵢ, Σ sᵢ of centred features.
     static func unbiasedHSIC(product: Double, rowProduct: Double, sumX: Double, sumY: Double, n: Double) -> Double {
         product - n / (n - 2) * rowProduct + sumX * sumY / ((n - 1) * (n - 2))
-    }
-
-    /// ‖xᵢ‖² of each centred row.
-    static func rowSquares(_ x: CentredRows) -> [Double] {
-        let d = x.columns
-        return x.storage.withUnsafeBufferPointer { v in
-            (0..<x.rows).map { i in
-                var sum = 0.0
-                for j in 0..<d { sum += v[i * d + j] * v[i * d + j] }
-                return sum
-            }
-        }
     }
 }

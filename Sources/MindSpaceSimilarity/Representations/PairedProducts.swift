@@ -3,8 +3,9 @@ import MindSpaceNumerics
 
 /// The level-3 products of the row-based metrics, over the pairs of a `PairedRows`:
 /// the cross-product Σᵣ wᵣ (aᵣ − μa)(bᵣ − μb)ᵀ (D₁ × D₂), the scatter Σᵣ wᵣ (aᵣ − μa)(aᵣ − μa)ᵀ
-/// (D × D) and the N × N Gram matrix, by BLAS (`gemm`, `syrk`) in panels fixed by the sizes
-/// (`BLAS.panelledGemm`, `panelledSyrkUpper`), so the bits never depend on the thread count.
+/// (D × D) and the N × N Gram matrix. Float64 rows multiply by BLAS (`gemm`, `syrk`) in panels
+/// fixed by the sizes (`BLAS.panelledGemm`, `panelledSyrkUpper`), float32 rows by
+/// `SinglePrecisionProducts` (see `CentredRowValues`); the bits never depend on the thread count.
 ///
 /// Unweighted rows taken in order are passed to BLAS in place. Otherwise the pairs are gathered,
 /// re-centred and scaled by √w in blocks of rows (`blockRows`, about 8 MB per block) whose
@@ -15,17 +16,17 @@ enum PairedProducts {
 
     /// Σᵣ wᵣ (aᵣ − μa)(bᵣ − μb)ᵀ, row-major D₁ × D₂, a's rows `pairs.aRows`, b's `pairs.bRows`.
     /// Cost 2·pairs·D₁·D₂ flops.
-    static func cross(_ a: CentredRows, _ b: CentredRows, pairs: PairedRows) -> [Double] {
+    static func cross<Rows: CentredRowValues>(_ a: Rows, _ b: Rows, pairs: PairedRows) -> [Double] {
         let d1 = a.columns, d2 = b.columns
         var result = [Double](repeating: 0, count: d1 * d2)
         if pairs.weights == nil && pairs.bInOrder {
-            multiply(a.storage, b.storage, rows: pairs.count, d1: d1, d2: d2, into: &result)
+            multiply(a.storage, b.storage, as: Rows.self, rows: pairs.count, d1: d1, d2: d2, into: &result)
             return result
         }
         let meanA = pairs.mean(of: a, rows: pairs.aRows), meanB = pairs.mean(of: b, rows: pairs.bRows)
         let block = blockRows(columns: max(d1, d2))
-        var blockA = [Double](repeating: 0, count: pairs.weights == nil ? 0 : min(block, pairs.count) * d1)
-        var blockB = [Double](repeating: 0, count: min(block, pairs.count) * d2)
+        var blockA = [Rows.Scalar](repeating: 0, count: pairs.weights == nil ? 0 : min(block, pairs.count) * d1)
+        var blockB = [Rows.Scalar](repeating: 0, count: min(block, pairs.count) * d2)
         var first = 0
         while first < pairs.count {
             let count = min(block, pairs.count - first)
@@ -37,7 +38,8 @@ enum PairedProducts {
                 a.storage.withUnsafeBufferPointer { x in
                     blockB.withUnsafeBufferPointer { y in
                         result.withUnsafeMutableBufferPointer { c in
-                            accumulate(x.baseAddress! + first * d1, y.baseAddress!, rows: count, d1: d1, d2: d2, into: c.baseAddress!)
+                            Rows.accumulateProduct(x.baseAddress! + first * d1, y.baseAddress!, rows: count, d1: d1, d2: d2,
+                                                   into: c.baseAddress!)
                         }
                     }
                 }
@@ -45,7 +47,7 @@ enum PairedProducts {
                 blockA.withUnsafeMutableBufferPointer {
                     pairs.fill($0, from: a, rows: pairs.aRows, mean: meanA, first: first, count: count)
                 }
-                multiply(blockA, blockB, rows: count, d1: d1, d2: d2, into: &result)
+                multiply(blockA, blockB, as: Rows.self, rows: count, d1: d1, d2: d2, into: &result)
             }
             first += count
         }
@@ -54,21 +56,20 @@ enum PairedProducts {
 
     /// Σᵣ wᵣ (xᵣ − μ)(xᵣ − μ)ᵀ over the rows `rows` of `x` (weights from `pairs`), the full
     /// symmetric D × D matrix, row-major. Cost pairs·D² flops (`syrk`).
-    static func scatter(_ x: CentredRows, rows: [Int], pairs: PairedRows) -> [Double] {
+    static func scatter<Rows: CentredRowValues>(_ x: Rows, rows: [Int], pairs: PairedRows) -> [Double] {
         let d = x.columns
         var result = [Double](repeating: 0, count: d * d)
         if pairs.weights == nil {
             // Every row once: the order of the rows does not change the sum's terms.
             x.storage.withUnsafeBufferPointer { source in
                 result.withUnsafeMutableBufferPointer { c in
-                    BLAS.panelledSyrkUpper(transpose: true, n: d, k: x.rows, alpha: 1, a: source.baseAddress!,
-                                           lda: d, beta: 1, c: c.baseAddress!, ldc: d)
+                    Rows.accumulateScatter(source.baseAddress!, rows: x.rows, d: d, into: c.baseAddress!)
                 }
             }
         } else {
             let mean = pairs.mean(of: x, rows: rows)
             let block = blockRows(columns: d)
-            var buffer = [Double](repeating: 0, count: min(block, pairs.count) * d)
+            var buffer = [Rows.Scalar](repeating: 0, count: min(block, pairs.count) * d)
             var first = 0
             while first < pairs.count {
                 let count = min(block, pairs.count - first)
@@ -77,8 +78,7 @@ enum PairedProducts {
                 }
                 buffer.withUnsafeBufferPointer { source in
                     result.withUnsafeMutableBufferPointer { c in
-                        BLAS.panelledSyrkUpper(transpose: true, n: d, k: count, alpha: 1, a: source.baseAddress!,
-                                               lda: d, beta: 1, c: c.baseAddress!, ldc: d)
+                        Rows.accumulateScatter(source.baseAddress!, rows: count, d: d, into: c.baseAddress!)
                     }
                 }
                 first += count
@@ -144,13 +144,13 @@ enum PairedProducts {
 
     /// Σᵣ aᵣ bᵣᵀ over the consecutive rows `range` of two centred matrices (no re-centring),
     /// row-major D₁ × D₂: one group's share of the cross-product. Cost 2·|range|·D₁·D₂ flops.
-    static func cross(_ a: CentredRows, _ b: CentredRows, range: Range<Int>) -> [Double] {
+    static func cross<Rows: CentredRowValues>(_ a: Rows, _ b: Rows, range: Range<Int>) -> [Double] {
         var result = [Double](repeating: 0, count: a.columns * b.columns)
         a.storage.withUnsafeBufferPointer { x in
             b.storage.withUnsafeBufferPointer { y in
                 result.withUnsafeMutableBufferPointer { c in
-                    accumulate(x.baseAddress! + range.lowerBound * a.columns, y.baseAddress! + range.lowerBound * b.columns,
-                               rows: range.count, d1: a.columns, d2: b.columns, into: c.baseAddress!)
+                    Rows.accumulateProduct(x.baseAddress! + range.lowerBound * a.columns, y.baseAddress! + range.lowerBound * b.columns,
+                                           rows: range.count, d1: a.columns, d2: b.columns, into: c.baseAddress!)
                 }
             }
         }
@@ -159,14 +159,13 @@ enum PairedProducts {
 
     /// Σᵣ xᵣ xᵣᵀ over the consecutive rows `range` (no re-centring), the full symmetric D × D
     /// matrix, row-major. Cost |range|·D² flops (`syrk`).
-    static func scatter(_ x: CentredRows, range: Range<Int>) -> [Double] {
+    static func scatter<Rows: CentredRowValues>(_ x: Rows, range: Range<Int>) -> [Double] {
         let d = x.columns
         var result = [Double](repeating: 0, count: d * d)
         guard !range.isEmpty else { return result }
         x.storage.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { c in
-                BLAS.panelledSyrkUpper(transpose: true, n: d, k: range.count, alpha: 1,
-                                       a: source.baseAddress! + range.lowerBound * d, lda: d, beta: 1, c: c.baseAddress!, ldc: d)
+                Rows.accumulateScatter(source.baseAddress! + range.lowerBound * d, rows: range.count, d: d, into: c.baseAddress!)
             }
         }
         mirrorUpper(&result, n: d)
@@ -174,21 +173,14 @@ enum PairedProducts {
     }
 
     /// C += Aᵀ·B for row-major A (rows × D₁) and B (rows × D₂), both whole arrays.
-    private static func multiply(_ a: [Double], _ b: [Double], rows: Int, d1: Int, d2: Int, into result: inout [Double]) {
+    private static func multiply<Rows: CentredRowValues>(_ a: [Rows.Scalar], _ b: [Rows.Scalar], as _: Rows.Type, rows: Int,
+                                                          d1: Int, d2: Int, into result: inout [Double]) {
         a.withUnsafeBufferPointer { x in
             b.withUnsafeBufferPointer { y in
                 result.withUnsafeMutableBufferPointer { c in
-                    accumulate(x.baseAddress!, y.baseAddress!, rows: rows, d1: d1, d2: d2, into: c.baseAddress!)
+                    Rows.accumulateProduct(x.baseAddress!, y.baseAddress!, rows: rows, d1: d1, d2: d2, into: c.baseAddress!)
                 }
             }
         }
-    }
-
-    /// C += Aᵀ·B (C row-major D₁ × D₂) in row panels of C.
-    private static func accumulate(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int,
-                                   d1: Int, d2: Int, into c: UnsafeMutablePointer<Double>) {
-        guard rows > 0 else { return }
-        BLAS.panelledGemm(transposeA: true, transposeB: false, m: d1, n: d2, k: rows, alpha: 1,
-                          a: a, lda: d1, b: b, ldb: d2, beta: 1, c: c, ldc: d2)
     }
 }

@@ -56,7 +56,7 @@ struct PairedRows: Sendable {
 
     /// The weighted mean of the rows `rows` of `x`: Σ wᵣ·x_rows[r] / Σ w; zero when unweighted
     /// (the rows of a `CentredRows` have mean zero, and a permutation does not change a mean).
-    func mean(of x: CentredRows, rows: [Int]) -> [Double] {
+    func mean<Rows: CentredRowValues>(of x: Rows, rows: [Int]) -> [Double] {
         var mean = [Double](repeating: 0, count: x.columns)
         guard weights != nil else { return mean }
         let d = x.columns
@@ -64,7 +64,7 @@ struct PairedRows: Sendable {
             mean.withUnsafeMutableBufferPointer { m in
                 for r in 0..<rows.count {
                     let w = weight(r), from = rows[r] * d
-                    for j in 0..<d { m[j] += w * source[from + j] }
+                    for j in 0..<d { m[j] += w * Double(source[from + j]) }
                 }
                 for j in 0..<d { m[j] /= total }
             }
@@ -73,16 +73,17 @@ struct PairedRows: Sendable {
     }
 
     /// Rows `rows[first ..< first + count]` of `x`, each minus `mean` and times √weight, into
-    /// `target` (row-major count × D): the block of √W·(X − 1·μᵀ) that the products multiply.
-    func fill(_ target: UnsafeMutableBufferPointer<Double>, from x: CentredRows, rows: [Int],
-              mean: [Double], first: Int, count: Int) {
+    /// `target` (row-major count × D): the block of √W·(X − 1·μᵀ) that the products multiply,
+    /// computed in Double and rounded once to the rows' precision.
+    func fill<Rows: CentredRowValues>(_ target: UnsafeMutableBufferPointer<Rows.Scalar>, from x: Rows, rows: [Int],
+                                      mean: [Double], first: Int, count: Int) {
         let d = x.columns
         x.storage.withUnsafeBufferPointer { source in
             mean.withUnsafeBufferPointer { m in
                 for r in 0..<count {
                     let scale = weight(first + r).squareRoot()
                     let from = rows[first + r] * d, to = r * d
-                    for j in 0..<d { target[to + j] = scale * (source[from + j] - m[j]) }
+                    for j in 0..<d { target[to + j] = Rows.Scalar(scale * (Double(source[from + j]) - m[j])) }
                 }
             }
         }
@@ -101,12 +102,12 @@ struct PairedRows: Sendable {
 
     /// ‖xᵣ − μ_w‖² for the rows `rows` of `x`, μ_w the weighted mean of the pairs (‖xᵣ‖² when
     /// unweighted: the rows are centred).
-    func rowSquares(of x: CentredRows, rows: [Int]) -> [Double] {
+    func rowSquares<Rows: CentredRowValues>(of x: Rows, rows: [Int]) -> [Double] {
         let mean = mean(of: x, rows: rows), d = x.columns
         return x.storage.withUnsafeBufferPointer { v in
             rows.map { i in
                 var sum = 0.0
-                for j in 0..<d { let e = v[i * d + j] - mean[j]; sum += e * e }
+                for j in 0..<d { let e = Double(v[i * d + j]) - mean[j]; sum += e * e }
                 return sum
             }
         }

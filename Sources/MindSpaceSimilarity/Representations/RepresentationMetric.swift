@@ -27,8 +27,19 @@ public protocol RepresentationMetric: Sendable {
     /// every column constant); the caller names the file.
     func prepare(_ representation: Matrix<Double>) throws -> Prepared
 
+    /// The state of a representation stored in float32 (float32, float16 or bfloat16 files); by
+    /// default its values widened to Double and `prepare(_:)`. Metrics that multiply faster in
+    /// float32 (linear CKA) keep it.
+    func prepare(single representation: Matrix<Float>) throws -> Prepared
+
     /// The similarity of `a` and `b` with their rows paired as `pairing` says.
     func score(_ a: Prepared, _ b: Prepared, pairing: RowPairing) throws -> Double
+}
+
+extension RepresentationMetric {
+    public func prepare(single representation: Matrix<Float>) throws -> Prepared {
+        try prepare(representation.converted(to: Double.self))
+    }
 }
 
 /// Which rows of two representations are compared with which, and how often: the one knob the
