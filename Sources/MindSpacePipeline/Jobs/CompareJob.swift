@@ -46,11 +46,35 @@ public struct CompareJob: Sendable {
         self.commandLine = commandLine
     }
 
-    /// One input, read and checked.
+    /// One input, read and checked, in the precision it is stored in (float32 for float32,
+    /// float16 and bfloat16 files: metrics that gain from it, linear CKA, keep it).
     struct Representation {
         var name: String
         var input: AnalysisInput
-        var values: Matrix<Double>
+        var values: AnalysisInput.Points
+    }
+
+    /// One metric's state of one representation, in the precision it was read in.
+    struct MetricPreparation<Metric: RepresentationMetric>: PointsAnalysis {
+        let metric: Metric
+
+        func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) throws -> Metric.Prepared {
+            let values = points
+            if let single = values as? Matrix<Float> { return try metric.prepare(single: single) }
+            return try metric.prepare(values.converted(to: Double.self))
+        }
+    }
+
+    /// Whether some column of the points takes two different values.
+    struct VaryingColumnCheck: PointsAnalysis {
+        func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) -> Bool {
+            let values = points
+            guard values.rows > 1 else { return false }
+            for row in 1..<values.rows {
+                for column in 0..<values.columns where values[row, column] != values[0, column] { return true }
+            }
+            return false
+        }
     }
 
     public func run() throws -> CompareReport {
@@ -153,22 +177,13 @@ public struct CompareJob: Sendable {
             guard input.tensor.shape[0] >= 4 else {
                 throw MindSpaceError.malformed(path, "compare needs at least 4 inputs (rows), got \(input.tensor.shape[0])")
             }
-            let values = try input.matrix(as: Double.self, purpose: "compare needs finite values")
-            guard Self.hasVaryingColumn(values) else {
+            let values = try input.points(purpose: "compare needs finite values")
+            guard try values.analyse(with: VaryingColumnCheck()) else {
                 throw MindSpaceError.malformed(path, "every column is constant: the representation carries no information to compare")
             }
             representations.append(Representation(name: name, input: input, values: values))
         }
         return representations
-    }
-
-    /// Whether some column takes two different values.
-    static func hasVaryingColumn(_ values: Matrix<Double>) -> Bool {
-        guard values.rows > 1 else { return false }
-        for row in 1..<values.rows {
-            for column in 0..<values.columns where values[row, column] != values[0, column] { return true }
-        }
-        return false
     }
 
     /// The file stems, made unique by adding parent folders where two stems agree.
@@ -206,7 +221,7 @@ public struct CompareJob: Sendable {
         var prepared: [Metric.Prepared] = []
         for representation in representations {
             do {
-                prepared.append(try metric.prepare(representation.values))
+                prepared.append(try representation.values.analyse(with: MetricPreparation(metric: metric)))
             } catch let error as MindSpaceError {
                 throw error.located(in: representation.input.path)
             }

@@ -30,3 +30,21 @@ extension AnalysisInput.Points {
         }
     }
 }
+
+extension AnalysisInput.Points {
+    /// N, the points.
+    public var rows: Int {
+        switch self {
+        case .single(let points): points.rows
+        case .double(let points): points.rows
+        }
+    }
+
+    /// D, the coordinates per point.
+    public var columns: Int {
+        switch self {
+        case .single(let points): points.columns
+        case .double(let points): points.columns
+        }
+    }
+}
