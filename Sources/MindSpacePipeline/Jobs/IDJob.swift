@@ -117,6 +117,10 @@ public struct IDJob: Sendable {
         var skipped: [IDReport.Skipped] = []
         var fitCurve: TwoNNFitCurve?
         var scaleCurves: [ScaleCurve] = []
+        /// The shared search's neighbours of every row (row-major N × `neighborCount`) when it
+        /// searched all N rows (no duplicate was removed); else nil.
+        var neighborIndices: [Int32]?
+        var neighborCount = 0
     }
 
     /// The job's body for either precision: centres the points in place, then `estimate`.
@@ -131,17 +135,20 @@ public struct IDJob: Sendable {
     }
 
     /// Runs every estimator on `points` (centred); neighbour-based ones share one search with the
-    /// largest k. `layers` reuses it per layer.
+    /// largest k. `layers` reuses it per layer, asking the search for at least `searchAtLeast`
+    /// neighbours (its overlap's k) so that one search serves both (the estimators take their
+    /// first ranks).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>,
-                                                  with estimators: [any DimensionEstimator]) throws -> Outcome {
+    func estimate<Scalar: NeighborScalar>(_ points: Matrix<Scalar>, with estimators: [any DimensionEstimator],
+                                          searchAtLeast: Int = 0) throws -> Outcome {
         var outcome = Outcome(n: points.rows, d: points.columns)
-        let neighborCounts = estimators.compactMap { estimator -> Int? in
+        var neighborCounts = estimators.compactMap { estimator -> Int? in
             if let neighborBased = estimator as? any NeighborDimensionEstimator { return neighborBased.neighborCount }
             if let coordinateBased = estimator as? any CoordinateNeighborDimensionEstimator { return coordinateBased.neighborCount }
             return nil
         }
+        if searchAtLeast > 0, !neighborCounts.isEmpty { neighborCounts.append(searchAtLeast) }
         var context: NeighborContext<Scalar>?
         if let largest = neighborCounts.max() {
             // One duplicate analysis, shared with the search (no second pass, no second copy).
@@ -157,6 +164,10 @@ public struct IDJob: Sendable {
             }
             let shared = try NeighborContext(points, deduplication: deduplication, k: k, options: options)
             outcome.distinctPoints = shared.deduplication?.unique.rows
+            if shared.table.pointCount == points.rows {
+                outcome.neighborIndices = shared.table.indices
+                outcome.neighborCount = shared.table.k
+            }
             context = shared
         }
         for estimator in estimators {

@@ -67,30 +67,21 @@ public struct LayersJob: Sendable {
         var ckaStates: [GroupedLinearCKA.Prepared] = []
         var previousOverlap: NeighborhoodOverlap.Prepared?
         for (index, layer) in source.layers.enumerated() {
-            let values = try Self.values(of: layer)
-            var measured = try measure(values, name: layer.name, estimators: estimators)
-            let overlapState: NeighborhoodOverlap.Prepared
-            let ckaState: GroupedLinearCKA.Prepared
-            do {
-                overlapState = try overlap.prepare(values)
-                ckaState = try grouped.prepare(values)
-            } catch let error as MindSpaceError {
-                throw MindSpaceError.malformed(layer.path, "layer '\(TerminalText.escaped(layer.name))': \(error.reason)")
-            }
+            let step = LayerStep(job: self, layer: layer, estimators: estimators, overlap: overlap, grouped: grouped)
+            let state = try Self.values(of: layer).analyse(with: step)
             if let previous = previousOverlap, let previousCKA = ckaStates.last {
-                let verdict = try RepresentationComparison.assess(overlap, previous, overlapState, rows: n, settings: comparison,
+                let verdict = try RepresentationComparison.assess(overlap, previous, state.overlap, rows: n, settings: comparison,
                                                                   stream: UInt64(index))
                 layers[index - 1].overlapNext = .init(value: verdict.value, ci: verdict.ci, method: "bootstrap over inputs",
                                                       null: overlapNull)
-                let cka = grouped.estimate(previousCKA, ckaState, level: options.confidenceLevel)
+                let cka = grouped.estimate(previousCKA, state.cka, level: options.confidenceLevel)
                 layers[index - 1].ckaNext = .init(value: cka.value, ci: cka.ci,
                                                   method: "delete-a-group jackknife, \(grouped.ranges.count) groups", null: nil)
                 ckaStates[ckaStates.count - 1] = previousCKA.withoutGroups()
             }
-            measured.name = layer.name
-            layers.append(measured)
-            previousOverlap = overlapState
-            ckaStates.append(ckaState)
+            layers.append(state.layer)
+            previousOverlap = state.overlap
+            ckaStates.append(state.cka)
         }
         let matrix = Self.ckaMatrix(ckaStates, grouped: grouped)
 
@@ -118,33 +109,68 @@ public struct LayersJob: Sendable {
         return report
     }
 
-    /// One layer's values, finite (the first NaN/Inf is refused naming the layer and its row).
-    static func values(of layer: LayerActivations.Layer) throws -> Matrix<Double> {
-        let values: Matrix<Double> = try layer.tensor.matrix(as: Double.self)
-        if let position = values.firstNonFinite() {
-            throw MindSpaceError.malformed(layer.path,
-                "layer '\(TerminalText.escaped(layer.name))' has the non-finite value \(values[position.row, position.column]) "
-                + "at row \(position.row), column \(position.column) (counting from 0)")
+    /// One layer's values in the precision `id` would load them in (float32 for float32, float16
+    /// and bfloat16 arrays, else float64), finite (the first NaN/Inf is refused naming the layer
+    /// and its row).
+    static func values(of layer: LayerActivations.Layer) throws -> AnalysisInput.Points {
+        func finite<Scalar: NeighborScalar>(_ values: Matrix<Scalar>) throws -> Matrix<Scalar> {
+            if let position = values.firstNonFinite() {
+                throw MindSpaceError.malformed(layer.path,
+                    "layer '\(TerminalText.escaped(layer.name))' has the non-finite value \(values[position.row, position.column]) "
+                    + "at row \(position.row), column \(position.column) (counting from 0)")
+            }
+            return values
         }
-        return values
+        switch layer.tensor.dtype {
+        case .float32, .float16, .bfloat16: return .single(try finite(layer.tensor.matrix(as: Float.self)))
+        default: return .double(try finite(layer.tensor.matrix(as: Double.self)))
+        }
     }
 
-    /// One layer's intrinsic dimension and PCA dimensions (its transitions are filled in later).
-    func measure(_ values: Matrix<Double>, name: String, estimators: [any DimensionEstimator]) throws -> LayersReport.Layer {
-        var centred = values
-        centred.centreColumns()
-        let job = IDJob(dataPath: name, estimatorNames: estimatorNames, k: k, options: options, outputFolder: outputFolder)
-        let outcome: IDJob.Outcome
-        do {
-            outcome = try job.estimate(centred, with: estimators)
-        } catch let error as MindSpaceError where error.kind == .malformedData {
-            throw MindSpaceError.malformed(activationsPath, "layer '\(TerminalText.escaped(name))': \(error.reason)")
+    /// What one layer contributes: its report entry and the states its transitions need.
+    struct LayerState {
+        var layer: LayersReport.Layer
+        var overlap: NeighborhoodOverlap.Prepared
+        var cka: GroupedLinearCKA.Prepared
+    }
+
+    /// One layer, in the precision it was loaded in: the intrinsic dimension as `id` computes it
+    /// (the same centred points, the same search), whose search also gives the overlap's
+    /// neighbours (it is asked for at least k of them); the CKA state, whose scatter matrix also
+    /// gives the PCA counts (its eigenvalues are N − 1 times the PCA variances).
+    struct LayerStep: PointsAnalysis {
+        let job: LayersJob
+        let layer: LayerActivations.Layer
+        let estimators: [any DimensionEstimator]
+        let overlap: NeighborhoodOverlap
+        let grouped: GroupedLinearCKA
+
+        func analyse<Scalar: NeighborScalar>(_ points: consuming Matrix<Scalar>) throws -> LayerState {
+            let n = points.rows, d = points.columns
+            points.centreColumns()
+            let centred = points
+            let idJob = IDJob(dataPath: layer.name, estimatorNames: job.estimatorNames, k: job.k, options: job.options,
+                              outputFolder: job.outputFolder)
+            do {
+                let outcome = try idJob.estimate(centred, with: estimators, searchAtLeast: overlap.k)
+                let overlapState = try outcome.neighborIndices.map {
+                    overlap.prepared(neighbors: $0, searched: outcome.neighborCount, pointCount: n)
+                } ?? overlap.prepare(searching: centred)
+                let ckaState = try Scalar.self == Float.self
+                    ? grouped.prepare(centred.converted(to: Float.self)) : grouped.prepare(centred.converted(to: Double.self))
+                var trace = 0.0
+                let scatter = grouped.scatter(ckaState)
+                for j in 0..<d { trace += scatter[j * d + j] }
+                var upper = scatter
+                let eigenvalues = try LAPACK.symmetricEigen(&upper, n: d, vectors: false).values.reversed()
+                let spectrum = PCASpectrum(scatterEigenvalues: Array(eigenvalues), scatterTrace: trace, pointCount: n)
+                let entry = LayersReport.Layer(name: layer.name, n: n, d: d, estimates: outcome.estimates, skipped: outcome.skipped,
+                                               componentsFor: spectrum.componentsForStandardFractions, overlapNext: nil, ckaNext: nil)
+                return LayerState(layer: entry, overlap: overlapState, cka: ckaState)
+            } catch let error as MindSpaceError where error.kind == .malformedData {
+                throw MindSpaceError.malformed(layer.path, "layer '\(TerminalText.escaped(layer.name))': \(error.reason)")
+            }
         }
-        let pca = try PCA(components: 1).fit(centred)
-        var counts: [String: Int] = [:]
-        for fraction in [0.5, 0.9, 0.99] { counts[String(fraction)] = pca.spectrum.componentsFor(fraction: fraction) }
-        return LayersReport.Layer(name: name, n: values.rows, d: values.columns, estimates: outcome.estimates,
-                                  skipped: outcome.skipped, componentsFor: counts, overlapNext: nil, ckaNext: nil)
     }
 
     /// CKA between every two layers (one product per pair), symmetric, 1 on the diagonal.

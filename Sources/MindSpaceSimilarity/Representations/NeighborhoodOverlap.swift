@@ -56,11 +56,33 @@ public struct NeighborhoodOverlap: RepresentationMetric {
     /// - Throws: `MindSpaceError.malformed(nil, …)` for k < 1 or k ≥ N; the search's errors
     ///   for no columns or non-finite values.
     public func prepare(_ representation: Matrix<Double>) throws -> Prepared {
+        try prepare(searching: representation)
+    }
+
+    /// `prepare` in the precision of the matrix (float32 rows are searched in float32, as
+    /// `mindspace id` searches them).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func prepare<Scalar: NeighborScalar>(searching representation: Matrix<Scalar>) throws -> Prepared {
         let n = representation.rows
         guard k >= 1 else { throw MindSpaceError.malformed(nil, "overlap: k must be at least 1, got \(k)") }
         guard k < n else { throw MindSpaceError.malformed(nil, "overlap: k = \(k) needs more than \(k) rows, got \(n)") }
         let table = try ExactNeighbors.search(representation, k: k)
         return Prepared(pointCount: n, k: k, neighbors: table.indices.map { Int($0) })
+    }
+
+    /// The state from a search already made with at least k neighbours per row (row-major
+    /// `pointCount` × `searched` indices by ascending distance, ties by index, as
+    /// `ExactNeighbors.search` returns them): its first k ranks. For callers that search once for
+    /// several purposes (`layers`: the intrinsic dimension's neighbours and the overlap's).
+    public func prepared(neighbors: [Int32], searched: Int, pointCount: Int) -> Prepared {
+        precondition(searched >= k && neighbors.count == pointCount * searched, "a search of \(searched) < k = \(k) neighbours")
+        var kept: [Int] = []
+        kept.reserveCapacity(pointCount * k)
+        for row in 0..<pointCount {
+            for rank in 0..<k { kept.append(Int(neighbors[row * searched + rank])) }
+        }
+        return Prepared(pointCount: pointCount, k: k, neighbors: kept)
     }
 
     /// The weighted mean overlap of the neighbour lists of A's row i and B's row partner(i).
