@@ -45,8 +45,8 @@ import MindSpaceTestSupport
         return c
     }
 
-    /// k spans one partial block, several blocks, and several parts (k ≥ 8192 → 2 parts).
-    @Test(arguments: [(1, 5, 7), (300, 13, 33), (1000, 37, 65), (9000, 25, 40)],
+    /// k spans one partial block, several blocks, and several parts (k ≥ 16384 → 2 parts).
+    @Test(arguments: [(1, 5, 7), (300, 13, 33), (1000, 37, 65), (17_000, 25, 40)],
           [SinglePrecisionProducts.InstructionSet.avx512, .portable])
     func crossProductMatchesDoubleWithinTheBlockBound(size: (Int, Int, Int), version: SinglePrecisionProducts.InstructionSet) {
         let (k, m, n) = size
@@ -74,7 +74,7 @@ import MindSpaceTestSupport
 
     /// The same bits for 1, 2 and 3 threads, general and symmetric, with k split into parts.
     @Test func bitsDoNotDependOnTheThreadCount() {
-        let k = 8500, m = 40, n = 70
+        let k = 17_000, m = 40, n = 70
         let a = Self.floats(k * m, seed: 21), b = Self.floats(k * n, seed: 22)
         let saved = ParallelLoop.threadLimit
         defer { ParallelLoop.threadLimit = saved }

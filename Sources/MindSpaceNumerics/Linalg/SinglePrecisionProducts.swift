@@ -32,8 +32,8 @@ public enum SinglePrecisionProducts {
     public enum InstructionSet: Int32, Sendable { case portable = 0, avx512 = 2 }
 
     /// Parts the k rows of an Aᵀ·B are cut into (their partials are added in order): one per
-    /// 4096 rows, at most 8. A function of k alone.
-    static func parts(rows k: Int) -> Int { min(8, max(1, k / 4096)) }
+    /// 8192 rows, at most 4. A function of k alone.
+    static func parts(rows k: Int) -> Int { min(4, max(1, k / 8192)) }
 
     /// C += Aᵀ·B: `c[i·ldc + j] += Σ_r a[r·lda + i]·b[r·ldb + j]` for i < m, j < n, with A k × m and
     /// B k × n row-major float32, C row-major Double. With `symmetric` (A and B the same, m = n)
