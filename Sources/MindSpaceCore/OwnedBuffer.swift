@@ -34,5 +34,5 @@ public final class OwnedBuffer<Element>: @unchecked Sendable {
     }
 
     /// The elements, copied into an array.
-    var array: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    public var array: [Element] { Array(UnsafeBufferPointer(start: base, count: count)) }
 }

@@ -120,8 +120,11 @@ public struct LinearCKA: RepresentationMetric {
 
         func rowSquares(rows: [Int], pairs: PairedRows) -> [Double] {
             switch self {
-            case .double(let x): pairs.rowSquares(of: x, rows: rows)
-            case .single(let x): pairs.rowSquares(of: x, rows: rows)
+            case .double(let x): return pairs.rowSquares(of: x, rows: rows)
+            case .single(let x):
+                // Unweighted pairs keep the full mean (zero): the squares made with the rows.
+                if pairs.weights == nil { return rows.map { x.rowSquares[$0] } }
+                return pairs.rowSquares(of: x, rows: rows)
             }
         }
     }

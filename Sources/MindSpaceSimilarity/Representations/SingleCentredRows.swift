@@ -15,7 +15,9 @@ struct SingleCentredRows: Sendable {
     let columns: Int
     /// Row-major centred values.
     let storage: [Float]
-    /// Σᵢ ‖xᵢ − x̄‖² of the float32 centred values, in Double.
+    /// ‖xᵢ − x̄‖² of each float32 centred row, in Double.
+    let rowSquares: [Double]
+    /// Σᵢ ‖xᵢ − x̄‖², in Double.
     let totalSquares: Double
 
     /// Centres `matrix`; throws `MindSpaceError.malformed(nil, …)` naming `metric` for fewer than
@@ -26,25 +28,38 @@ struct SingleCentredRows: Sendable {
             throw MindSpaceError.malformed(nil, "\(metric.rawValue) needs at least 2 rows and 1 column, got \(n) × \(d)")
         }
         let means = matrix.columnSums().map { $0 / Double(n) }
-        var centred = [Float](repeating: 0, count: n * d)
-        var squares = 0.0
+        let centred = OwnedBuffer<Float>(repeating: 0, count: n * d)
+        let rowSquares = OwnedBuffer<Double>(repeating: 0, count: n)
+        let ranges = 16
+        let partial = OwnedBuffer<Double>(repeating: 0, count: ranges)
         matrix.storage.withUnsafeBufferPointer { x in
-            centred.withUnsafeMutableBufferPointer { c in
-                for i in 0..<n {
-                    for j in 0..<d {
-                        let value = Float(Double(x[i * d + j]) - means[j])
-                        c[i * d + j] = value
-                        squares += Double(value) * Double(value)
+            means.withUnsafeBufferPointer { mean in
+                // 16 row ranges fixed by N, their sums added in order: the same bits on any thread count.
+                ParallelLoop.forEachRange(n, ranges: ranges) { range, rows in
+                    var total = 0.0
+                    for i in rows {
+                        var row = 0.0
+                        for j in 0..<d {
+                            let value = Float(Double(x[i * d + j]) - mean[j])
+                            centred[i * d + j] = value
+                            row += Double(value) * Double(value)
+                        }
+                        rowSquares[i] = row
+                        total += row
                     }
+                    partial[range] = total
                 }
             }
         }
+        var squares = 0.0
+        for range in 0..<ranges { squares += partial[range] }
         guard squares > 0 else {
             throw MindSpaceError.malformed(nil, "every column is constant (zero variance): \(metric.rawValue) is undefined")
         }
         rows = n
         columns = d
-        storage = centred
+        storage = centred.array
+        self.rowSquares = rowSquares.array
         totalSquares = squares
     }
 
