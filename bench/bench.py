@@ -29,13 +29,14 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import harness  # noqa: E402
-from workloads import ALL  # noqa: E402
+from workloads import ALL, ON_REQUEST  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workloads", default=",".join(w.name for w in ALL),
-                        help="comma-separated names (default: all: %(default)s)")
+                        help="comma-separated names or groups (default: all: %(default)s; on request only: "
+                             + ", ".join(w.name for w in ON_REQUEST) + ")")
     parser.add_argument("--runs", type=int, default=5, help="runs per tool (default 5)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated inputs")
     parser.add_argument("--mindspace", default=str(ROOT / ".build" / "release" / "mindspace"))
@@ -51,8 +52,9 @@ def main() -> int:
         parser.error("--without-peers goes with --baseline")
 
     wanted = set(args.workloads.split(","))
-    chosen = [w for w in ALL if w.name in wanted or (w.group and w.group in wanted)]
-    unknown = wanted - {w.name for w in ALL} - {w.group for w in ALL if w.group}
+    known = ALL + ON_REQUEST
+    chosen = [w for w in known if w.name in wanted or (w.group and w.group in wanted)]
+    unknown = wanted - {w.name for w in known} - {w.group for w in known if w.group}
     if unknown:
         print(f"bench: unknown workload(s) {sorted(unknown)}; known: {[w.name for w in ALL]}", file=sys.stderr)
         return 64
