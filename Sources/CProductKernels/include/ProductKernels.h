@@ -21,9 +21,9 @@
 /// Whether the AVX-512F micro-kernels run on this processor (else the portable loops do).
 int ms_products_accelerated(void);
 
-/// Bytes of scratch `ms_products_*` need for an output of up to `n` columns (`ms_products_tn_f64`)
-/// or rows of B (`ms_products_nt_f32`): one packed block of B and one panel of A, 64-byte aligned
-/// by the callee within the buffer given.
+/// Bytes of scratch `ms_products_*` need (the same for every `n`, kept as a parameter for the
+/// callers): one packed block of B, one panel of A and one register tile, 64-byte aligned by the
+/// callee within the buffer given.
 size_t ms_products_scratch_bytes(ptrdiff_t n);
 
 /// C[i][j] += Σ_r A[r][i]·B[r][j] for i in [i0, i1), j in [j0, j1) (Aᵀ·B, "TN"): A is k × m and
@@ -39,7 +39,8 @@ void ms_products_tn_f64(int isa, ptrdiff_t k, const float *a, ptrdiff_t lda, ptr
 
 /// C[i][j] = Σ_r X[i][r]·Y[j][r] for i < m, j < n (X·Yᵀ, "NT"): X is m × k and Y n × k, float32
 /// row-major with strides ldx, ldy; C float32 row-major, stride ldc. Summed in float32 (FMA) in
-/// order of r. `scratch` holds ms_products_scratch_bytes(n) bytes.
+/// order of r, in passes of up to 1024 terms whose totals are added in float32 (one pass for
+/// k ≤ 1024). `scratch` holds ms_products_scratch_bytes(n) bytes.
 void ms_products_nt_f32(int isa, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const float *x, ptrdiff_t ldx,
                         const float *y, ptrdiff_t ldy, float *c, ptrdiff_t ldc, void *scratch);
 
