@@ -83,6 +83,22 @@ public struct GroupedLinearCKA: Sendable {
             return PairedProducts.cross(widened, other.widened, range: range)
         }
 
+        /// N.
+        var count: Int {
+            switch self {
+            case .double(let rows): rows.rows
+            case .single(let rows): rows.rows
+            }
+        }
+
+        /// The centred rows as float32 (a copy for float64 rows).
+        var singlePrecision: [Float] {
+            switch self {
+            case .double(let rows): rows.storage.map { Float($0) }
+            case .single(let rows): rows.storage
+            }
+        }
+
         func columnSums(range: Range<Int>) -> [Double] {
             switch self {
             case .double(let rows): GroupedLinearCKA.columnSums(rows, range)
