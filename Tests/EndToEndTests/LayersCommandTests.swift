@@ -29,7 +29,9 @@ import MindSpaceTestSupport
             // works in float64: distances differ by ~1e−7 relative, the estimate by ~1e−8.
             let reference = expected[name] ?? 0
             #expect(abs(estimate - reference) <= 1e-6 * reference, "\(name): \(estimate) vs scikit-dimension \(reference)")
-            #expect((layer["components_for"] as? [String: Int])?["0.9"] ?? 0 > 0)
+            let count = try #require((layer["components_for"] as? [String: Int])?["0.9"])
+            let band = try #require((layer["components_for_ci"] as? [String: [Int]])?["0.9"])
+            #expect(count > 0 && band.count == 2 && band[0] <= count && count <= band[1], "\(name): \(count) in \(band)")
         }
         for layer in layers.dropLast() {
             let overlap = try #require(layer["overlap_next"] as? [String: Any]), cka = try #require(layer["cka_next"] as? [String: Any])

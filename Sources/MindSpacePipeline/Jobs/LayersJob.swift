@@ -137,7 +137,8 @@ public struct LayersJob: Sendable {
     /// One layer, in the precision it was loaded in: the intrinsic dimension as `id` computes it
     /// (the same centred points, the same search), whose search also gives the overlap's
     /// neighbours (it is asked for at least k of them); the CKA state, whose scatter matrix also
-    /// gives the PCA counts (its eigenvalues are N − 1 times the PCA variances).
+    /// gives the PCA counts (its eigenvalues are N − 1 times the PCA variances) and their
+    /// bootstrap intervals (`ComponentCountBootstrap`, `--bootstrap` resamples).
     struct LayerStep: PointsAnalysis {
         let job: LayersJob
         let layer: LayerActivations.Layer
@@ -158,14 +159,16 @@ public struct LayersJob: Sendable {
                 } ?? overlap.prepare(searching: centred)
                 let ckaState = try Scalar.self == Float.self
                     ? grouped.prepare(centred.converted(to: Float.self)) : grouped.prepare(centred.converted(to: Double.self))
-                var trace = 0.0
-                let scatter = grouped.scatter(ckaState)
-                for j in 0..<d { trace += scatter[j * d + j] }
-                var upper = scatter
-                let eigenvalues = try LAPACK.symmetricEigen(&upper, n: d, vectors: false).values.reversed()
-                let spectrum = PCASpectrum(scatterEigenvalues: Array(eigenvalues), scatterTrace: trace, pointCount: n)
-                let entry = LayersReport.Layer(name: layer.name, n: n, d: d, estimates: outcome.estimates, skipped: outcome.skipped,
-                                               componentsFor: spectrum.componentsForStandardFractions, overlapNext: nil, ckaNext: nil)
+                let fractions = PCASpectrum.standardFractions
+                let pca = try ComponentCountBootstrap.estimate(ckaState, fractions: fractions.map(\.fraction),
+                                                               resamples: job.bootstrap, level: job.options.confidenceLevel,
+                                                               seed: job.options.seed)
+                var entry = LayersReport.Layer(name: layer.name, n: n, d: d, estimates: outcome.estimates, skipped: outcome.skipped,
+                                               componentsFor: [:], overlapNext: nil, ckaNext: nil)
+                for (index, fraction) in fractions.enumerated() {
+                    entry.componentsFor[fraction.key] = pca.counts[index]
+                    entry.componentsForCI[fraction.key] = pca.intervals[index]
+                }
                 return LayerState(layer: entry, overlap: overlapState, cka: ckaState)
             } catch let error as MindSpaceError where error.kind == .malformedData {
                 throw MindSpaceError.malformed(layer.path, "layer '\(TerminalText.escaped(layer.name))': \(error.reason)")

@@ -32,8 +32,10 @@ struct LayersFigures {
                                               y: report.layers.map { Double($0.componentsFor[fraction] ?? 0) },
                                               color: Palette.okabeIto[index + 1], dashed: fraction != "0.9", markerRadiusPoints: 2))
         }
-        var pca = LineChart(series: pcaSeries, title: "Principal components needed", xLabel: "layer", yLabel: "components",
-                            yScale: .logarithmic)
+        let band = { (side: Int) in report.layers.map { layer in layer.componentsForCI["0.9"].map { Double($0[side]) } ?? .nan } }
+        var pca = LineChart(series: pcaSeries,
+                            bands: [LineChart.Band(x: positions, lower: band(0), upper: band(1), color: Palette.okabeIto[2])],
+                            title: "Principal components needed", xLabel: "layer", yLabel: "components", yScale: .logarithmic)
         pca.xCategories = axisNames(names, width: 880)
         return Figure(panels: [id, pca], title: "Geometry of \(report.layers.count) layers of \(report.source) (N = \(report.layers.first?.n ?? 0))",
                       footer: footer, width: 2400, height: 1200)
@@ -72,7 +74,8 @@ struct LayersFigures {
     }
 
     private var footer: String {
-        "Bands: ID intervals by the estimator; overlap: bootstrap over inputs (\(report.settings.bootstrap) resamples); "
+        "Bands: ID intervals by the estimator; PCA 90 %: first-order bootstrap over inputs; overlap: bootstrap over inputs "
+            + "(\(report.settings.bootstrap) resamples); "
             + "CKA: delete-a-group jackknife (\(report.settings.jackknifeGroups) groups). Layers in the order read."
     }
 }

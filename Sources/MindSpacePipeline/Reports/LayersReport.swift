@@ -27,12 +27,29 @@ public struct LayersReport: Codable, Equatable, Sendable {
         public var skipped: [IDReport.Skipped]
         /// Principal components for 50 %, 90 % and 99 % of the variance.
         public var componentsFor: [String: Int]
+        /// Their bootstrap intervals ([low, high], whole counts; `ComponentCountBootstrap`), same keys.
+        public var componentsForCI: [String: [Int]] = [:]
         public var overlapNext: Transition?
         public var ckaNext: Transition?
 
         enum CodingKeys: String, CodingKey {
             case name, n, d, estimates, skipped
-            case componentsFor = "components_for", overlapNext = "overlap_next", ckaNext = "cka_next"
+            case componentsFor = "components_for", componentsForCI = "components_for_ci"
+            case overlapNext = "overlap_next", ckaNext = "cka_next"
+        }
+
+        public init(name: String, n: Int, d: Int, estimates: [DimensionEstimate], skipped: [IDReport.Skipped],
+                    componentsFor: [String: Int], componentsForCI: [String: [Int]] = [:], overlapNext: Transition?,
+                    ckaNext: Transition?) {
+            self.name = name
+            self.n = n
+            self.d = d
+            self.estimates = estimates
+            self.skipped = skipped
+            self.componentsFor = componentsFor
+            self.componentsForCI = componentsForCI
+            self.overlapNext = overlapNext
+            self.ckaNext = ckaNext
         }
 
         /// Encodes `overlap_next` and `cka_next` as null for the last layer (not absent).
@@ -44,6 +61,7 @@ public struct LayersReport: Codable, Equatable, Sendable {
             try container.encode(estimates, forKey: .estimates)
             try container.encode(skipped, forKey: .skipped)
             try container.encode(componentsFor, forKey: .componentsFor)
+            try container.encode(componentsForCI, forKey: .componentsForCI)
             try container.encode(overlapNext, forKey: .overlapNext)
             try container.encode(ckaNext, forKey: .ckaNext)
         }
