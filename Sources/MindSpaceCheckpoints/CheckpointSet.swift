@@ -111,19 +111,19 @@ public struct CheckpointSet: Sendable {
         for wanted in reference {
             guard let tensor = byName[wanted.name] else {
                 throw MindSpaceError.malformed(path,
-                    "lacks tensor '\(wanted.name)' (\(Checkpoint.describe(wanted))) that \(firstPath) has; every checkpoint needs the same selected tensors (choose them with --tensors / --exclude)")
+                    "lacks tensor '\(TerminalText.escaped(wanted.name))' (\(Checkpoint.describe(wanted))) that \(firstPath) has; every checkpoint needs the same selected tensors (choose them with --tensors / --exclude)")
             }
             if tensor.dtype.isFloatingPoint != wanted.dtype.isFloatingPoint {
                 throw MindSpaceError.malformed(path,
-                    "tensor '\(wanted.name)' is \(Checkpoint.describe(tensor)) here but \(Checkpoint.describe(wanted)) in \(firstPath); a tensor must be floating point in every checkpoint or in none")
+                    "tensor '\(TerminalText.escaped(wanted.name))' is \(Checkpoint.describe(tensor)) here but \(Checkpoint.describe(wanted)) in \(firstPath); a tensor must be floating point in every checkpoint or in none")
             }
             if tensor.shape != wanted.shape {
                 throw MindSpaceError.malformed(path,
-                    "tensor '\(wanted.name)' has \(Checkpoint.describe(shape: tensor.shape)) here but \(Checkpoint.describe(shape: wanted.shape)) in \(firstPath)")
+                    "tensor '\(TerminalText.escaped(wanted.name))' has \(Checkpoint.describe(shape: tensor.shape)) here but \(Checkpoint.describe(shape: wanted.shape)) in \(firstPath)")
             }
             if tensor.storageOrder != wanted.storageOrder && tensor.shape.filter({ $0 > 1 }).count > 1 {
                 throw MindSpaceError.malformed(path,
-                    "tensor '\(wanted.name)' (\(Checkpoint.describe(shape: tensor.shape))) is stored \(describe(tensor.storageOrder)) here but \(describe(wanted.storageOrder)) in \(firstPath); its flattened elements would not line up")
+                    "tensor '\(TerminalText.escaped(wanted.name))' (\(Checkpoint.describe(shape: tensor.shape))) is stored \(describe(tensor.storageOrder)) here but \(describe(wanted.storageOrder)) in \(firstPath); its flattened elements would not line up")
             }
             result.append(tensor)
         }
@@ -131,11 +131,11 @@ public struct CheckpointSet: Sendable {
             if let inFirst = namedInFirst[tensor.name] {
                 if inFirst.dtype.isFloatingPoint != tensor.dtype.isFloatingPoint {
                     throw MindSpaceError.malformed(path,
-                        "tensor '\(tensor.name)' is \(Checkpoint.describe(tensor)) here but \(Checkpoint.describe(inFirst)) in \(firstPath); a tensor must be floating point in every checkpoint or in none")
+                        "tensor '\(TerminalText.escaped(tensor.name))' is \(Checkpoint.describe(tensor)) here but \(Checkpoint.describe(inFirst)) in \(firstPath); a tensor must be floating point in every checkpoint or in none")
                 }
             } else if selection.keeps(tensor.dtype) {
                 throw MindSpaceError.malformed(path,
-                    "has tensor '\(tensor.name)' (\(Checkpoint.describe(tensor))) that \(firstPath) lacks; every checkpoint needs the same selected tensors (choose them with --tensors / --exclude)")
+                    "has tensor '\(TerminalText.escaped(tensor.name))' (\(Checkpoint.describe(tensor))) that \(firstPath) lacks; every checkpoint needs the same selected tensors (choose them with --tensors / --exclude)")
             }
         }
         return result

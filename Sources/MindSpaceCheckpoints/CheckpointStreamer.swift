@@ -367,7 +367,7 @@ public struct CheckpointStreamer {
                     let value = values[segment.column + offset]
                     let name = value.isNaN ? "NaN" : (value > 0 ? "+Inf" : "-Inf")
                     return MindSpaceError.malformed(checkpoint.path,
-                        "tensor '\(tensor.name)' holds \(name) at element \(segment.elements.lowerBound + offset) (counting from 0, \(Checkpoint.describe(shape: tensor.shape))); the analysis needs finite weights")
+                        "tensor '\(TerminalText.escaped(tensor.name))' holds \(name) at element \(segment.elements.lowerBound + offset) (counting from 0, \(Checkpoint.describe(shape: tensor.shape))); the analysis needs finite weights")
                 }
             }
         } catch {

@@ -51,13 +51,15 @@ public struct MindSpaceError: Error, CustomStringConvertible, Equatable, Sendabl
         }
     }
 
-    /// One line: `file: reason (at byte N)`, newlines flattened so the promise of one line holds.
+    /// One line: `file: reason (at byte N)`, newlines flattened so the promise of one line holds
+    /// and any other control character written as `\xNN` (`TerminalText.line`), so text from a
+    /// file that reached the reason unescaped still cannot drive the terminal.
     public var description: String {
         var line = ""
         if let file { line += "\(file): " }
         line += reason
         if let offset { line += " (at byte \(offset))" }
-        return line.replacingOccurrences(of: "\n", with: " ")
+        return TerminalText.line(line.replacingOccurrences(of: "\n", with: " "))
     }
 
     /// The same error located in `file` (used when a lower layer did not know the path).

@@ -46,13 +46,15 @@ public enum TextTable {
     /// table would be wider, the wrapping columns share what the others leave (each at least
     /// `minimumWrapWidth`) and their cells continue on the next lines, broken at spaces, else
     /// after a `,` or `=`, else anywhere; the row's other cells are blank on those lines. A cell
-    /// is never cut: text is only moved, so every character of every cell is shown.
+    /// is never cut: text is only moved, so every character of every cell is shown. Control
+    /// characters in a cell (a group label or layer name from a file) are written as `\xNN`
+    /// (`TerminalText.line`), so no cell can drive the terminal or break the layout.
     public static func render(_ rows: [[String]], indent: String = "", columns: [Column], width: Int?) -> String {
         guard let count = rows.map(\.count).max(), count > 0 else { return "" }
         let layout = (0..<count).map { $0 < columns.count ? columns[$0] : Column() }
         // A decimal column's cells are padded on both sides of their point first, so that they
         // all have the same width; then they are laid out like any right-aligned cell.
-        var rows = rows
+        var rows = rows.map { $0.map(TerminalText.line) }
         for index in layout.indices where layout[index].alignment == .decimal {
             let parts = rows.dropFirst().map { index < $0.count ? decimalParts($0[index]) : ("", "") }
             let whole = parts.map(\.0.count).max() ?? 0, fraction = parts.map(\.1.count).max() ?? 0

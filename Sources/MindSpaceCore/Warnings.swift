@@ -25,8 +25,8 @@ public enum Warnings {
         }
     }
 
-    /// `text` with every control character written as `\xNN` (`TerminalText.escaped`).
+    /// `text` with every control character written as `\xNN` (`TerminalText.line`).
     static func oneLine(_ text: String) -> String {
-        TerminalText.escaped(text)
+        TerminalText.line(text)
     }
 }

@@ -106,7 +106,7 @@ public struct DataFile: Sendable {
         if let name {
             guard let match = tensors.first(where: { $0.name == name }) else {
                 throw MindSpaceError(.usage, file: path,
-                    "no array named '\(name)'; it has: \(Self.listing(tensors))")
+                    "no array named '\(TerminalText.escaped(name))'; it has: \(Self.listing(tensors))")
             }
             return match
         }
@@ -124,7 +124,7 @@ public struct DataFile: Sendable {
     package static func listing(_ tensors: [StoredTensor]) -> String {
         if tensors.isEmpty { return "nothing" }
         let shown = tensors.prefix(12).map { tensor in
-            "\(tensor.name) (\(tensor.dtype.rawValue) \(tensor.shape.map(String.init).joined(separator: "×")))"
+            "\(TerminalText.escaped(tensor.name)) (\(tensor.dtype.rawValue) \(tensor.shape.map(String.init).joined(separator: "×")))"
         }
         let more = tensors.count > 12 ? ", and \(tensors.count - 12) more" : ""
         return shown.joined(separator: ", ") + more

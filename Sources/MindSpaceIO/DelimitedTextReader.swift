@@ -347,6 +347,9 @@ public enum DelimitedTextReader {
         row.withUnsafeMutableBufferPointer { parseRow(text, line, separator: separator, into: $0) }
     }
 
+    /// The most characters of a non-numeric cell an error message shows (`TerminalText`).
+    static let shownCellCharacters = 40
+
     /// The error for the first non-numeric cell of `line`.
     private static func cellError(_ text: TextBuffer, _ line: Line, separator: UInt8, path: String) -> MindSpaceError {
         let base = text.base
@@ -357,10 +360,12 @@ public enum DelimitedTextReader {
             while cellEnd < line.end && base[cellEnd] != separator { cellEnd += 1 }
             let (low, high) = trimmed(base, cellStart, cellEnd, separator: separator)
             if DecimalTextParsing.parseDouble(base + low, base + high) == nil {
-                let shownCount = min(high - low, 40)
-                let cell = String(decoding: UnsafeBufferPointer(start: base + low, count: shownCount), as: UTF8.self)
-                let what = low == high ? "the cell is empty"
-                    : "'\(cell)\(high - low > shownCount ? "…" : "")' is not a number"
+                // At most 4 bytes per shown character are decoded; a longer cell is cut anyway.
+                let shownBytes = min(high - low, 4 * Self.shownCellCharacters)
+                let cell = TerminalText.escaped(UnsafeBufferPointer(start: base + low, count: shownBytes),
+                                                limit: Self.shownCellCharacters)
+                let cut = shownBytes < high - low && !cell.hasSuffix("…")
+                let what = low == high ? "the cell is empty" : "'\(cell)\(cut ? "…" : "")' is not a number"
                 return MindSpaceError.malformed(path, offset: low, "line \(line.number), column \(column): \(what)")
             }
             if cellEnd >= line.end { break }

@@ -34,7 +34,7 @@ public struct FactorTable: Sendable, Equatable {
         var headerBytes = Array(bytes[start..<firstEnd])
         if headerBytes.last == 0x0D { headerBytes.removeLast() }
         let header = headerBytes.split(separator: separator, omittingEmptySubsequences: false)
-            .map { String(decoding: $0, as: UTF8.self) }
+            .map { TerminalText.decoded($0) }
         guard header.count >= 2 else {
             throw MindSpaceError.malformed(path,
                 "a factors table needs a header row with the input column and at least one factor, separated by "
@@ -49,7 +49,7 @@ public struct FactorTable: Sendable, Equatable {
         var levels: [String: [String]] = [:]
         for (row, name) in names.enumerated() {
             guard levels[name] == nil else {
-                throw MindSpaceError.malformed(path, "input '\(name)' is named twice (line \(row + 2))")
+                throw MindSpaceError.malformed(path, "input '\(TerminalText.escaped(name))' is named twice (line \(row + 2))")
             }
             levels[name] = columns.dropFirst().map { $0[row] }
         }

@@ -14,8 +14,8 @@ import MindSpaceCore
 /// - A UTF-8 byte-order mark and CRLF line ends are tolerated; blank lines at the end are
 ///   dropped (a trailing empty label cannot be told from a final newline). Blank lines in the
 ///   middle are empty labels in a single-column file.
-/// - Labels are kept as written (no trimming). Bytes that are not UTF-8 become U+FFFD: labels
-///   only name colours in a legend.
+/// - Labels are kept as written (no trimming). Bytes that are not UTF-8 become `\xNN` text
+///   (`TerminalText.decoded`), so two labels that differ only there stay two groups.
 /// - `.csv` files are split at commas instead of tabs; there is no quoting in either.
 ///
 /// Errors: an empty file, or a multi-column file with only a header, or a row whose column count
@@ -68,7 +68,7 @@ public enum GroupLabelsReader {
         if let column {
             guard let index = names.firstIndex(of: column) else {
                 throw MindSpaceError(.usage, file: path,
-                    "has no column '\(column)'; its columns are " + names.map { "'\($0)'" }.joined(separator: ", "))
+                    "has no column '\(TerminalText.escaped(column))'; its columns are " + names.map { "'\(TerminalText.escaped($0))'" }.joined(separator: ", "))
             }
             selected = index
         } else {
@@ -98,11 +98,11 @@ public enum GroupLabelsReader {
         if let column {
             guard decode(bytes[lines[0]]) == column else {
                 throw MindSpaceError(.usage, file: path,
-                    "has a single column and so no header row (TensorBoard's rule); cannot select column '\(column)'")
+                    "has a single column and so no header row (TensorBoard's rule); cannot select column '\(TerminalText.escaped(column))'")
             }
             body = body.dropFirst()
             guard !body.isEmpty else {
-                throw MindSpaceError.malformed(path, "no labels: the file has only the header line '\(column)'")
+                throw MindSpaceError.malformed(path, "no labels: the file has only the header line '\(TerminalText.escaped(column))'")
             }
         }
         var labels: [String] = []
@@ -130,8 +130,9 @@ public enum GroupLabelsReader {
         return result
     }
 
+    /// A label's text; invalid UTF-8 kept as `\xNN` (`TerminalText.decoded`).
     private static func decode(_ bytes: ArraySlice<UInt8>) -> String {
-        String(decoding: bytes, as: UTF8.self)
+        TerminalText.decoded(bytes)
     }
 
     /// Decodes each distinct label's bytes once. With few distinct labels (the usual case: a

@@ -140,10 +140,10 @@ private struct JSONParser {
             let keyOffset = position
             let key = try parseString()
             guard seen.insert(key).inserted else {
-                throw fail("duplicate key '\(key)' in JSON object", at: keyOffset)
+                throw fail("duplicate key '\(TerminalText.escaped(key))' in JSON object", at: keyOffset)
             }
             skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw fail("expected ':' after key '\(key)'") }
+            guard current == UInt8(ascii: ":") else { throw fail("expected ':' after key '\(TerminalText.escaped(key))'") }
             position += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)

@@ -145,7 +145,7 @@ public struct LayerActivations: Sendable {
         let n = first.tensor.shape[0]
         if let other = layers.first(where: { $0.tensor.shape[0] != n }) {
             throw MindSpaceError.malformed(path,
-                "layers '\(first.name)' and '\(other.name)' have different numbers of rows (inputs): "
+                "layers '\(TerminalText.escaped(first.name))' and '\(TerminalText.escaped(other.name))' have different numbers of rows (inputs): "
                 + "\(n) and \(other.tensor.shape[0]); every layer must hold the same inputs")
         }
     }

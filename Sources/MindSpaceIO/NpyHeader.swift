@@ -39,17 +39,17 @@ struct NpyHeader: Equatable {
         }
         var values: [String: PythonLiteral] = [:]
         for (key, value) in entries {
-            guard values[key] == nil else { throw fail("key '\(key)' appears twice") }
+            guard values[key] == nil else { throw fail("key '\(TerminalText.escaped(key))' appears twice") }
             values[key] = value
         }
         let required = ["descr", "fortran_order", "shape"]
         let missing = required.filter { values[$0] == nil }
         guard missing.isEmpty else {
-            throw fail("missing key\(missing.count > 1 ? "s" : "") \(missing.map { "'\($0)'" }.joined(separator: ", "))")
+            throw fail("missing key\(missing.count > 1 ? "s" : "") \(missing.map { "'\(TerminalText.escaped($0))'" }.joined(separator: ", "))")
         }
         let extra = values.keys.filter { !required.contains($0) }.sorted()
         guard extra.isEmpty else {
-            throw fail("unexpected key\(extra.count > 1 ? "s" : "") \(extra.map { "'\($0)'" }.joined(separator: ", ")) (NumPy allows only 'descr', 'fortran_order' and 'shape')")
+            throw fail("unexpected key\(extra.count > 1 ? "s" : "") \(extra.map { "'\(TerminalText.escaped($0))'" }.joined(separator: ", ")) (NumPy allows only 'descr', 'fortran_order' and 'shape')")
         }
 
         let descr: String
@@ -117,7 +117,7 @@ struct NpyHeader: Equatable {
         case "f": what = "this floating-point width (extended precision?) is not supported; use float16, float32 or float64"
         default: what = "unknown or unsupported element type"
         }
-        throw fail("dtype '\(descr)': \(what)")
+        throw fail("dtype '\(TerminalText.escaped(descr))': \(what)")
     }
 }
 
@@ -215,7 +215,7 @@ struct PythonLiteralParser {
             case "None": return .none
             default:
                 position = start
-                throw error("unexpected name '\(word)' (only True, False and None are literals)")
+                throw error("unexpected name '\(TerminalText.escaped(word))' (only True, False and None are literals)")
             }
         default:
             throw error("unexpected \(describe(byte))")
@@ -331,7 +331,7 @@ struct PythonLiteralParser {
             }
             let key = try parseString()
             skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw error("expected ':' after key '\(key)', found \(describe(current))") }
+            guard current == UInt8(ascii: ":") else { throw error("expected ':' after key '\(TerminalText.escaped(key))', found \(describe(current))") }
             position += 1
             let value = try parseValue(depth: depth + 1)
             entries.append((key, value))

@@ -77,17 +77,17 @@ public enum NpyReader {
 
         let shapeText = describe(shape: header.shape)
         guard let dataByteCount = StoredTensor.checkedByteCount(shape: header.shape, dtype: header.dtype) else {
-            throw MindSpaceError.malformed(file, offset: headerStart, "shape \(shapeText) of '\(header.descr)' is too large: its byte size overflows")
+            throw MindSpaceError.malformed(file, offset: headerStart, "shape \(shapeText) of '\(TerminalText.escaped(header.descr))' is too large: its byte size overflows")
         }
         let dataOffset = headerStart + headerLength
         let available = total - dataOffset
         if available < dataByteCount {
             throw MindSpaceError.malformed(file, offset: dataOffset,
-                "truncated data: shape \(shapeText) of '\(header.descr)' needs \(dataByteCount) bytes, found \(available)")
+                "truncated data: shape \(shapeText) of '\(TerminalText.escaped(header.descr))' needs \(dataByteCount) bytes, found \(available)")
         }
         if available > dataByteCount {
             throw MindSpaceError.malformed(file, offset: dataOffset + dataByteCount,
-                "\(available - dataByteCount) unexpected bytes after the array data (shape \(shapeText) of '\(header.descr)' needs \(dataByteCount) bytes, found \(available)); one array per .npy file is supported")
+                "\(available - dataByteCount) unexpected bytes after the array data (shape \(shapeText) of '\(TerminalText.escaped(header.descr))' needs \(dataByteCount) bytes, found \(available)); one array per .npy file is supported")
         }
         let data = try source.slice(offset: dataOffset, count: dataByteCount)
         return StoredTensor(name: name, dtype: header.dtype, shape: header.shape, byteOrder: header.byteOrder,

@@ -33,14 +33,14 @@ public enum NpzReader {
             }
             guard seen.insert(entry.name).inserted else {
                 throw MindSpaceError.malformed(path, offset: entry.localHeaderOffset,
-                    "member '\(entry.name)' appears twice in the archive")
+                    "member '\(TerminalText.escaped(entry.name))' appears twice in the archive")
             }
             let name = String(entry.name.dropLast(4))
             let member = try archive.contents(of: entry)
             do {
                 tensors.append(try NpyReader.parse(member, name: name))
             } catch var error as MindSpaceError {
-                let prefix = "member '\(entry.name)'"
+                let prefix = "member '\(TerminalText.escaped(entry.name))'"
                 if !error.reason.hasPrefix(prefix) { error.reason = "\(prefix): \(error.reason)" }
                 // The .npy parser reports offsets within the member: map them into the archive
                 // for stored members; inside an inflated member they have no archive position.
@@ -51,7 +51,7 @@ public enum NpzReader {
             }
         }
         if tensors.isEmpty && !skipped.isEmpty {
-            let listed = skipped.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+            let listed = skipped.prefix(5).map { "'\(TerminalText.escaped($0))'" }.joined(separator: ", ")
             throw MindSpaceError.malformed(path, "no .npy members in the archive (it holds \(listed)\(skipped.count > 5 ? ", …" : ""))")
         }
         return tensors

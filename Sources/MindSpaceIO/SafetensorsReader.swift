@@ -106,8 +106,8 @@ public enum SafetensorsReader {
         entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
         for (previous, next) in zip(entries, entries.dropFirst()) where next.begin < previous.end {
             throw MindSpaceError.malformed(path,
-                "tensors '\(previous.name)' (data_offsets [\(previous.begin), \(previous.end)]) and "
-                + "'\(next.name)' (data_offsets [\(next.begin), \(next.end)]) overlap")
+                "tensors '\(TerminalText.escaped(previous.name))' (data_offsets [\(previous.begin), \(previous.end)]) and "
+                + "'\(TerminalText.escaped(next.name))' (data_offsets [\(next.begin), \(next.end)]) overlap")
         }
 
         let tensors = try entries.map { entry in
@@ -136,7 +136,7 @@ public enum SafetensorsReader {
         for (key, item) in pairs {
             guard case .string(let text) = item else {
                 throw MindSpaceError.malformed(path,
-                    "safetensors '__metadata__' value for '\(key)' must be a string, found \(item.kindDescription)")
+                    "safetensors '__metadata__' value for '\(TerminalText.escaped(key))' must be a string, found \(item.kindDescription)")
             }
             metadata[key] = text
         }
@@ -146,7 +146,7 @@ public enum SafetensorsReader {
     private static func parseEntry(name: String, value: JSONValue, dataByteCount: Int,
                                    path: String) throws -> TensorEntry {
         func fail(_ reason: String) -> MindSpaceError {
-            MindSpaceError.malformed(path, "tensor '\(name)': \(reason)")
+            MindSpaceError.malformed(path, "tensor '\(TerminalText.escaped(name))': \(reason)")
         }
         guard case .object = value else {
             throw fail("header entry must be an object with dtype, shape and data_offsets, found \(value.kindDescription)")
@@ -156,7 +156,7 @@ public enum SafetensorsReader {
         }
         guard let dtype = DType(safetensorsName: dtypeName) else {
             let supported = DType.allCases.map(\.safetensorsName).joined(separator: ", ")
-            throw fail("dtype '\(dtypeName)' is not supported (MindSpace reads \(supported))")
+            throw fail("dtype '\(TerminalText.escaped(dtypeName))' is not supported (MindSpace reads \(supported))")
         }
         guard case .array(let shapeValues)? = value["shape"] else {
             throw fail("missing 'shape' array")

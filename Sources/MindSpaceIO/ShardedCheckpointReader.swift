@@ -76,7 +76,7 @@ public enum ShardedCheckpointReader {
         for (tensorName, value) in mapEntries {
             guard case .string(let shardName) = value else {
                 throw MindSpaceError.malformed(indexPath,
-                    "weight_map entry '\(tensorName)' must name a shard file, found \(value.kindDescription)")
+                    "weight_map entry '\(TerminalText.escaped(tensorName))' must name a shard file, found \(value.kindDescription)")
             }
             try checkShardName(shardName, tensor: tensorName, indexPath: indexPath)
             shardOfTensor[tensorName] = shardName
@@ -109,7 +109,7 @@ public enum ShardedCheckpointReader {
             // Weight-map order, so the first missing tensor reported is the first in the index.
             for (tensorName, _) in mapEntries where shardOfTensor[tensorName] == shardName && !found.contains(tensorName) {
                 throw MindSpaceError.malformed(indexPath,
-                    "weight_map maps tensor '\(tensorName)' to shard '\(shardName)', which has no such tensor")
+                    "weight_map maps tensor '\(TerminalText.escaped(tensorName))' to shard '\(TerminalText.escaped(shardName))', which has no such tensor")
             }
         }
         return ShardedCheckpoint(indexPath: indexPath, shardPaths: shardPaths, tensors: tensors,
@@ -130,7 +130,7 @@ public enum ShardedCheckpointReader {
             || components.contains("..") || name.contains("\\")
         if escapes {
             throw MindSpaceError.malformed(indexPath,
-                "weight_map entry '\(tensor)' names shard '\(name)', which is not a plain path inside the index's folder")
+                "weight_map entry '\(TerminalText.escaped(tensor))' names shard '\(TerminalText.escaped(name))', which is not a plain path inside the index's folder")
         }
     }
 

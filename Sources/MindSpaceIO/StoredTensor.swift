@@ -109,7 +109,7 @@ public struct StoredTensor: Sendable {
         guard shape.count == 2 else {
             let described = shape.isEmpty ? "a scalar" : "\(shape.count)-D (\(shape.map(String.init).joined(separator: "×")))"
             throw MindSpaceError.malformed(path,
-                "array '\(name)' is \(described); expected a 2-D array of points × features")
+                "array '\(TerminalText.escaped(name))' is \(described); expected a 2-D array of points × features")
         }
         let rows = shape[0], columns = shape[1]
         var result = Matrix<T>(rows: rows, columns: columns)

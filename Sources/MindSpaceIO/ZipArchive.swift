@@ -138,12 +138,13 @@ struct ZipArchive {
             guard next <= directory.count else {
                 throw fail(at, "central directory entry \(index + 1) of \(entryCount) runs past the end of the directory")
             }
-            let name = String(decoding: directory[nameStart..<extraStart], as: UTF8.self)
+            // Invalid UTF-8 in a name is kept as `\xNN` text, so two such names stay apart.
+            let name = TerminalText.decoded(directory[nameStart..<extraStart])
 
             // Saturated 32-bit fields are replaced, in this order, by the zip64 extra field's values.
             if compressedSize == 0xFFFF_FFFF || uncompressedSize == 0xFFFF_FFFF || localOffset == 0xFFFF_FFFF || diskStart == 0xFFFF {
                 guard let zip64 = Self.zip64Field(in: Array(directory[extraStart..<(extraStart + extraLength)])) else {
-                    throw fail(at, "member '\(name)': 32-bit sizes are saturated but there is no valid zip64 extra field")
+                    throw fail(at, "member '\(TerminalText.escaped(name))': 32-bit sizes are saturated but there is no valid zip64 extra field")
                 }
                 var cursor = 0
                 func take(_ width: Int) -> UInt64? {
@@ -156,29 +157,29 @@ struct ZipArchive {
                 if localOffset == 0xFFFF_FFFF { localOffset = take(8) ?? .max }
                 if diskStart == 0xFFFF { diskStart = take(4) ?? .max }
                 guard uncompressedSize != .max, compressedSize != .max, localOffset != .max, diskStart != .max else {
-                    throw fail(at, "member '\(name)': the zip64 extra field is too short")
+                    throw fail(at, "member '\(TerminalText.escaped(name))': the zip64 extra field is too short")
                 }
             }
-            guard diskStart == 0 else { throw fail(at, "member '\(name)' lies on another disk: split archives are not supported") }
+            guard diskStart == 0 else { throw fail(at, "member '\(TerminalText.escaped(name))' lies on another disk: split archives are not supported") }
             guard let compressed = Int(exactly: compressedSize), let uncompressed = Int(exactly: uncompressedSize),
                   let local = Int(exactly: localOffset),
                   local <= directoryOffset - 30 else {
-                throw fail(at, "member '\(name)': its local header offset \(localOffset) lies outside the archive's data")
+                throw fail(at, "member '\(TerminalText.escaped(name))': its local header offset \(localOffset) lies outside the archive's data")
             }
 
             let localHeader = try source.bytes(at: local, count: 30)
             guard localHeader.u32(0) == Self.localHeaderSignature else {
-                throw fail(local, "member '\(name)': no local file header at offset \(local)")
+                throw fail(local, "member '\(TerminalText.escaped(name))': no local file header at offset \(local)")
             }
             let localNameLength = Int(localHeader.u16(26))
             let localExtraLength = Int(localHeader.u16(28))
             let dataOffset = local + 30 + localNameLength + localExtraLength
             guard dataOffset <= directoryOffset, compressed <= directoryOffset - dataOffset else {
-                throw fail(local, "member '\(name)': its \(compressed) bytes of data run past the start of the central directory (truncated or corrupt archive)")
+                throw fail(local, "member '\(TerminalText.escaped(name))': its \(compressed) bytes of data run past the start of the central directory (truncated or corrupt archive)")
             }
             let localName = try source.bytes(at: local + 30, count: localNameLength)
             guard localName == Array(directory[nameStart..<extraStart]) else {
-                throw fail(local, "member '\(name)': the local header names '\(String(decoding: localName, as: UTF8.self))' instead")
+                throw fail(local, "member '\(TerminalText.escaped(name))': the local header names '\(TerminalText.escaped(localName))' instead")
             }
             entries.append(Entry(name: name, method: method, flags: flags, crc32: crc,
                                  compressedSize: compressed, uncompressedSize: uncompressed,
@@ -207,7 +208,7 @@ struct ZipArchive {
     /// encrypted members are refused. Stored members' CRC-32 is not verified (that would read the
     /// whole member up front); deflated members' CRC is checked when they are inflated.
     func contents(of entry: Entry) throws -> ByteSource {
-        let label = "member '\(entry.name)'"
+        let label = "member '\(TerminalText.escaped(entry.name))'"
         guard !entry.isEncrypted else {
             throw MindSpaceError.malformed(source.path, offset: entry.localHeaderOffset, "\(label) is encrypted; encrypted archives are not supported")
         }

@@ -62,7 +62,7 @@ struct GGUFByteCursor {
             throw MindSpaceError.malformed(source.path, offset: at,
                 "truncated: \(what()) (\(length) bytes) runs past the end of the file (\(source.byteCount) bytes)")
         }
-        return try take(Int(length), what()) { String(decoding: $0, as: UTF8.self) }
+        return try take(Int(length), what()) { TerminalText.decoded($0) }
     }
 
     /// Moves the cursor forward to the next multiple of `alignment` (a power of two).

@@ -26,8 +26,8 @@ public enum GGUFValueType: UInt32, Sendable, CaseIterable {
     }
 }
 
-/// One GGUF metadata value, as stored. Strings are UTF-8 in the file (invalid sequences become
-/// U+FFFD); they are not escaped here: escape them (`TerminalText`) before printing. Not
+/// One GGUF metadata value, as stored. Strings are UTF-8 in the file (the bytes of an invalid
+/// sequence become `\xNN` text, `TerminalText.decoded`); they are not escaped here: escape them (`TerminalText`) before printing. Not
 /// `indirect`: an array's elements live in the array's own buffer, so a vocabulary of 150 000
 /// strings is one allocation of values, not 150 000 boxes.
 public enum GGUFValue: Sendable, Equatable {

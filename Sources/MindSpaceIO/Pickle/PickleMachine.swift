@@ -179,8 +179,8 @@ struct PickleMachine {
             case 0x68: try fetch(Int(try input.byte()))  // BINGET
             case 0x6A: try fetch(Int(try input.unsigned(4)))  // LONG_BINGET
             case 0x63:  // GLOBAL "module\nname\n"
-                var module = TerminalText.escaped(try input.line())
-                let name = TerminalText.escaped(try input.line())
+                var module = TerminalText.escaped(try input.line(), limit: nil)
+                let name = TerminalText.escaped(try input.line(), limit: nil)
                 if protocolVersion < 3, let renamed = Self.python2Modules[module] { module = renamed }
                 try push(try resolving { try resolver.global(module: module, name: name) })
             case 0x93:  // STACK_GLOBAL
@@ -189,7 +189,7 @@ struct PickleMachine {
                     throw fail("STACK_GLOBAL needs two strings, found \(moduleValue.typeName) and \(nameValue.typeName)")
                 }
                 let global = try resolving {
-                    try resolver.global(module: TerminalText.escaped(module), name: TerminalText.escaped(name))
+                    try resolver.global(module: TerminalText.escaped(module, limit: nil), name: TerminalText.escaped(name, limit: nil))
                 }
                 try push(global)
             case 0x52:  // REDUCE

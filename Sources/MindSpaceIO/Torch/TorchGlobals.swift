@@ -37,7 +37,7 @@ struct TorchGlobals: PickleResolver {
             if TorchScalarType(storageClass: name) != nil { return .global(module: module, name: name) }
             if module == "torch", TorchScalarType(dtypeName: name) != nil { return .dtype(name) }
         }
-        throw PickleRefusal("refused global '\(full)': not on the allow-list of torch globals (a pickle is never executed; see README, Formats)")
+        throw PickleRefusal("refused global '\(TerminalText.escaped(full))': not on the allow-list of torch globals (a pickle is never executed; see README, Formats)")
     }
 
     func call(_ callable: PickleValue, arguments: [PickleValue], heap: PickleHeap) throws -> PickleValue {
@@ -139,7 +139,7 @@ struct TorchGlobals: PickleResolver {
         }
         let key: String
         switch parts[2] {
-        case .string(let text): key = TerminalText.escaped(text)
+        case .string(let text): key = TerminalText.escaped(text, limit: nil)
         case .int(let number): key = String(number)
         default: throw PickleRefusal("persistent id has a \(parts[2].typeName) as its storage key")
         }

@@ -58,9 +58,9 @@ enum TorchLegacyReader {
             guard case .string(let rawKey) = value else {
                 throw MindSpaceError.malformed(path, offset: keysOffset, "legacy format: a storage key is a \(value.typeName)")
             }
-            let key = TerminalText.escaped(rawKey)
+            let key = TerminalText.escaped(rawKey, limit: nil)
             guard let reference = referenced[key] else {
-                throw MindSpaceError.malformed(path, offset: position, "legacy format: storage '\(key)' is listed but no tensor uses it, so its element size is unknown")
+                throw MindSpaceError.malformed(path, offset: position, "legacy format: storage '\(TerminalText.escaped(key))' is listed but no tensor uses it, so its element size is unknown")
             }
             let countBytes = try source.bytes(at: position, count: 8)
             var count: UInt64 = 0
@@ -70,7 +70,7 @@ enum TorchLegacyReader {
             let size = reference.dtype.byteSize
             guard count <= UInt64(source.byteCount), Int(count) * size <= source.byteCount - position - 8 else {
                 throw MindSpaceError.malformed(path, offset: position,
-                    "truncated: storage '\(key)' records \(count) elements of \(size) bytes, more than the \(source.byteCount - position - 8) bytes left in the file")
+                    "truncated: storage '\(TerminalText.escaped(key))' records \(count) elements of \(size) bytes, more than the \(source.byteCount - position - 8) bytes left in the file")
             }
             let bytes = try source.slice(offset: position + 8, count: Int(count) * size)
             storages[key] = try TorchZipReader.storageBytes(reference, member: bytes, path: path)
@@ -81,7 +81,7 @@ enum TorchLegacyReader {
         for entry in tree.tensors {
             guard let storage = storages[entry.tensor.storage.key] else {
                 throw MindSpaceError.malformed(path,
-                    "tensor '\(entry.name)' refers to storage '\(entry.tensor.storage.key)', which the file's storage list lacks")
+                    "tensor '\(TerminalText.escaped(entry.name))' refers to storage '\(TerminalText.escaped(entry.tensor.storage.key))', which the file's storage list lacks")
             }
             tensors.append(try TorchTensorLayout.storedTensor(name: entry.name, record: entry.tensor,
                                                               storage: storage, byteOrder: byteOrder))

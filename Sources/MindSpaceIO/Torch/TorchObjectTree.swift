@@ -60,7 +60,7 @@ struct TorchObjectTree {
     /// A dict key as a name component: strings escaped, numbers in decimal.
     private static func keyText(_ key: PickleValue) -> String {
         switch key {
-        case .string(let text): return TerminalText.escaped(text)
+        case .string(let text): return TerminalText.escaped(text, limit: nil)
         case .int(let number): return String(number)
         case .bool(let flag): return flag ? "True" : "False"
         case .none: return "None"

@@ -11,7 +11,7 @@ enum TorchTensorLayout {
     static func storedTensor(name: String, record: TorchTensorRecord, storage: ByteSource,
                              byteOrder: ByteOrder) throws -> StoredTensor {
         let path = storage.path
-        let label = "tensor '\(name)'"
+        let label = "tensor '\(TerminalText.escaped(name))'"
         guard let presented = record.dtype.presentedDType else {
             throw MindSpaceError.malformed(path, "\(label) has dtype \(record.dtype.rawValue), which MindSpace does not read (complex and quantized tensors are refused)")
         }
@@ -37,7 +37,7 @@ enum TorchTensorLayout {
             let (needed, o3) = (last + 1).multipliedReportingOverflow(by: size)
             guard !overflow, !o3, needed <= storage.byteCount else {
                 throw MindSpaceError.malformed(path,
-                    "\(label) needs \(overflow || o3 ? "more than Int.max" : String(needed)) bytes of storage '\(record.storage.key)' (\(geometry), \(size)-byte elements), but the storage holds \(storage.byteCount)")
+                    "\(label) needs \(overflow || o3 ? "more than Int.max" : String(needed)) bytes of storage '\(TerminalText.escaped(record.storage.key))' (\(geometry), \(size)-byte elements), but the storage holds \(storage.byteCount)")
             }
             if StridedByteSource.isRowMajor(shape: record.shape, strides: record.strides) {
                 source = try storage.slice(offset: record.storageOffset * size, count: count * size)

@@ -63,7 +63,7 @@ enum TorchZipReader {
             if storages[key] == nil {
                 guard let member = members["data/" + key] else {
                     throw MindSpaceError.malformed(path,
-                        "tensor '\(entry.name)' refers to storage '\(key)', which the archive lacks (no member '\(TerminalText.escaped(root))data/\(key)')")
+                        "tensor '\(TerminalText.escaped(entry.name))' refers to storage '\(TerminalText.escaped(key))', which the archive lacks (no member '\(TerminalText.escaped(root))data/\(key)')")
                 }
                 storages[key] = try storageBytes(entry.tensor.storage, member: archive.contents(of: member), path: path)
             }
@@ -78,12 +78,12 @@ enum TorchZipReader {
     /// The storage's declared bytes (`numel` × element size), refused when the member is smaller.
     static func storageBytes(_ reference: TorchStorageReference, member: ByteSource, path: String) throws -> ByteSource {
         guard reference.view == nil else {
-            throw MindSpaceError.malformed(path, "storage '\(reference.key)' is a legacy storage view, which MindSpace does not read")
+            throw MindSpaceError.malformed(path, "storage '\(TerminalText.escaped(reference.key))' is a legacy storage view, which MindSpace does not read")
         }
         let (declared, overflow) = reference.elementCount.multipliedReportingOverflow(by: reference.dtype.byteSize)
         guard !overflow, declared <= member.byteCount else {
             throw MindSpaceError.malformed(path,
-                "storage '\(reference.key)' is declared as \(reference.elementCount) \(reference.dtype.rawValue) elements (\(overflow ? "more than Int.max" : String(declared)) bytes), but only \(member.byteCount) bytes are stored")
+                "storage '\(TerminalText.escaped(reference.key))' is declared as \(reference.elementCount) \(reference.dtype.rawValue) elements (\(overflow ? "more than Int.max" : String(declared)) bytes), but only \(member.byteCount) bytes are stored")
         }
         return try member.slice(offset: 0, count: declared)
     }

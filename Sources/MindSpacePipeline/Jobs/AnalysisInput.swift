@@ -55,7 +55,7 @@ public struct AnalysisInput: Sendable {
         if requireFinite, let position = values.firstNonFinite() {
             let value = Double(values[position.row, position.column])
             throw MindSpaceError.malformed(path,
-                "non-finite value \(value) at row \(position.row), column \(position.column) of '\(tensor.name)' "
+                "non-finite value \(value) at row \(position.row), column \(position.column) of '\(TerminalText.escaped(tensor.name))' "
                 + "(counting from 0)" + (purpose.map { "; \($0)" } ?? ""))
         }
         return values

@@ -136,11 +136,11 @@ public struct GroupsReport: Codable, Equatable, Sendable {
         var text = "Groups of \(data) (\(n) × \(d)) by \(labels): \(groups.count) groups\n"
         var rows = [["group", "n", "ID (\(estimator))", "95% CI"]]
         for group in groups {
-            rows.append([group.name, "\(group.n)", group.id.map(number) ?? "skipped", group.skipped ?? interval(group.ci)])
+            rows.append([TerminalText.escaped(group.name), "\(group.n)", group.id.map(number) ?? "skipped", group.skipped ?? interval(group.ci)])
         }
         text += TextTable.render(rows, indent: "  ")
         let separation = pair.details
-        text += "pair '\(a)' (A, \(separation.firstCount)) vs '\(b)' (B, \(separation.secondCount)): "
+        text += "pair '\(TerminalText.escaped(a))' (A, \(separation.firstCount)) vs '\(TerminalText.escaped(b))' (B, \(separation.secondCount)): "
             + "k = \(separation.mixing.k), \(separation.mixing.test.permutations) label shuffles, seed \(provenance.seed ?? 0)\n"
         let shuffled = pair.mixingNullInterval
         text += TextTable.render([
