@@ -74,24 +74,15 @@ public final class NpyMatrixFileWriter {
     public func finish() throws {
         guard !closed else { return }
         closed = true
+        FaultInjection.outputStep()
         let synced = fsync(descriptor) == 0
         let closedCleanly = close(descriptor) == 0
         guard synced && closedCleanly else {
-            throw MindSpaceError(.outputFailed, file: path, "cannot finish writing the file")
+            throw MindSpaceError(.outputFailed, file: path, "cannot finish writing the file: \(OutputFileWriting.reason(errno))")
         }
     }
 
     private func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-        var done = 0
-        while done < bytes.count {
-            guard let base = bytes.baseAddress else { return }
-            let wrote = pwrite(descriptor, base + done, bytes.count - done, off_t(offset + done))
-            if wrote < 0 {
-                if errno == EINTR { continue }
-                throw MindSpaceError(.outputFailed, file: path,
-                                     "writing failed: \(String(cString: strerror(errno)).lowercased())")
-            }
-            done += wrote
-        }
+        try OutputFileWriting.write(bytes, to: descriptor, at: offset, path: path)
     }
 }

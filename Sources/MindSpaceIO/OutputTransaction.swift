@@ -8,11 +8,20 @@ import MindSpaceCore
 ///
 /// Never writes outside the destinations it is given and never touches input files.
 ///
+/// Folders: `stage` creates missing folders one by one and remembers them; `rollback` removes
+/// those it created that are still empty, so a failed command leaves no empty output folder.
+///
+/// Faults: errors carry the system's reason ("no space left on device", "read-only file
+/// system", "not a directory" for an output path that is a file); `FaultInjection`'s test hooks
+/// act here (a kill half-way through a file and after each rename, a simulated full disk).
+///
 /// Interruption: every temporary is registered with `InterruptCleanup` while it exists, so
 /// SIGINT or SIGTERM during any command removes it before the process exits (130 or 143). Each
 /// committed destination is added to the process-wide `committedPaths`.
 public final class OutputTransaction {
     private var staged: [(temporary: URL, destination: URL)] = []
+    /// Folders `stage` created, outermost first.
+    private var createdFolders: [String] = []
     private var committed = false
 
     public init() {}
@@ -25,24 +34,25 @@ public final class OutputTransaction {
     public func stage(_ data: Data, at path: String) throws {
         let destination = URL(fileURLWithPath: path)
         let folder = destination.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw MindSpaceError(.cannotCreateOutput, file: folder.path, "cannot create the output folder")
-        }
+        createdFolders += try OutputFolderCreation.create(folder.path)
         let temporary = folder.appendingPathComponent(".\(destination.lastPathComponent).partial-\(getpid())")
         guard InterruptCleanup.createRegistered(temporary.path) else {
-            throw MindSpaceError(.cannotCreateOutput, file: path, "cannot create the output file")
+            throw MindSpaceError(.cannotCreateOutput, file: path, "cannot create the output file: \(OutputFileWriting.reason(errno))")
         }
         staged.append((temporary, destination))
-        do {
-            let handle = try FileHandle(forWritingTo: temporary)
-            defer { try? handle.close() }
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-        } catch {
-            throw MindSpaceError(.outputFailed, file: path, "writing failed: \(error.localizedDescription)")
+        let descriptor = open(temporary.path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw MindSpaceError(.cannotCreateOutput, file: path, "cannot create the output file: \(OutputFileWriting.reason(errno))")
         }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { bytes in
+            // Half, a kill point for the fault tests, then the rest.
+            let half = bytes.count / 2
+            try OutputFileWriting.write(UnsafeRawBufferPointer(rebasing: bytes[0..<half]), to: descriptor, at: 0, path: path)
+            FaultInjection.outputStep()
+            try OutputFileWriting.write(UnsafeRawBufferPointer(rebasing: bytes[half...]), to: descriptor, at: half, path: path)
+        }
+        guard fsync(descriptor) == 0 else { throw OutputFileWriting.failure(path, errno) }
     }
 
     /// Renames every staged file into place, in staging order.
@@ -54,18 +64,23 @@ public final class OutputTransaction {
             }
             InterruptCleanup.unregister(temporary.path)
             CommittedOutputs.shared.record(destination.path)
+            FaultInjection.outputStep()
         }
         staged.removeAll()
+        createdFolders.removeAll()
         committed = true
     }
 
-    /// Deletes every staged temporary that has not been committed.
+    /// Deletes every staged temporary that has not been committed, then the folders `stage`
+    /// created that are now empty.
     public func rollback() {
         for (temporary, _) in staged {
             unlink(temporary.path)
             InterruptCleanup.unregister(temporary.path)
         }
         staged.removeAll()
+        OutputFolderCreation.removeIfEmpty(createdFolders)
+        createdFolders.removeAll()
     }
 }
 

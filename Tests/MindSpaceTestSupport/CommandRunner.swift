@@ -62,6 +62,37 @@ package struct CommandRunner {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
+    /// Runs `script` with `/bin/sh -c` (for `ulimit`, `unshare` and the like), with the binary's
+    /// path in `$MINDSPACE`, the environment of `run`, and `environment` on top.
+    package static func runInShell(_ script: String, environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script]
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["COLUMNS": String(terminalColumns), "MINDSPACE": binary.path]) { _, fixed in fixed }
+            .merging(environment) { _, given in given }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let errReader = PipeDrain(err.fileHandleForReading)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = errReader.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus,
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Whether this machine lets an unprivileged process mount a tmpfs of its own
+    /// (`unshare -r -m`: a user and mount namespace), which the fault tests use for a tiny or
+    /// read-only file system. Probed once.
+    package static let canMountPrivateTmpfs: Bool = {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare") else { return false }
+        let probe = try? runInShell("d=$(mktemp -d) && unshare -r -m sh -c \"mount -t tmpfs -o size=64k none $d\"; s=$?; rmdir $d; exit $s")
+        return probe?.status == 0
+    }()
+
     /// A fresh empty temporary folder.
     package static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory
