@@ -27,6 +27,9 @@ import MindSpaceCheckpoints
 /// `OutputTransaction.recordOwned`, so the process's record of its outputs is complete.
 /// The printed report (`Outcome.report`) says which passes were reused; the files do not.
 ///
+/// One batch at a time per output folder: `run` locks `outputFolder` (`OutputFolderLock`), and a
+/// second batch given the same `--out` refuses at once (exit 73); the lock goes with the process.
+///
 /// Memory: one streaming pass at a time, O(n² + n·chunk) (see `CheckpointStreamer`).
 public struct BatchJob {
     public var root: String
@@ -110,6 +113,9 @@ public struct BatchJob {
         }
         _ = try selection.nameFilter()
         let (runFolders, ignored) = try discoverRuns()
+        // One batch per output folder at a time; the kernel drops the lock however this ends.
+        let lock = try OutputFolderLock.acquire(folder: outputFolder, command: "batch")
+        defer { lock.release() }
         let cache = BatchCache(outputFolder: outputFolder)
         removeStaleTemporaries(runNames: runFolders.map(\.name))
 
