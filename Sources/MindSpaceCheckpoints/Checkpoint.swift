@@ -19,6 +19,10 @@ public struct Checkpoint: Sendable {
     /// array is named `array` (`npyTensorName`) by its reader, so that folders of `.npy`
     /// checkpoints, whose file names all differ, hold the same tensor.
     public let tensors: [StoredTensor]
+    /// The identity of each of `files` when it was opened (same order), checked again after
+    /// every streaming pass (`CheckpointSet.verifyUnchanged`); empty for a checkpoint made in
+    /// memory.
+    public var fileIdentities: [FileIdentity] = []
 
     /// The tensor name of the array of a `.npy` checkpoint (`NpyReader.arrayName`, the name every
     /// command uses).
@@ -28,6 +32,15 @@ public struct Checkpoint: Sendable {
     /// Throws `.missingInput` for missing files or shards and `.malformedData` for unreadable
     /// content or a format that is not a checkpoint format (`.tsv`, `.csv`).
     public static func open(_ path: String) throws -> Checkpoint {
+        // Taken before the headers are read, so a file replaced afterwards is always noticed.
+        let identity = try FileIdentity(path: path)
+        var checkpoint = try openContents(path)
+        checkpoint.fileIdentities = [identity] + (try checkpoint.files.dropFirst().map { try FileIdentity(path: $0) })
+        return checkpoint
+    }
+
+    /// `open` without the file identities.
+    private static func openContents(_ path: String) throws -> Checkpoint {
         let lower = path.lowercased()
         if lower.hasSuffix(CheckpointDiscovery.indexSuffix) || lower.hasSuffix(CheckpointDiscovery.pytorchIndexSuffix) {
             let sharded = try ShardedCheckpointReader.open(indexPath: path)

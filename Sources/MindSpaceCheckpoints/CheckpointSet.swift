@@ -84,14 +84,15 @@ public struct CheckpointSet: Sendable {
                 "the selected tensors hold no parameters (every one has a zero dimension): \(DataFile.listing(kept))")
         }
         var checkpoints = [Checkpoint(path: first.path, format: first.format, files: first.files,
-                                      byteCount: first.byteCount, tensors: kept)]
+                                      byteCount: first.byteCount, tensors: kept, fileIdentities: first.fileIdentities)]
         let namedInFirst = Dictionary(named.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for path in paths.dropFirst() {
             let checkpoint = try Checkpoint.open(path)
             let tensors = try Self.aligned(checkpoint, to: kept, namedInFirst: namedInFirst, firstPath: first.path,
                                            nameFilter: nameFilter, selection: selection)
             checkpoints.append(Checkpoint(path: checkpoint.path, format: checkpoint.format, files: checkpoint.files,
-                                          byteCount: checkpoint.byteCount, tensors: tensors))
+                                          byteCount: checkpoint.byteCount, tensors: tensors,
+                                          fileIdentities: checkpoint.fileIdentities))
         }
         self.checkpoints = checkpoints
         self.layout = layout

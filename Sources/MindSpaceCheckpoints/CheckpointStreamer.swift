@@ -26,6 +26,10 @@ import MindSpaceCore
 /// (in `Double`), and, when `hashesData`, the XXH3-64 (`XXH3Hash`) of the raw bytes of its selected
 /// tensors in layout order (the same for any chunk size).
 ///
+/// Each pass checks, before and after, that every file is still the one that was opened
+/// (`CheckpointSet.verifyUnchanged`: device, inode, size, modification time), so a checkpoint
+/// truncated, rewritten or replaced during the pass is an error, never a result.
+///
 /// Errors: read failures (`.missingInput`, truncation as `.malformedData`) and a NaN or ±Inf
 /// value, reported with the checkpoint, the tensor and the element index (counting from 0).
 /// The first failing row (lowest checkpoint index) of the first failing chunk is reported.
@@ -123,6 +127,7 @@ public struct CheckpointStreamer {
         progress: ((Int) -> Void)? = nil,
         _ body: (ParameterLayout.Chunk, UnsafeMutableBufferPointer<Double>) throws -> Void
     ) throws -> PassTotals {
+        try set.verifyUnchanged()
         let n = set.count
         let state = PassState(rows: n, slots: 1)
         let raw = RawChunk(rows: n, rowBytes: rawRowBytes)
@@ -158,6 +163,7 @@ public struct CheckpointStreamer {
             try body(chunk, UnsafeMutableBufferPointer(rebasing: block[0..<(n * width)]))
             progress?(bytesRead)
         }
+        try set.verifyUnchanged()
         return state.totals(bytesRead: bytesRead, hashed: hashesData)
     }
 
@@ -176,6 +182,7 @@ public struct CheckpointStreamer {
     /// checkpoint's bytes of the batch again, in layout order, and fingerprints them.
     public func forEachTile(slots: Int, progress: ((Int) -> Void)? = nil, _ work: TileWork) throws -> PassTotals {
         precondition(slots >= 1)
+        try set.verifyUnchanged()
         let n = set.count
         let state = PassState(rows: n, slots: slots)
         // Tile rows are padded by a cache line or more, so that no two rows of a tile start at
@@ -276,6 +283,7 @@ public struct CheckpointStreamer {
             for index in batch { bytesRead += storedBytes(of: chunks[index]) }
             progress?(bytesRead)
         }
+        try set.verifyUnchanged()
         return state.totals(bytesRead: bytesRead, hashed: hashesData)
     }
 
