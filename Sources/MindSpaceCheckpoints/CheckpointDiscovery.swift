@@ -18,6 +18,10 @@ import MindSpaceCore
 /// - a **glob** pattern (`*`, `?`, `[…]`) that names no existing path (a shell passes it through
 ///   when quoted): its matches in natural order, each treated as above.
 ///
+/// Symbolic links are followed; a sub-folder is never searched deeper, so a link loop (`loop ->
+/// .`) cannot make discovery run forever, and a checkpoint-named link that cannot be followed
+/// (a loop, a missing target) is an error naming it, not a checkpoint silently left out.
+///
 /// Errors: a path that does not exist and a glob without matches are `.missingInput` (exit 66);
 /// a directory without checkpoints is `.missingInput`, with a hint when its sub-folders hold
 /// several checkpoints each (a folder of runs, which `batch` takes); two index files in one
@@ -88,6 +92,11 @@ public enum CheckpointDiscovery {
                     foldersWithSeveral += 1
                 }
             case .missing:
+                // A checkpoint-named link that leads nowhere (a loop, a missing target) would
+                // otherwise drop out of the trajectory unnoticed.
+                if isCheckpointFile(name), let reason = brokenLinkReason(path) {
+                    throw MindSpaceError(.missingInput, file: path, "is a symbolic link that cannot be followed: \(reason)")
+                }
                 continue
             }
         }
@@ -140,6 +149,15 @@ public enum CheckpointDiscovery {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
         return isDirectory.boolValue ? .directory : .file
+    }
+
+    /// Why the symbolic link at `path` cannot be followed ("too many levels of symbolic links"
+    /// for a loop, "no such file or directory" for a missing target), or `nil` when `path` is
+    /// not such a link.
+    static func brokenLinkReason(_ path: String) -> String? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, stat(path, &info) != 0 else { return nil }
+        return String(cString: strerror(errno)).lowercased()
     }
 
     private static func visibleEntries(of directory: String) throws -> [String] {

@@ -272,7 +272,9 @@ public struct BatchJob {
             if URL(fileURLWithPath: folder).standardizedFileURL.resolvingSymlinksInPath().path == output { continue }
             do {
                 runs.append((name, folder, try CheckpointDiscovery.checkpoints(inDirectory: folder)))
-            } catch let error as MindSpaceError where error.kind == .missingInput {
+            } catch let error as MindSpaceError where error.kind == .missingInput && error.file == folder {
+                // No checkpoints in it: not a run. (A checkpoint inside it that cannot be read,
+                // such as a link loop, names that file and stops the batch.)
                 ignored.append(folder)
             }
         }
