@@ -17,6 +17,8 @@ enum Inflater {
     /// Memory: `uncompressedSize` bytes (the result). Time: linear in both sizes.
     static func inflate(_ compressed: ByteSource, uncompressedSize: Int, expectedCRC: UInt32,
                         label: String) throws -> [UInt8] {
+        // The size comes from the archive's header: refuse one that cannot fit before allocating.
+        try MemoryBudget.check(uncompressedSize, bytesPerValue: 1, for: "\(label) inflated", file: compressed.path)
         var output = [UInt8](repeating: 0, count: uncompressedSize)
         let outcome = try output.withUnsafeMutableBytes { buffer in
             try run(compressed, into: buffer, stopWhenFull: false, label: label)

@@ -100,9 +100,25 @@ public struct StoredTensor: Sendable {
         }
     }
 
+    /// Throws `.malformedData`, naming the size, when the tensor's values as `bytesPerValue`-byte
+    /// numbers (4 for `Float`, 8 for `Double`) need more memory than `MemoryBudget` allows. A
+    /// declared shape costs nothing to write into a header; this refuses it before allocating.
+    public func checkMemory(bytesPerValue: Int) throws {
+        var count = 1
+        for extent in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: max(0, extent))
+            count = overflow ? Int.max : product
+        }
+        let shown = shape.map(String.init).joined(separator: " × ")
+        try MemoryBudget.check(count, bytesPerValue: bytesPerValue,
+                               for: "array '\(TerminalText.escaped(name))' (\(shown)) loaded as \(bytesPerValue == 4 ? "float32" : "float64")",
+                               file: path)
+    }
+
     /// The whole tensor as a points × features matrix. A 2-D tensor maps directly (column-major
     /// storage is transposed on the fly); any other rank is refused with `.malformedData`.
-    /// Memory: the result plus one chunk.
+    /// Memory: the result plus one chunk; a matrix larger than `MemoryBudget` is refused with
+    /// `.malformedData`, naming its size, before anything is allocated.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public func matrix<T: BinaryFloatingPoint & Sendable>(as type: T.Type = T.self) throws -> Matrix<T> {
@@ -112,6 +128,7 @@ public struct StoredTensor: Sendable {
                 "array '\(TerminalText.escaped(name))' is \(described); expected a 2-D array of points × features")
         }
         let rows = shape[0], columns = shape[1]
+        try checkMemory(bytesPerValue: MemoryLayout<T>.size)
         var result = Matrix<T>(rows: rows, columns: columns)
         if storageOrder == .rowMajor || rows <= 1 || columns <= 1 {
             try result.storage.withUnsafeMutableBufferPointer { target in

@@ -32,9 +32,16 @@ package struct AlignableCheckpoint: Sendable {
         let checkpoint = try Checkpoint.open(path)
         var names = Set<String>()
         for tensor in checkpoint.tensors where !names.insert(tensor.name).inserted {
-            throw MindSpaceError.malformed(path, "tensor \(tensor.name) appears twice")
+            throw MindSpaceError.malformed(path, "tensor '\(TerminalText.escaped(tensor.name))' appears twice")
         }
         let tensors = checkpoint.tensors
+        // Every value is held whole, at least 8 bytes each once widened: refuse before reading.
+        let values = tensors.reduce(0) { total, tensor in
+            let (sum, overflow) = total.addingReportingOverflow(tensor.elementCount)
+            return overflow ? Int.max : sum
+        }
+        try MemoryBudget.check(values, bytesPerValue: 8, for: "aligning it reads its \(tensors.count) tensors whole (\(values) values), which",
+                               file: path)
         var read = [Result<LoadedTensor, any Error>](repeating: .success(LoadedTensor()), count: tensors.count)
         read.withUnsafeMutableBufferPointer { read in
             guard let slots = read.baseAddress else { return }

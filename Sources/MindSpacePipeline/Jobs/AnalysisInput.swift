@@ -18,6 +18,8 @@ public struct AnalysisInput: Sendable {
         let file = try DataFile.open(path)
         let sharded = [.safetensors, .shardedSafetensors, .pytorch, .shardedPytorch].contains(file.format)
         let tensor = try file.dataArray(named: arrayName, option: sharded ? "--tensor" : "--array")
+        // Before the file is hashed (a full read): an array that cannot fit is refused at once.
+        try tensor.checkMemory(bytesPerValue: loadsAsSingle(tensor.dtype) ? 4 : 8)
         let record = InputRecord(path: path, format: file.format.rawValue, array: tensor.name,
                                  dtype: tensor.dtype.rawValue, shape: tensor.shape, bytes: file.byteCount,
                                  xxh64: try ContentHash.of(FileByteSource(path: path)))
@@ -37,12 +39,15 @@ public struct AnalysisInput: Sendable {
     /// N × D values of the chosen array. With `requireFinite`, the first NaN/±Inf is refused with
     /// its row and column (counting from 0) and `purpose` ("a projection needs finite values").
     public func points(requireFinite: Bool = true, purpose: String? = nil) throws -> Points {
-        switch tensor.dtype {
-        case .float32, .float16, .bfloat16:
+        if Self.loadsAsSingle(tensor.dtype) {
             return .single(try matrix(as: Float.self, requireFinite: requireFinite, purpose: purpose))
-        default:
-            return .double(try matrix(as: Double.self, requireFinite: requireFinite, purpose: purpose))
         }
+        return .double(try matrix(as: Double.self, requireFinite: requireFinite, purpose: purpose))
+    }
+
+    /// Whether points of `dtype` are held as `Float` (float32, float16, bfloat16), else `Double`.
+    static func loadsAsSingle(_ dtype: DType) -> Bool {
+        [.float32, .float16, .bfloat16].contains(dtype)
     }
 
     /// N × D values as `Scalar`, refusing non-finite values as `points` does.
