@@ -75,6 +75,13 @@ public enum TerminalText {
         escaped(text, limit: nil)
     }
 
+    /// Text of several lines (a command's printed report): each line escaped like `line`, the
+    /// newlines between them kept. The CLI prints every report through it, so a name that
+    /// reached a report unescaped still cannot drive the terminal.
+    public static func block(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line(String($0)) }.joined(separator: "\n")
+    }
+
     /// Whether a scalar is written as `\xNN`: C0, DEL and C1 controls.
     static func isControl(_ value: UInt32) -> Bool {
         value < 0x20 || (0x7F...0x9F).contains(value)

@@ -1,3 +1,4 @@
+import MindSpaceCore
 import ArgumentParser
 import MindSpacePipeline
 
@@ -43,7 +44,7 @@ struct AlignCommand: ParsableCommand, UsesCommonOptions {
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {
-            print(report.text(), terminator: "")
+            print(TerminalText.block(report.text()), terminator: "")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MindSpaceCore
 import MindSpaceDimension
 import MindSpaceCheckpoints
 import MindSpacePipeline
@@ -85,7 +86,7 @@ struct BatchCommand: ParsableCommand, UsesCommonOptions {
         if common.json {
             writeStandardOutput(try ReportEncoding.json(outcome.report))
         } else {
-            print(outcome.report.text(), terminator: "")
+            print(TerminalText.block(outcome.report.text()), terminator: "")
         }
     }
 }

@@ -1,3 +1,4 @@
+import MindSpaceCore
 import ArgumentParser
 import MindSpaceDimension
 import MindSpaceProjection
@@ -61,7 +62,7 @@ struct ContrastCommand: ParsableCommand, UsesCommonOptions {
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {
-            print(report.text(), terminator: "")
+            print(TerminalText.block(report.text()), terminator: "")
         }
     }
 }

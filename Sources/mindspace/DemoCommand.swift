@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MindSpaceCore
 import MindSpacePipeline
 
 /// `mindspace demo`: the showcase on `datasets/` into `output/`.
@@ -28,7 +29,7 @@ struct DemoCommand: ParsableCommand, UsesCommonOptions {
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {
-            print(report.text(), terminator: "")
+            print(TerminalText.block(report.text()), terminator: "")
         }
     }
 }

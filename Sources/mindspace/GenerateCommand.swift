@@ -79,7 +79,7 @@ struct GenerateCommand: ParsableCommand, UsesCommonOptions {
             if common.json {
                 writeStandardOutput(try ReportEncoding.json(catalogue))
             } else {
-                print(catalogue.text(), terminator: "")
+                print(TerminalText.block(catalogue.text()), terminator: "")
             }
             return
         }
@@ -117,7 +117,7 @@ struct GenerateCommand: ParsableCommand, UsesCommonOptions {
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {
-            print(report.text(), terminator: "")
+            print(TerminalText.block(report.text()), terminator: "")
         }
     }
 }

@@ -1,3 +1,4 @@
+import MindSpaceCore
 import ArgumentParser
 import MindSpaceDimension
 import MindSpacePipeline
@@ -71,7 +72,7 @@ struct IDCommand: ParsableCommand, UsesCommonOptions {
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {
-            print(report.text(), terminator: "")
+            print(TerminalText.block(report.text()), terminator: "")
         }
     }
 }

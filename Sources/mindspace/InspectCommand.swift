@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MindSpaceCore
 import MindSpacePipeline
 
 /// `mindspace inspect FILE...`: what arrays/tensors a file holds, optionally with statistics.
@@ -37,9 +38,9 @@ struct InspectCommand: ParsableCommand, UsesCommonOptions {
     func run() throws {
         let report = FileInventory.inspect(files, statistics: stats) { file in
             if let failure = file.error {
-                FileHandle.standardError.write(Data("mindspace: \(failure.line)\n".utf8))
+                FileHandle.standardError.write(Data("mindspace: \(TerminalText.line(failure.line))\n".utf8))
             } else if !common.json {
-                writeStandardOutput(Data(file.textTable().utf8))
+                writeStandardOutput(Data(TerminalText.block(file.textTable()).utf8))
             }
         }
         if common.json {

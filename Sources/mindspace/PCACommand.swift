@@ -1,3 +1,4 @@
+import MindSpaceCore
 import ArgumentParser
 import MindSpacePipeline
 
@@ -38,7 +39,7 @@ struct PCACommand: ParsableCommand, UsesCommonOptions {
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {
-            print(report.text(), terminator: "")
+            print(TerminalText.block(report.text()), terminator: "")
         }
     }
 }

@@ -1,3 +1,4 @@
+import MindSpaceCore
 import ArgumentParser
 import MindSpaceProjection
 import MindSpacePipeline
@@ -56,7 +57,7 @@ struct ProjectCommand: ParsableCommand, UsesCommonOptions {
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {
-            print(report.text(), terminator: "")
+            print(TerminalText.block(report.text()), terminator: "")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MindSpaceCore
 import MindSpaceCheckpoints
 import MindSpacePipeline
 
@@ -89,7 +90,7 @@ struct TrajectoryCommand: ParsableCommand, UsesCommonOptions {
         if common.json {
             writeStandardOutput(try ReportEncoding.json(report))
         } else {
-            print(report.text(), terminator: "")
+            print(TerminalText.block(report.text()), terminator: "")
         }
     }
 }

@@ -48,6 +48,12 @@ struct TerminalTextTests {
         #expect(TerminalText.line(long) == long)
     }
 
+    @Test func blocksKeepTheirLinesAndEscapeTheRest() {
+        let report = "name  n\na\u{1B}[2J  3\n\tb\u{9B}  4\n"
+        #expect(TerminalText.block(report) == "name  n\na\\x1B[2J  3\n\\x09b\\x9B  4\n")
+        #expect(TerminalText.block("plain\n\nlines") == "plain\n\nlines")
+    }
+
     @Test func errorDescriptionsEscapeWhatSlippedThrough() {
         let error = MindSpaceError.malformed("data.csv", "cell '\u{1B}]0;x\u{07}'\nsecond line")
         #expect(Self.controls(error.description).isEmpty)

@@ -52,7 +52,7 @@ public struct AlignReport: Codable, Equatable, Sendable {
     /// The human-readable summary the CLI prints without `--json`.
     public func text() -> String {
         var lines = ["weight matching to \(reference): \(groups.count) permutation group\(groups.count == 1 ? "" : "s") (\(groupsFrom)): "
-            + groups.map { "\($0.name) (\($0.size))" }.joined(separator: ", ")]
+            + groups.map { "\(TerminalText.escaped($0.name)) (\($0.size))" }.joined(separator: ", ")]
         var rows = [["model", "raw distance", "aligned", "change", "sweeps"]]
         for pair in pairs {
             let change = pair.distance.raw > 0 ? (pair.distance.aligned / pair.distance.raw - 1) * 100 : 0

@@ -149,7 +149,7 @@ public struct TrajectoryReport: Codable, Equatable, Sendable {
         let range = first.map { f in last.map { " (\(stepLabel) \(TextTable.number(f.step))–\(TextTable.number($0.step)))" } ?? "" } ?? ""
         lines.append("trajectory of \(checkpoints.count) checkpoints\(range), \(parameters) parameters in \(tensors.count) tensor\(tensors.count == 1 ? "" : "s")")
         if !skippedTensors.isEmpty {
-            lines.append("skipped (integer or boolean): " + skippedTensors.map { "\($0.name) (\($0.dtype))" }.joined(separator: ", "))
+            lines.append("skipped (integer or boolean): " + skippedTensors.map { "\(TerminalText.escaped($0.name)) (\($0.dtype))" }.joined(separator: ", "))
         }
         var text: String
         if still {

@@ -37,7 +37,7 @@ public struct WeightSetAlignment: Codable, Equatable, Sendable {
             return n > 1 ? sum / Double(n * (n - 1)) : 0
         }
         let before = meanOffDiagonal(raw), after = meanOffDiagonal(aligned)
-        return "aligned to \(reference ?? "") by weight matching (" + groups.map { "\($0.name) (\($0.size))" }.joined(separator: ", ")
+        return "aligned to \(reference ?? "") by weight matching (" + groups.map { "\(TerminalText.escaped($0.name)) (\($0.size))" }.joined(separator: ", ")
             + "): mean distance between runs \(TextTable.number(before)) raw, \(TextTable.number(after)) aligned"
     }
 
