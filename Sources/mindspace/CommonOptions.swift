@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MindSpaceCore
 import MindSpacePipeline
 
 /// The options every command takes (shared/cli.md, "Common options"): how results are printed
@@ -38,7 +39,8 @@ extension OutputOptions {
         let removed = try OutputFolderClaim.settle(folder: out, scope: scope, inputs: inputs)
         guard !removed.isEmpty, !quiet else { return }
         let files = removed.count == 1 ? "1 file" : "\(removed.count) files"
-        let shown = removed.prefix(8).joined(separator: ", ") + (removed.count > 8 ? " and \(removed.count - 8) more" : "")
+        // Names read from the folder's manifest, a file that may have been edited: escaped.
+        let shown = removed.prefix(8).map { TerminalText.escaped($0) }.joined(separator: ", ") + (removed.count > 8 ? " and \(removed.count - 8) more" : "")
         FileHandle.standardError.write(Data("mindspace: removed \(files) that an earlier '\(scope)' run wrote into \(out) and this run did not: \(shown)\n".utf8))
     }
 }
