@@ -39,6 +39,22 @@ import MindSpaceTestSupport
         return try sparseFile(header: header, dataBytes: bytes, named: "huge.safetensors", in: folder)
     }
 
+    /// A sparse GGUF (version 3, no metadata) declaring one float32 tensor `x` of `shape`
+    /// (written innermost dimension first, as ggml does).
+    static func sparseGGUF(_ shape: [Int], in folder: URL) throws -> String {
+        var header = Data()
+        func u32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { header.append(contentsOf: $0) } }
+        func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { header.append(contentsOf: $0) } }
+        header.append(contentsOf: Array("GGUF".utf8))
+        u32(3); u64(1); u64(0)
+        u64(1); header.append(contentsOf: Array("x".utf8))
+        u32(UInt32(shape.count))
+        for extent in shape.reversed() { u64(UInt64(extent)) }
+        u32(0); u64(0)  // type F32, offset 0 in the data section
+        while header.count % 32 != 0 { header.append(0) }
+        return try sparseFile(header: header, dataBytes: shape.reduce(4, *), named: "huge.gguf", in: folder)
+    }
+
     static func sparseFile(header: Data, dataBytes: Int, named name: String, in folder: URL) throws -> String {
         let url = folder.appendingPathComponent(name)
         try header.write(to: url)
@@ -48,13 +64,15 @@ import MindSpaceTestSupport
         return url.path
     }
 
-    /// 50 000 × 20 000 float32 (3.7 GB) under a 1.9 GB address space: refused before any
+    /// 50 000 × 20 000 float32 (3.7 GB) in sparse .npy, .safetensors and .gguf files, under a
+    /// 1.9 GB address space: refused before any
     /// allocation, naming the size, by every command that loads points.
     @Test func declaredShapesBeyondMemoryAreRefusedNamingTheSize() throws {
         let folder = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let shape = [50_000, 20_000]
-        for file in [try Self.sparseNpy(shape, in: folder), try Self.sparseSafetensors(shape, in: folder)] {
+        for file in [try Self.sparseNpy(shape, in: folder), try Self.sparseSafetensors(shape, in: folder),
+                     try Self.sparseGGUF(shape, in: folder)] {
             for command in ["pca", "id", "project"] {
                 let out = folder.appendingPathComponent("out-\(command)").path
                 let result = try Self.runLimited([command, file, "--quiet", "--out", out])
