@@ -39,7 +39,7 @@ public enum ComponentCountBootstrap {
         let values = Array(solved.values.reversed())
         var trace = 0.0
         for j in 0..<d { trace += state.scatter[j * d + j] }
-        let n = state.rows.count
+        let n = state.rows.rows
         let spectrum = PCASpectrum(scatterEigenvalues: values, scatterTrace: trace, pointCount: n)
         let counts = fractions.map { spectrum.componentsFor(fraction: $0) }
         guard resamples > 0 else { return Result(counts: counts, intervals: counts.map { [$0, $0] }) }

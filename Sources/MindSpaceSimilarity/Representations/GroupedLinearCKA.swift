@@ -35,7 +35,7 @@ public struct GroupedLinearCKA: Sendable {
     /// What one representation keeps: its centred rows in group order, per-group scatters and
     /// column sums, and the full scatter.
     public struct Prepared: Sendable {
-        let rows: Rows
+        let rows: CentredValues
         let groupScatters: [[Double]]
         let groupSums: [[Double]]
         let scatter: [Double]
@@ -46,64 +46,6 @@ public struct GroupedLinearCKA: Sendable {
         /// which a matrix of many pairs needs, not for `estimate`.
         public func withoutGroups() -> Prepared {
             Prepared(rows: rows, groupScatters: [], groupSums: [], scatter: [], scatterNorm: scatterNorm)
-        }
-    }
-
-    /// Centred rows in the precision their products run in: float32 rows stay float32 where
-    /// `SinglePrecisionProducts` runs its AVX-512 kernels (`SingleCentredRows`), others are
-    /// float64 (`CentredRows`, BLAS).
-    enum Rows: Sendable {
-        case double(CentredRows)
-        case single(SingleCentredRows)
-
-        var columns: Int {
-            switch self {
-            case .double(let rows): rows.columns
-            case .single(let rows): rows.columns
-            }
-        }
-
-        var widened: CentredRows {
-            switch self {
-            case .double(let rows): rows
-            case .single(let rows): rows.widened()
-            }
-        }
-
-        func scatter(range: Range<Int>) -> [Double] {
-            switch self {
-            case .double(let rows): PairedProducts.scatter(rows, range: range)
-            case .single(let rows): PairedProducts.scatter(rows, range: range)
-            }
-        }
-
-        /// Σᵣ xᵣ yᵣᵀ over `range`; float32 kernels when both are float32, else float64.
-        func cross(_ other: Rows, range: Range<Int>) -> [Double] {
-            if case .single(let x) = self, case .single(let y) = other { return PairedProducts.cross(x, y, range: range) }
-            return PairedProducts.cross(widened, other.widened, range: range)
-        }
-
-        /// N.
-        var count: Int {
-            switch self {
-            case .double(let rows): rows.rows
-            case .single(let rows): rows.rows
-            }
-        }
-
-        /// The centred rows as float32 (a copy for float64 rows).
-        var singlePrecision: [Float] {
-            switch self {
-            case .double(let rows): rows.storage.map { Float($0) }
-            case .single(let rows): rows.storage
-            }
-        }
-
-        func columnSums(range: Range<Int>) -> [Double] {
-            switch self {
-            case .double(let rows): GroupedLinearCKA.columnSums(rows, range)
-            case .single(let rows): rows.columnSums(range: range)
-            }
         }
     }
 
@@ -121,7 +63,7 @@ public struct GroupedLinearCKA: Sendable {
         return prepared(.single(try SingleCentredRows(representation.selectingRows(order), metric: .linearCKA)))
     }
 
-    private func prepared(_ rows: Rows) -> Prepared {
+    private func prepared(_ rows: CentredValues) -> Prepared {
         let groupScatters = ranges.map { rows.scatter(range: $0) }
         var scatter = [Double](repeating: 0, count: rows.columns * rows.columns)
         for group in groupScatters { for i in scatter.indices { scatter[i] += group[i] } }
@@ -173,12 +115,5 @@ public struct GroupedLinearCKA: Sendable {
             }
         }
         return sum
-    }
-
-    /// Column sums of the consecutive rows `range`.
-    static func columnSums(_ rows: CentredRows, _ range: Range<Int>) -> [Double] {
-        var sums = [Double](repeating: 0, count: rows.columns)
-        for i in range { for j in 0..<rows.columns { sums[j] += rows.storage[i * rows.columns + j] } }
-        return sums
     }
 }

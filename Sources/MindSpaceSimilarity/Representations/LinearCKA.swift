@@ -54,7 +54,7 @@ public struct LinearCKA: RepresentationMetric {
     /// What linear CKA keeps of one representation.
     public struct Prepared: Sendable {
         /// The centred rows, float64 or (float32 input where the AVX-512 kernels run) float32.
-        let values: Values
+        let values: CentredValues
         /// K = X·Xᵀ (full N × N) when the Gram route is used, else nil.
         let gram: [Double]?
         /// ‖XᵀX‖²_F = ‖K‖²_F.
@@ -68,65 +68,6 @@ public struct LinearCKA: RepresentationMetric {
         var count: Int { values.rows }
         /// D.
         var columns: Int { values.columns }
-    }
-
-    /// Centred rows in the precision their products run in.
-    enum Values: Sendable {
-        case double(CentredRows)
-        case single(SingleCentredRows)
-
-        var rows: Int {
-            switch self {
-            case .double(let x): x.rows
-            case .single(let x): x.rows
-            }
-        }
-
-        var columns: Int {
-            switch self {
-            case .double(let x): x.columns
-            case .single(let x): x.columns
-            }
-        }
-
-        var totalSquares: Double {
-            switch self {
-            case .double(let x): x.totalSquares
-            case .single(let x): x.totalSquares
-            }
-        }
-
-        /// The rows as float64 (a copy for float32 rows): for the Gram route and mixed pairs.
-        var widened: CentredRows {
-            switch self {
-            case .double(let x): x
-            case .single(let x): x.widened()
-            }
-        }
-
-        /// The weighted cross-product of `self`'s rows `pairs.aRows` and `other`'s `pairs.bRows`:
-        /// float32 kernels when both are float32.
-        func cross(_ other: Values, pairs: PairedRows) -> [Double] {
-            if case .single(let x) = self, case .single(let y) = other { return PairedProducts.cross(x, y, pairs: pairs) }
-            return PairedProducts.cross(widened, other.widened, pairs: pairs)
-        }
-
-        func scatter(rows: [Int], pairs: PairedRows) -> [Double] {
-            switch self {
-            case .double(let x): PairedProducts.scatter(x, rows: rows, pairs: pairs)
-            case .single(let x): PairedProducts.scatter(x, rows: rows, pairs: pairs)
-            }
-        }
-
-        func rowSquares(rows: [Int], pairs: PairedRows) -> [Double] {
-            switch self {
-            case .double(let x): return pairs.rowSquares(of: x, rows: rows)
-            case .single(let x):
-                // Unweighted pairs keep the full mean (zero): the squares made with the rows.
-                if pairs.weights == nil { return rows.map { x.rowSquares[$0] } }
-                return pairs.rowSquares(of: x, rows: rows)
-            }
-        }
     }
 
     public func prepare(_ representation: Matrix<Double>) throws -> Prepared {
@@ -143,7 +84,7 @@ public struct LinearCKA: RepresentationMetric {
         return try prepared(.single(SingleCentredRows(representation, metric: name)))
     }
 
-    private func prepared(_ values: Values) throws -> Prepared {
+    private func prepared(_ values: CentredValues) throws -> Prepared {
         let n = values.rows, d = values.columns
         guard !debiased || n >= 4 else {
             throw MindSpaceError.malformed(nil, "\(name.rawValue) needs at least 4 rows, got \(n)")

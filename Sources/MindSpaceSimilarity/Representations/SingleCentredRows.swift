@@ -63,13 +63,6 @@ struct SingleCentredRows: Sendable {
         totalSquares = squares
     }
 
-    /// Column sums of the consecutive rows `range`, in Double.
-    func columnSums(range: Range<Int>) -> [Double] {
-        var sums = [Double](repeating: 0, count: columns)
-        for i in range { for j in 0..<columns { sums[j] += Double(storage[i * columns + j]) } }
-        return sums
-    }
-
     /// Every row widened to a `CentredRows` (for a product with a float64 representation).
     func widened() -> CentredRows {
         CentredRows(rows: rows, columns: columns, centred: storage.map(Double.init))
