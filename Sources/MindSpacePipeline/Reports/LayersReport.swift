@@ -104,13 +104,13 @@ public struct LayersReport: Codable, Equatable, Sendable {
         }
         let estimator = settings.estimators.first ?? "auto"
         var text = "Layers of \(source): \(layers.count) layers of \(layers.first?.n ?? 0) inputs\n"
-        var rows = [["layer", "d", "ID (\(estimator))", "95% CI", "PCs 50/90/99%", "overlap → next", "CKA → next"]]
+        var rows = [["layer", "d", "ID (\(estimator))", "95% CI", "PCs 50/90/99%", "90% PCs CI", "overlap → next", "CKA → next"]]
         for layer in layers {
             let estimate = layer.estimates.first
             let counts = ["0.5", "0.9", "0.99"].map { layer.componentsFor[$0].map(String.init) ?? "–" }.joined(separator: "/")
             rows.append([layer.name, "\(layer.d)", number(estimate?.dimension),
                          estimate.map { interval($0.ci.hasBounds ? [$0.ci.low, $0.ci.high] : nil) } ?? (layer.skipped.first?.reason ?? ""),
-                         counts,
+                         counts, layer.componentsForCI["0.9"].map { $0.count == 2 ? "[\($0[0]), \($0[1])]" : "" } ?? "",
                          layer.overlapNext.map { "\(number($0.value)) \(interval($0.ci))" } ?? "",
                          layer.ckaNext.map { "\(number($0.value)) \(interval($0.ci))" } ?? ""])
         }
@@ -118,7 +118,7 @@ public struct LayersReport: Codable, Equatable, Sendable {
         let null = layers.first?.overlapNext?.null
         text += "  overlap: k = \(settings.k) nearest neighbours kept from one layer to the next (independent layers: "
             + "\(number(null))), \(settings.bootstrap) bootstrap resamples; CKA: linear, delete-a-group jackknife over "
-            + "\(settings.jackknifeGroups) groups of rows\n"
+            + "\(settings.jackknifeGroups) groups of rows; PCs: bootstrap over inputs, axes held at the full sample's\n"
         return text + "wrote \(report)\n"
     }
 }
