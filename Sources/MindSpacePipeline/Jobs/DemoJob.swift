@@ -135,7 +135,7 @@ public struct DemoJob: Sendable {
         let textLayers = data.appendingPathComponent("text-layers.npz")
         if exists(textLayers) {
             progress?("layers: the geometry profile of MiniLM's seven layers on 600 of the sentences")
-            layers = DemoReport.Layers(try LayersJob(activationsPath: textLayers.path, options: options,
+            layers = DemoReport.Layers(try LayersJob(activationsPath: textLayers.relativePath, options: options,
                                                      outputFolder: out.appendingPathComponent("layers").path,
                                                      commandLine: commandLine).run())
         } else {
