@@ -51,15 +51,15 @@ public struct AlignReport: Codable, Equatable, Sendable {
 
     /// The human-readable summary the CLI prints without `--json`.
     public func text() -> String {
-        var lines = ["weight matching to \(reference): \(groups.count) permutation group\(groups.count == 1 ? "" : "s") (\(groupsFrom)): "
-            + groups.map { "\(TerminalText.escaped($0.name)) (\($0.size))" }.joined(separator: ", ")]
+        let heading = "weight matching to \(reference): \(groups.count) permutation group\(groups.count == 1 ? "" : "s") (\(groupsFrom)): "
+            + groups.map { "\(TerminalText.escaped($0.name)) (\($0.size))" }.joined(separator: ", ")
         var rows = [["model", "raw distance", "aligned", "change", "sweeps"]]
         for pair in pairs {
             let change = pair.distance.raw > 0 ? (pair.distance.aligned / pair.distance.raw - 1) * 100 : 0
             rows.append([pair.model, TextTable.number(pair.distance.raw), TextTable.number(pair.distance.aligned),
                          String(format: "%+.1f%%", change), "\(pair.sweeps)\(pair.converged ? "" : " (not converged)")"])
         }
-        var text = lines.joined(separator: "\n") + "\n" + TextTable.render(rows, indent: "  ")
+        var text = heading + "\n" + TextTable.render(rows, indent: "  ")
         text += "wrote " + (pairs.map(\.aligned) + [report]).joined(separator: ", ") + "\n"
         return text
     }
