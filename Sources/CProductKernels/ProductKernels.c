@@ -32,9 +32,12 @@ int ms_products_accelerated(void) { return usable(ISA_AVX512) == ISA_AVX512; }
 
 static ptrdiff_t min_pd(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
 
-size_t ms_products_scratch_bytes(ptrdiff_t n) {
-    (void)n;
-    return (size_t)(KC * NC + KMAX * MR + MR * NR) * sizeof(float) + 64;
+// The inner block of a product with k terms: KC for Aᵀ·B, up to KMAX for X·Yᵀ; scratch covers both.
+static ptrdiff_t scratch_block(ptrdiff_t k) { return k > KMAX ? KMAX : (k < KC ? KC : k); }
+
+size_t ms_products_scratch_bytes(ptrdiff_t m, ptrdiff_t k) {
+    const ptrdiff_t panels = (m < 1 ? 1 : m) / MR + 1;
+    return (size_t)(KC * NC + panels * MR * scratch_block(k) + MR * NR) * sizeof(float) + 64;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,7 +208,7 @@ static void drive(enum isa isa, int transposed, ptrdiff_t k, const float *a, ptr
     if (i1 <= i0 || j1 <= j0) return;
     float *bpack = aligned(scratch);
     float *apack = bpack + KC * NC;
-    float *tile = apack + KMAX * MR;
+    float *tile = apack + ((i1 - i0) / MR + 1) * MR * scratch_block(k);
     if (k <= 0) {
         if (c32) for (ptrdiff_t i = i0; i < i1; i++) for (ptrdiff_t j = j0; j < j1; j++) c32[i * ldc + j] = 0;
         return;
@@ -216,6 +219,13 @@ static void drive(enum isa isa, int transposed, ptrdiff_t k, const float *a, ptr
     const ptrdiff_t columns = transposed ? (KC * NC / block) / NR * NR : NC;
     for (ptrdiff_t kb = 0; kb < k; kb += block) {
         const ptrdiff_t kc = min_pd(block, k - kb);
+        // Every A panel of the block is packed once, whatever the number of B chunks.
+        for (ptrdiff_t ip = i0; ip < i1; ip += MR) {
+            const ptrdiff_t rows = min_pd(MR, i1 - ip);
+            float *panel = apack + (ip - i0) / MR * kc * MR;
+            if (transposed) pack_transposed_isa(isa, a, lda, kb, kc, ip, rows, MR, panel);
+            else pack_rows(a, lda, kb, kc, ip, rows, MR, panel);
+        }
         for (ptrdiff_t jc = j0; jc < j1; jc += columns) {
             const ptrdiff_t nc = min_pd(columns, j1 - jc);
             if (upper && jc + nc - 1 < i0) continue;
@@ -228,17 +238,16 @@ static void drive(enum isa isa, int transposed, ptrdiff_t k, const float *a, ptr
             for (ptrdiff_t ip = i0; ip < i1; ip += MR) {
                 const ptrdiff_t rows = min_pd(MR, i1 - ip);
                 if (upper && jc + nc - 1 < ip) continue;
-                if (transposed) pack_transposed_isa(isa, a, lda, kb, kc, ip, rows, MR, apack);
-                else pack_rows(a, lda, kb, kc, ip, rows, MR, apack);
+                const float *apanel = apack + (ip - i0) / MR * kc * MR;
                 for (ptrdiff_t jp = jc; jp < jc + nc; jp += NR) {
                     const ptrdiff_t width = min_pd(NR, jc + nc - jp);
                     if (upper && jp + width - 1 < ip) continue;
                     const float *panel = bpack + (jp - jc) / NR * kc * NR;
 #if defined(__x86_64__)
-                    if (isa == ISA_AVX512) micro_avx512(kc, apack, panel, tile);
-                    else micro_portable(kc, apack, panel, tile);
+                    if (isa == ISA_AVX512) micro_avx512(kc, apanel, panel, tile);
+                    else micro_portable(kc, apanel, panel, tile);
 #else
-                    micro_portable(kc, apack, panel, tile);
+                    micro_portable(kc, apanel, panel, tile);
 #endif
                     if (c64) {
 #if defined(__x86_64__)

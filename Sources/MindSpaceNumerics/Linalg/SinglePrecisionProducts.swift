@@ -56,7 +56,8 @@ public enum SinglePrecisionProducts {
             let first = part * k / partCount, last = (part + 1) * k / partCount
             let target = part == 0 ? c : partials[part - 1].base
             let targetStride = part == 0 ? ldc : n
-            let scratch = UnsafeMutableRawPointer.allocate(byteCount: ms_products_scratch_bytes(n), alignment: 64)
+            let scratch = UnsafeMutableRawPointer.allocate(
+                byteCount: ms_products_scratch_bytes(rowCuts[slice + 1] - rowCuts[slice], last - first), alignment: 64)
             defer { scratch.deallocate() }
             ms_products_tn_f64(version.rawValue, last - first, a + first * lda, lda, rowCuts[slice], rowCuts[slice + 1],
                                b + first * ldb, ldb, 0, n, symmetric ? 1 : 0, target, targetStride, scratch)
@@ -91,13 +92,29 @@ public enum SinglePrecisionProducts {
         return cuts
     }
 
+    /// Packing space for products of up to `rows` rows of C and `terms` terms, kept by a caller
+    /// that multiplies many blocks on one thread (the neighbour engine's workers), so that no
+    /// block pays for a fresh allocation and its page faults.
+    public final class Scratch: @unchecked Sendable {
+        let rows: Int
+        let terms: Int
+        let base: UnsafeMutableRawPointer
+
+        public init(rows: Int, terms: Int) {
+            self.rows = rows
+            self.terms = terms
+            base = UnsafeMutableRawPointer.allocate(byteCount: ms_products_scratch_bytes(rows, terms), alignment: 64)
+        }
+
+        deinit { base.deallocate() }
+    }
+
     /// C = X·Yᵀ (m × n, row stride n) for X m × d and Y n × d, row-major float32, summed in float32
-    /// on the calling thread.
+    /// on the calling thread, packing in `scratch` when it is large enough (else in a fresh one).
     public static func multiplyTransposed(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
                                           into c: UnsafeMutablePointer<Float>, m: Int, n: Int, d: Int,
-                                          version: InstructionSet = .avx512) {
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: ms_products_scratch_bytes(n), alignment: 64)
-        defer { scratch.deallocate() }
-        ms_products_nt_f32(version.rawValue, m, n, d, x, d, y, d, c, n, scratch)
+                                          scratch: Scratch? = nil, version: InstructionSet = .avx512) {
+        let space = scratch.flatMap { $0.rows >= m && $0.terms >= d ? $0 : nil } ?? Scratch(rows: m, terms: d)
+        ms_products_nt_f32(version.rawValue, m, n, d, x, d, y, d, c, n, space.base)
     }
 }

@@ -265,10 +265,13 @@ public enum ExactNeighbors {
         let second: OwnedBuffer<Scalar>?
         let products: OwnedBuffer<Scalar>
         let columnWorst: OwnedBuffer<Scalar>
+        /// Packing space of the float32 product kernels (nil for float64).
+        let productScratch: SinglePrecisionProducts.Scratch?
 
         @_specialize(where Scalar == Float)
         @_specialize(where Scalar == Double)
         init(blockRows: Int, columns: Int, copiesRows: Bool) {
+            productScratch = Scalar.self == Float.self ? SinglePrecisionProducts.Scratch(rows: blockRows, terms: columns) : nil
             first = copiesRows ? OwnedBuffer(repeating: 0, count: blockRows * columns) : nil
             second = copiesRows ? OwnedBuffer(repeating: 0, count: blockRows * columns) : nil
             products = OwnedBuffer(repeating: 0, count: blockRows * blockRows)
@@ -318,7 +321,7 @@ public enum ExactNeighbors {
         let a = blockRows(rowsI, context, buffer: workspace.first?.base)
         let b = pair.first == pair.second ? a : blockRows(rowsJ, context, buffer: workspace.second?.base)
         Scalar.multiplyTransposed(a, b, into: workspace.products.base, m: rowsI.count, n: rowsJ.count,
-                                  d: context.columns)
+                                  d: context.columns, scratch: workspace.productScratch)
         for column in 0..<rowsJ.count {
             let list = (rowsJ.lowerBound + column) * context.k
             workspace.columnWorst[column] = context.distances[list + context.k - 1]

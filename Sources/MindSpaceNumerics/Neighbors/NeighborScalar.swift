@@ -8,9 +8,11 @@
 /// written once per type.)
 public protocol NeighborScalar: BinaryFloatingPoint & Sendable {
     /// C (m×n) ← A (m×d) · Bᵀ (B is n×d), all row-major and contiguous (leading dimension d
-    /// for A and B, n for C), by BLAS `gemm` with its current thread setting.
+    /// for A and B, n for C), on the calling thread; `scratch` is the caller's packing space for
+    /// the float32 kernels (ignored by float64).
     static func multiplyTransposed(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>,
-                                   into c: UnsafeMutablePointer<Self>, m: Int, n: Int, d: Int)
+                                   into c: UnsafeMutablePointer<Self>, m: Int, n: Int, d: Int,
+                                   scratch: SinglePrecisionProducts.Scratch?)
 
     /// Overwrites `count` dot products pⱼ = x·yⱼ in `row` with the squared distances
     /// ‖x‖² + ‖yⱼ‖² − 2pⱼ (`rowNorm` = ‖x‖², `columnNorms[j]` = ‖yⱼ‖²; not clamped, so round-off
@@ -37,9 +39,10 @@ extension Float: NeighborScalar {
     /// By `SinglePrecisionProducts` where its AVX-512 kernels run (about twice OpenBLAS's float32
     /// rate when the environment pins OpenBLAS to its AVX2 kernels), else by BLAS `sgemm`.
     public static func multiplyTransposed(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                                          into c: UnsafeMutablePointer<Float>, m: Int, n: Int, d: Int) {
+                                          into c: UnsafeMutablePointer<Float>, m: Int, n: Int, d: Int,
+                                          scratch: SinglePrecisionProducts.Scratch?) {
         if SinglePrecisionProducts.isAccelerated {
-            SinglePrecisionProducts.multiplyTransposed(a, b, into: c, m: m, n: n, d: d)
+            SinglePrecisionProducts.multiplyTransposed(a, b, into: c, m: m, n: n, d: d, scratch: scratch)
             return
         }
         BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: d,
@@ -81,7 +84,8 @@ extension Double: NeighborScalar {
     }
 
     public static func multiplyTransposed(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
-                                          into c: UnsafeMutablePointer<Double>, m: Int, n: Int, d: Int) {
+                                          into c: UnsafeMutablePointer<Double>, m: Int, n: Int, d: Int,
+                                          scratch: SinglePrecisionProducts.Scratch?) {
         BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: d,
                   alpha: 1, a: a, lda: d, b: b, ldb: d, beta: 0, c: c, ldc: n)
     }

@@ -49,13 +49,15 @@ public enum RadiusNeighborCounts {
                             var counts = [Int](repeating: 0, count: radiusCount * n)
                             let products = UnsafeMutablePointer<Scalar>.allocate(capacity: block * block)
                             defer { products.deallocate() }
+                            let scratch = Scalar.self == Float.self ? SinglePrecisionProducts.Scratch(rows: block, terms: d) : nil
                             guard let rowBase = rows.baseAddress, let originalBase = original.baseAddress else { return }
                             for task in stride(from: worker, to: pairs.count, by: workers) {
                                 let (first, second) = pairs[task]
                                 let rowsI = (first * block)..<min(n, (first + 1) * block)
                                 let rowsJ = (second * block)..<min(n, (second + 1) * block)
                                 Scalar.multiplyTransposed(rowBase + rowsI.lowerBound * d, rowBase + rowsJ.lowerBound * d,
-                                                          into: products, m: rowsI.count, n: rowsJ.count, d: d)
+                                                          into: products, m: rowsI.count, n: rowsJ.count, d: d,
+                                                          scratch: scratch)
                                 counts.withUnsafeMutableBufferPointer { counts in
                                     countBlock(products, rowsI: rowsI, rowsJ: rowsJ, norms: norms, original: originalBase,
                                                columns: d, radii: radii, squaredRadii: squaredRadii, largest: largest,
