@@ -237,8 +237,10 @@ static void shrink_avx512(candidate_list *list) {
     ptrdiff_t kept = 0;
     for (ptrdiff_t v = 0; v < vectors; v++) {
         const __mmask16 stay = _mm512_mask_cmple_epu32_mask(valid[v], keys[v], limit);
-        const __m512 bounds = _mm512_loadu_ps(list->bound + 16 * v);
-        const __m512i indices = _mm512_loadu_si512(list->index + 16 * v);
+        // Masked loads: the last vector may end past the list's entries and, for the last list
+        // of a batch, past its buffer (AddressSanitizer found the full-width loads there).
+        const __m512 bounds = _mm512_maskz_loadu_ps(valid[v], list->bound + 16 * v);
+        const __m512i indices = _mm512_maskz_loadu_epi32(valid[v], list->index + 16 * v);
         _mm512_mask_compressstoreu_ps(list->bound + kept, stay, bounds);
         _mm512_mask_compressstoreu_epi32(list->index + kept, stay, indices);
         kept += __builtin_popcount((unsigned)stay);
