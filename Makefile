@@ -3,7 +3,8 @@ SWIFT ?= swift
 BIN := .build/release/mindspace
 OUT ?= output
 
-.PHONY: deps build release demo gallery test golden readme check-architecture bench verify-checkpoint clean
+.PHONY: deps build release demo gallery test golden readme check-architecture bench verify-checkpoint clean \
+	fuzz
 
 deps:
 	@./scripts/ensure-system-packages.sh
@@ -48,7 +49,13 @@ verify-checkpoint: release
 	./bench/run.sh --verify-checkpoint
 
 clean:
-	rm -rf .build
+	rm -rf .build Fuzz/.build
+
+# `make fuzz` builds the libFuzzer harnesses of Fuzz/ and runs each for FUZZ_SECONDS (default
+# 60), recording its figures in docs/reliability/fuzz.tsv (issue 17).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh
 
 # The README's pictures, made by the tool from datasets/ (see docs/gallery/README.md).
 GALLERY := docs/gallery
