@@ -4,7 +4,7 @@ BIN := .build/release/mindspace
 OUT ?= output
 
 .PHONY: deps build release demo gallery test golden readme check-architecture bench verify-checkpoint clean \
-	fuzz
+	fuzz sanitize
 
 deps:
 	@./scripts/ensure-system-packages.sh
@@ -56,6 +56,13 @@ clean:
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh
+
+# `make sanitize` runs the test suite under ASan (with LeakSanitizer) and UBSan (our C kernels),
+# and the parallel suites under TSan, recording the results in docs/reliability/sanitize.tsv.
+# SANITIZE=fast: the reader, core and C-kernel suites only under ASan and UBSan.
+SANITIZE ?= full
+sanitize: deps
+	SANITIZE=$(SANITIZE) ./scripts/sanitize.sh
 
 # The README's pictures, made by the tool from datasets/ (see docs/gallery/README.md).
 GALLERY := docs/gallery
