@@ -5,7 +5,8 @@ import PackageDescription
 // parser entry point, each a `@_cdecl("LLVMFuzzerTestOneInput")` function over the public
 // readers of the package at `..`. They live in their own package so that `make test` and
 // `make demo` never build them; `scripts/fuzz.sh` (`make fuzz`) builds them with
-//     swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+//     swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
+//         -Xswiftc -enable-testing
 // (libFuzzer supplies `main`) and runs each from a seed corpus made from the test fixtures.
 //
 // A harness fails (and libFuzzer records a crash) when a reader traps, when ASan sees a memory

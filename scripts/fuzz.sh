@@ -31,11 +31,12 @@ all=(FuzzNpy FuzzNpz FuzzSafetensors FuzzShardIndex FuzzDelimitedText FuzzGroupL
      FuzzFactorTable FuzzPyTorch FuzzGGUF FuzzPNGText)
 harnesses=("${@:-${all[@]}}")
 
+# libFuzzer supplies the driver (-parse-as-library: no top-level code); -enable-testing lets a
+# harness reach an internal entry point that the tests use too (DelimitedTextReader's chunks).
+flags=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -enable-testing)
 echo "fuzz: building ${#all[@]} harnesses (release, -sanitize=fuzzer,address)"
-swift build --package-path Fuzz -c release \
-  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | grep -v "warning: Cannot export local symbol" | tail -3
-bin=$(swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address \
-  -Xswiftc -parse-as-library --show-bin-path)
+swift build --package-path Fuzz -c release "${flags[@]}" 2>&1 | grep -v "warning: Cannot export local symbol" | tail -3
+bin=$(swift build --package-path Fuzz -c release "${flags[@]}" --show-bin-path)
 
 # Seed files (small fixtures and datasets) for a harness, one path a line.
 small() { find "$fixtures" datasets -type f -size -256k "$@" 2>/dev/null | grep -v /fuzz-regressions/ | sort; }
