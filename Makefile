@@ -4,7 +4,7 @@ BIN := .build/release/mindspace
 OUT ?= output
 
 .PHONY: deps build release demo gallery test golden readme check-architecture bench verify-checkpoint clean \
-	fuzz sanitize
+	fuzz sanitize reliability
 
 deps:
 	@./scripts/ensure-system-packages.sh
@@ -55,14 +55,21 @@ clean:
 # 60), recording its figures in docs/reliability/fuzz.tsv (issue 17).
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh; status=$$?; \
+	$(MAKE) --no-print-directory reliability && exit $$status
 
 # `make sanitize` runs the test suite under ASan (with LeakSanitizer) and UBSan (our C kernels),
 # and the parallel suites under TSan, recording the results in docs/reliability/sanitize.tsv.
 # SANITIZE=fast: the reader, core and C-kernel suites only under ASan and UBSan.
 SANITIZE ?= full
 sanitize: deps
-	SANITIZE=$(SANITIZE) ./scripts/sanitize.sh
+	SANITIZE=$(SANITIZE) ./scripts/sanitize.sh; status=$$?; \
+	$(MAKE) --no-print-directory reliability && exit $$status
+
+# docs/reliability.md from docs/reliability/template.md and the recorded results; `make fuzz` and
+# `make sanitize` run it at their end, even when they fail, so the page shows open findings.
+reliability:
+	$(SWIFT) scripts/reliability-report.swift $(CURDIR)
 
 # The README's pictures, made by the tool from datasets/ (see docs/gallery/README.md).
 GALLERY := docs/gallery
