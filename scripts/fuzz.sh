@@ -91,6 +91,11 @@ for harness in "${harnesses[@]}"; do
   ASAN_OPTIONS=detect_leaks=1 "$bin/$harness" \
     -max_total_time="$seconds" -rss_limit_mb="$rss_mb" -malloc_limit_mb="$rss_mb" -timeout="$timeout" \
     -print_final_stats=1 -artifact_prefix="$findings/" "$corpus" "$seedset" > "$log" 2>&1 || status=$?
+  # The scratch folders (Fuzz/Sources/FuzzSupport/ScratchFile.swift) of harness processes that
+  # have ended; a folder is named by its process id, so a running harness's is left alone.
+  for folder in /dev/shm/mindspace-fuzz-*; do
+    [[ -d $folder ]] && ! kill -0 "${folder##*-}" 2>/dev/null && rm -rf "$folder"
+  done
   execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
   # The last status line: "#N  DONE|pulse|NEW ... cov: C ft: F corp: U/Sb ...".
   last=$(grep -E '^#[0-9]+' "$log" | grep 'cov:' | tail -1 || true)
