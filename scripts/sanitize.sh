@@ -27,9 +27,9 @@ mkdir -p "$logs" "$(dirname "$results")"
 # engine (blocked products and the parallel selection scan), UMAP's parallel epochs, and the
 # checkpoint streamer (parallel Gram passes, statistics), plus the thread-count determinism
 # checks of the end-to-end suite.
-parallel_suites='ParallelLoopTests|ExactNeighborsTests|ProjectionBoundSearchTests|UMAPTests|TrajectoryStreamingTests|GramKernelsTests|TensorStatisticsBlockwiseTests|ThreadCountDeterminismTests'
+parallel_suites='ParallelLoopTests|ExactNeighborsTests|ProjectionBoundSearchTests|UMAPTests|TrajectoryStreamingTests|GramKernelsTests|TensorStatisticsBlockwiseTests|ThreadCountDeterminismTests|SinglePrecisionProductsTests'
 # The fast subset: every reader, the core types, and the suites that call our C kernels directly.
-fast_suites='MindSpaceIOTests|MindSpaceCoreTests|GramKernelsTests|ExactNeighborsTests|ProjectionBoundSearchTests|TensorStatisticsTests|TensorStatisticsBlockwiseTests'
+fast_suites='MindSpaceIOTests|MindSpaceCoreTests|GramKernelsTests|ExactNeighborsTests|ProjectionBoundSearchTests|TensorStatisticsTests|TensorStatisticsBlockwiseTests|SinglePrecisionProductsTests|ComponentCountBootstrapTests'
 
 sanitizers=("${@:-address undefined thread}")
 read -r -a sanitizers <<< "${sanitizers[*]}"
