@@ -37,7 +37,8 @@ static ptrdiff_t scratch_block(ptrdiff_t k) { return k > KMAX ? KMAX : (k < KC ?
 
 size_t ms_products_scratch_bytes(ptrdiff_t m, ptrdiff_t k) {
     const ptrdiff_t panels = (m < 1 ? 1 : m) / MR + 1;
-    return (size_t)(KC * NC + panels * MR * scratch_block(k) + MR * NR) * sizeof(float) + 64;
+    // + 64 bytes to align the start, + 64 to align the tile after the A panels.
+    return (size_t)(KC * NC + panels * MR * scratch_block(k) + MR * NR) * sizeof(float) + 128;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,7 +209,8 @@ static void drive(enum isa isa, int transposed, ptrdiff_t k, const float *a, ptr
     if (i1 <= i0 || j1 <= j0) return;
     float *bpack = aligned(scratch);
     float *apack = bpack + KC * NC;
-    float *tile = apack + ((i1 - i0) / MR + 1) * MR * scratch_block(k);
+    // The tile is read and written with aligned vector moves: 64-byte aligned after the panels.
+    float *tile = aligned(apack + ((i1 - i0) / MR + 1) * MR * scratch_block(k));
     if (k <= 0) {
         if (c32) for (ptrdiff_t i = i0; i < i1; i++) for (ptrdiff_t j = j0; j < j1; j++) c32[i * ldc + j] = 0;
         return;

@@ -45,8 +45,9 @@ import MindSpaceTestSupport
         return c
     }
 
-    /// k spans one partial block, several blocks, and several parts (k ≥ 16384 → 2 parts).
-    @Test(arguments: [(1, 5, 7), (300, 13, 33), (1000, 37, 65), (17_000, 25, 40)],
+    /// k spans one partial block, several blocks, and several parts (k ≥ 16384 → 2 parts); 257
+    /// terms with 2 A panels put the register tile at a place the kernel must realign.
+    @Test(arguments: [(1, 5, 7), (257, 13, 40), (300, 13, 33), (1000, 37, 65), (17_000, 25, 40)],
           [SinglePrecisionProducts.InstructionSet.avx512, .portable])
     func crossProductMatchesDoubleWithinTheBlockBound(size: (Int, Int, Int), version: SinglePrecisionProducts.InstructionSet) {
         let (k, m, n) = size
