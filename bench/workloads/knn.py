@@ -137,18 +137,18 @@ def mle_check(outputs: dict) -> str:
     return f"mindspace's MLE k={MLE_K} {mine:.4f}; against " + agreement("scikit-dimension", mine, skdim, MLE_TOLERANCE)
 
 
-def budget_mb(k: int) -> float:
-    """2 × the input (float32 N × D) plus N·k·(4 + 4) bytes, in MiB like the RSS column."""
-    return (2 * N * D * 4 + N * k * 8) / 2**20
+def budget_mb(k: int, n: int = N, d: int = D) -> float:
+    """2 × the input (float32 n × d) plus n·k·(4 + 4) bytes, in MiB like the RSS column."""
+    return (2 * n * d * 4 + n * k * 8) / 2**20
 
 
-def resources_check(k: int, reference: str, time_target=None):
+def resources_check(k: int, reference: str, time_target=None, n: int = N, d: int = D):
     def check(results: dict) -> str:
         runs = results.get("mindspace") or []
         if not runs:
             return ""
         rss = max(m.peak_rss_kb for m in runs) / 1024
-        budget = budget_mb(k)
+        budget = budget_mb(k, n, d)
         parts = [f"mindspace peak RSS {rss:.0f} MB against the budget 2 × input + N·k·8 B = {budget:.0f} MB "
                  f"(k = {k}): {'within' if rss <= budget else 'OVER'}"]
         reference_runs = results.get(reference) or []

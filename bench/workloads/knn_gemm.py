@@ -120,7 +120,7 @@ WORDS_WORKLOAD = Workload(
     reference=FAISS_TOOL,
     mindspace_command="id",
     check=check("a real embedding table"),
-    check_measurements=resources_check(2, FAISS_TOOL, TARGET),
+    check_measurements=resources_check(2, FAISS_TOOL, TARGET, n=30522, d=384),
     group="knn-gemm",
 )
 
