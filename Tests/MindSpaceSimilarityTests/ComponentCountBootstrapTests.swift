@@ -30,6 +30,8 @@ struct ComponentCountBootstrapTests {
             #expect(interval[0] <= count && count <= interval[1], "\(count) outside \(interval)")
         }
         #expect(try ComponentCountBootstrap.estimate(state, fractions: fractions, resamples: 200, level: 0.9, seed: 5) == result)
+        let none = try ComponentCountBootstrap.estimate(state, fractions: fractions, resamples: 0, level: 0.9, seed: 5)
+        #expect(none.counts == result.counts && none.intervals.isEmpty, "no resamples, no interval")
     }
 
     /// Four strong directions (variance 100) and 16 weak ones (0.01): 90 % needs 4 components in

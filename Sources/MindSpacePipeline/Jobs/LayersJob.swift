@@ -157,8 +157,8 @@ public struct LayersJob: Sendable {
                 let overlapState = try outcome.neighborIndices.map {
                     overlap.prepared(neighbors: $0, searched: outcome.neighborCount, pointCount: n)
                 } ?? overlap.prepare(searching: centred)
-                let ckaState = try Scalar.self == Float.self
-                    ? grouped.prepare(centred.converted(to: Float.self)) : grouped.prepare(centred.converted(to: Double.self))
+                let ckaState = try (centred as? Matrix<Float>).map(grouped.prepare)
+                    ?? grouped.prepare(centred.converted(to: Double.self))
                 let fractions = PCASpectrum.standardFractions
                 let pca = try ComponentCountBootstrap.estimate(ckaState, fractions: fractions.map(\.fraction),
                                                                resamples: job.bootstrap, level: job.options.confidenceLevel,
@@ -167,7 +167,7 @@ public struct LayersJob: Sendable {
                                                componentsFor: [:], overlapNext: nil, ckaNext: nil)
                 for (index, fraction) in fractions.enumerated() {
                     entry.componentsFor[fraction.key] = pca.counts[index]
-                    entry.componentsForCI[fraction.key] = pca.intervals[index]
+                    if index < pca.intervals.count { entry.componentsForCI[fraction.key] = pca.intervals[index] }
                 }
                 return LayerState(layer: entry, overlap: overlapState, cka: ckaState)
             } catch let error as MindSpaceError where error.kind == .malformedData {

@@ -23,7 +23,8 @@ import MindSpaceNumerics
 /// that much. The bounds are the percentile interval's (`Bootstrap.interpolatedQuantile`), widened
 /// to whole counts (lower floor, upper ceiling).
 public enum ComponentCountBootstrap {
-    /// Counts and intervals for each of `fractions`.
+    /// Counts for each of `fractions`, and their intervals ([low, high], in the same order; empty
+    /// when no resample was asked for).
     public struct Result: Sendable, Equatable {
         public var counts: [Int]
         public var intervals: [[Int]]
@@ -42,7 +43,7 @@ public enum ComponentCountBootstrap {
         let n = state.rows.rows
         let spectrum = PCASpectrum(scatterEigenvalues: values, scatterTrace: trace, pointCount: n)
         let counts = fractions.map { spectrum.componentsFor(fraction: $0) }
-        guard resamples > 0 else { return Result(counts: counts, intervals: counts.map { [$0, $0] }) }
+        guard resamples > 0 else { return Result(counts: counts, intervals: []) }
 
         // Axes as float32 rows, descending: axes[k·d + j] = V[j][d − 1 − k].
         var axes = [Float](repeating: 0, count: d * d)
