@@ -40,13 +40,20 @@ package struct CommandRunner {
     /// process's environment with `COLUMNS` set to `terminalColumns`, then `environment` on top.
     package static func run(_ arguments: [String], in directory: URL? = nil,
                             environment: [String: String] = [:]) throws -> Result {
+        try launch(binary, arguments, in: directory, environment: ["COLUMNS": String(terminalColumns)], then: environment)
+    }
+
+    /// Starts `executable` with `arguments` in the process's environment with `fixed` set and
+    /// then `given` on top, and collects its exit status and both outputs.
+    private static func launch(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                               environment fixed: [String: String], then given: [String: String]) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         process.environment = ProcessInfo.processInfo.environment
-            .merging(["COLUMNS": String(terminalColumns)]) { _, fixed in fixed }
-            .merging(environment) { _, given in given }
+            .merging(fixed) { _, value in value }
+            .merging(given) { _, value in value }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -65,23 +72,8 @@ package struct CommandRunner {
     /// Runs `script` with `/bin/sh -c` (for `ulimit`, `unshare` and the like), with the binary's
     /// path in `$MINDSPACE`, the environment of `run`, and `environment` on top.
     package static func runInShell(_ script: String, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.environment = ProcessInfo.processInfo.environment
-            .merging(["COLUMNS": String(terminalColumns), "MINDSPACE": binary.path]) { _, fixed in fixed }
-            .merging(environment) { _, given in given }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let errReader = PipeDrain(err.fileHandleForReading)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = errReader.wait()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        try launch(URL(fileURLWithPath: "/bin/sh"), ["-c", script],
+                   environment: ["COLUMNS": String(terminalColumns), "MINDSPACE": binary.path], then: environment)
     }
 
     /// Whether this machine lets an unprivileged process mount a tmpfs of its own
