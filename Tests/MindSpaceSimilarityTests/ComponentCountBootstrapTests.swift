@@ -57,7 +57,11 @@ struct ComponentCountBootstrapTests {
         // The same multiplicities, then the exact spectrum of each resample.
         var generator = SeededGenerator(seed: 11 ^ 0x5043_4143_4F55_4E54)
         var multiplicity = [[Int]](repeating: [Int](repeating: 0, count: resamples), count: n)
-        for b in 0..<resamples { for _ in 0..<n { multiplicity[generator.nextIndex(below: n)][b] += 1 } }
+        var counts = [Int](repeating: 0, count: n)
+        for b in 0..<resamples {
+            Bootstrap.draw(&counts, generator: &generator)
+            for r in 0..<n { multiplicity[r][b] = counts[r] }
+        }
         let rows = state.rows.widened
         var replicates = fractions.map { _ in [Double]() }
         for b in 0..<resamples {

@@ -55,13 +55,21 @@ public enum Bootstrap {
         replicates.reserveCapacity(resamples)
         var counts = [Int](repeating: 0, count: itemCount)
         for _ in 0..<resamples {
-            for index in counts.indices { counts[index] = 0 }
-            for _ in 0..<itemCount { counts[generator.nextIndex(below: itemCount)] += 1 }
+            draw(&counts, generator: &generator)
             let value = try counts.withUnsafeBufferPointer { try statistic($0) }
             if value.isFinite { replicates.append(value) }
         }
         replicates.sort()
         return replicates
+    }
+
+    /// One resample's multiplicities: `counts` (n entries) set to how many times each of n items
+    /// is drawn in n draws with replacement (`nextIndex(below: n)` n times). Every bootstrap of
+    /// the library draws its resamples this way, so a seed gives the same resamples everywhere.
+    public static func draw(_ counts: inout [Int], generator: inout SeededGenerator) {
+        let n = counts.count
+        for index in counts.indices { counts[index] = 0 }
+        for _ in 0..<n { counts[generator.nextIndex(below: n)] += 1 }
     }
 
     /// The q-quantile of ascending `sorted` values, interpolating linearly between the order

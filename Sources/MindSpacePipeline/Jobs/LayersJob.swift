@@ -121,10 +121,8 @@ public struct LayersJob: Sendable {
             }
             return values
         }
-        switch layer.tensor.dtype {
-        case .float32, .float16, .bfloat16: return .single(try finite(layer.tensor.matrix(as: Float.self)))
-        default: return .double(try finite(layer.tensor.matrix(as: Double.self)))
-        }
+        if AnalysisInput.loadsAsSingle(layer.tensor.dtype) { return .single(try finite(layer.tensor.matrix(as: Float.self))) }
+        return .double(try finite(layer.tensor.matrix(as: Double.self)))
     }
 
     /// What one layer contributes: its report entry and the states its transitions need.

@@ -66,8 +66,10 @@ public enum ComponentCountBootstrap {
         // Multiplicities, N × B: column b is resample b (Bootstrap's scheme: N draws per resample).
         var generator = SeededGenerator(seed: seed ^ 0x5043_4143_4F55_4E54)
         var multiplicity = [Float](repeating: 0, count: n * resamples)
+        var drawn = [Int](repeating: 0, count: n)
         for b in 0..<resamples {
-            for _ in 0..<n { multiplicity[generator.nextIndex(below: n) * resamples + b] += 1 }
+            Bootstrap.draw(&drawn, generator: &generator)
+            for r in 0..<n { multiplicity[r * resamples + b] = Float(drawn[r]) }
         }
         var sums = [Double](repeating: 0, count: resamples * d), squares = sums
         multiplicity.withUnsafeBufferPointer { m in

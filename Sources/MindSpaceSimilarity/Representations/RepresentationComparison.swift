@@ -81,7 +81,7 @@ public struct RepresentationComparison: Sendable, Equatable {
             let replicates = try draws(settings.bootstrap) { draw in
                 var generator = generator(settings.seed, stream: stream, kind: 1, draw: draw)
                 var counts = [Int](repeating: 0, count: rows)
-                for _ in 0..<rows { counts[generator.nextIndex(below: rows)] += 1 }
+                Bootstrap.draw(&counts, generator: &generator)
                 return try metric.score(a, b, pairing: RowPairing(multiplicity: counts))
             }
             let finite = replicates.filter(\.isFinite).sorted()
